@@ -1,0 +1,26 @@
+# dnazoo: benchmark deep-learning architectures for regulatory genomics.
+# Default: the simulated demo (config/config.yaml). Other configs: --configfile config/<name>.yaml
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/download.smk"
+include: "workflow/rules/tables.smk"
+include: "workflow/rules/windows.smk"
+include: "workflow/rules/split.smk"
+include: "workflow/rules/encode.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

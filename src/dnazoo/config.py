@@ -1,0 +1,97 @@
+"""Configuration: schema validation and the cross-key checks a JSON schema cannot express.
+
+The schema is ``workflow/schemas/config.schema.yaml``; :func:`load` validates a YAML file with
+``jsonschema`` (the same check ``snakemake.utils.validate`` runs in the Snakefile) and then
+:func:`check`. Every error names the offending key, e.g. ``datasets.GM.po.window``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from . import models
+
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+class ConfigError(ValueError):
+    """A configuration value that is wrong; the message starts with the key's path."""
+
+
+def windows(ds: dict) -> tuple[int, ...]:
+    """Window lengths in bp of a dataset: ``(L1, L2)`` for pairs, ``(L,)`` for sequences."""
+    w = ds["window"]
+    if ds["kind"] == "sequences":
+        if isinstance(w, list):
+            raise ConfigError("window: a sequences dataset takes one window length")
+        return (int(w),)
+    return tuple(int(x) for x in w) if isinstance(w, list) else (int(w), int(w))
+
+
+def dataset_models(config: dict, name: str) -> list[str]:
+    """Model names trained on dataset ``name`` (its own ``models`` or the top-level list)."""
+    return list(config["datasets"][name].get("models", config["models"]))
+
+
+def training_settings(config: dict, model: str, dataset: str | None = None) -> dict:
+    """Registry defaults of ``model`` updated by ``training`` and ``model_overrides[model]``."""
+    out = {"seed": 0, **models.get(model).defaults}
+    out.update(config.get("training", {}) or {})
+    out.update((config.get("model_overrides", {}) or {}).get(model, {}))
+    return out
+
+
+def check(config: dict) -> None:
+    """Cross-key checks after schema validation.
+
+    Raises:
+        ConfigError: an unknown model, a model that cannot take a dataset's kind or window (the
+            message gives the minimum), a pairs dataset naming an undefined genome, or unequal
+            anchor windows for a single-input model, each with the key's path.
+    """
+    for i, m in enumerate(config["models"]):
+        if m not in models.REGISTRY:
+            raise ConfigError(f"models[{i}]: unknown model {m!r}; known: {sorted(models.REGISTRY)}")
+    for name, ds in config["datasets"].items():
+        key = f"datasets.{name}"
+        try:
+            ws = windows(ds)
+        except ConfigError as err:
+            raise ConfigError(f"{key}.{err}") from None
+        if ds["kind"] == "pairs" and "genome" in ds and ds["genome"] not in config.get("genomes", {}):
+            raise ConfigError(f"{key}.genome: genome {ds['genome']!r} is not defined under genomes:")
+        for i, m in enumerate(dataset_models(config, name)):
+            mkey = f"{key}.models[{i}]" if "models" in ds else f"models[{i}] (dataset {name})"
+            if m not in models.REGISTRY:
+                raise ConfigError(f"{mkey}: unknown model {m!r}; known: {sorted(models.REGISTRY)}")
+            try:
+                for w in ws:
+                    models.check_compatible(m, w, ds["kind"])
+            except ValueError as err:
+                raise ConfigError(f"{key}.window: {err}") from None
+            if models.get(m).framework == "keras" and ds["kind"] == "pairs" and len(set(ws)) > 1:
+                raise ConfigError(f"{key}.window: model {m!r} needs equal anchor windows, got {list(ws)}")
+    for m, over in (config.get("model_overrides") or {}).items():
+        if m not in models.REGISTRY:
+            raise ConfigError(f"model_overrides.{m}: unknown model")
+
+
+def load(path: str | os.PathLike) -> dict:
+    """Read, schema-validate (filling defaults) and check a config file.
+
+    Raises:
+        ConfigError: naming the file and the key.
+    """
+    from snakemake.utils import validate
+
+    with open(path) as fh:
+        config = yaml.safe_load(fh)
+    try:
+        validate(config, str(SCHEMA), set_default=True)
+        check(config)
+    except Exception as err:  # snakemake's WorkflowError carries jsonschema's path message
+        raise ConfigError(f"{path}: {err}") from None
+    return config

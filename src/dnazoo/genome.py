@@ -1,0 +1,171 @@
+"""Reference genome access (pyfaidx), anchor windows and sequence extraction to base codes.
+
+Coordinates are 0-based half-open in bp throughout (BED convention).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .encoding import N_CODE, encode_codes
+from .io import atomic_path
+
+log = logging.getLogger(__name__)
+
+
+class WindowError(ValueError):
+    """A window off a chromosome end or on a chromosome absent from the genome (``strict: true``)."""
+
+
+def index_fasta(path: str | os.PathLike) -> dict[str, int]:
+    """Build (or reuse) the pyfaidx ``.fai`` index of a plain FASTA; return ``{chrom: length in bp}``.
+
+    Raises:
+        ValueError: naming the file when pyfaidx cannot index it (not FASTA, ragged lines, ...).
+    """
+    from pyfaidx import Fasta, FastaIndexingError
+
+    try:
+        with Fasta(str(path), as_raw=True) as fa:
+            return {name: len(fa[name]) for name in fa.keys()}
+    except (FastaIndexingError, ValueError) as err:
+        raise ValueError(f"{path}: cannot index FASTA: {err}") from None
+
+
+def read_chrom_sizes(fai: str | os.PathLike) -> dict[str, int]:
+    """``{chrom: length}`` from a ``.fai`` index or a UCSC ``chrom.sizes`` file (first two columns)."""
+    df = pd.read_csv(fai, sep="\t", header=None, usecols=[0, 1], dtype={0: str, 1: np.int64})
+    return dict(zip(df[0], df[1]))
+
+
+def recentre(start: np.ndarray, end: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Re-centre intervals to windows of ``length`` bp, as DeepChromeHiC ``data/process.r`` does.
+
+    The centre is computed on 1-based closed coordinates, ``c = round((start + 1 + end) / 2)``
+    with round-half-to-even (R's and NumPy's rounding); the window is
+    ``[c - 1 - length // 2, c - 1 - length // 2 + length)``. For ``length = 10001`` this is the
+    original ``[mid - 5000, mid + 5000]`` (1-based closed).
+
+    Args:
+        start, end: ``(n,)`` int64 0-based half-open anchor coordinates.
+        length: window length in bp (> 0).
+
+    Returns:
+        ``(wstart, wend)``, ``(n,)`` int64 each; ``wend - wstart == length``. May run off a
+        chromosome end: see :func:`window_status`.
+    """
+    if length <= 0:
+        raise ValueError(f"window length must be positive, got {length}")
+    centre = np.round((np.asarray(start, dtype=np.int64) + 1 + np.asarray(end, dtype=np.int64)) / 2).astype(np.int64)
+    wstart = centre - 1 - length // 2
+    return wstart, wstart + length
+
+
+def window_status(chrom: pd.Series, wstart: np.ndarray, wend: np.ndarray, sizes: dict[str, int]) -> np.ndarray:
+    """Per window: ``"ok"``, ``"chromosome_absent"`` or ``"off_chromosome_end"`` (object array)."""
+    size = chrom.map(sizes)
+    status = np.full(len(chrom), "ok", dtype=object)
+    absent = size.isna().to_numpy()
+    status[absent] = "chromosome_absent"
+    off = ~absent & ((wstart < 0) | (wend > size.fillna(0).to_numpy()))
+    status[off] = "off_chromosome_end"
+    return status
+
+
+def pair_windows(
+    pairs: pd.DataFrame, sizes: dict[str, int], lengths: tuple[int, int], strict: bool = False,
+    source: str = "pairs",
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Re-centre both anchors of every pair and drop pairs that do not fit the genome.
+
+    Args:
+        pairs: canonical pair table (:mod:`dnazoo.tables`).
+        sizes: ``{chrom: length in bp}`` of the genome.
+        lengths: window length of anchor 1 and anchor 2 in bp.
+        strict: raise instead of dropping.
+        source: name used in error messages (the table's file).
+
+    Returns:
+        ``(windows, counts)``: the kept pairs with added ``wstart1 wend1 wstart2 wend2`` columns,
+        and ``{"input": n, "kept": k, "chromosome_absent": a, "off_chromosome_end": o}``
+        (a pair counts once, under the first failing anchor's reason).
+
+    Raises:
+        WindowError: with ``strict=True``, naming the first offending pair and chromosome.
+    """
+    out = pairs.copy()
+    reason = np.full(len(out), "ok", dtype=object)
+    for a, length in zip(("1", "2"), lengths):
+        ws, we = recentre(out[f"start{a}"].to_numpy(), out[f"end{a}"].to_numpy(), length)
+        out[f"wstart{a}"], out[f"wend{a}"] = ws, we
+        st = window_status(out[f"chrom{a}"], ws, we, sizes)
+        reason = np.where(reason == "ok", st, reason)
+    counts = {"input": int(len(out)), "kept": int((reason == "ok").sum()),
+              "chromosome_absent": int((reason == "chromosome_absent").sum()),
+              "off_chromosome_end": int((reason == "off_chromosome_end").sum())}
+    if strict and counts["kept"] < counts["input"]:
+        i = int(np.flatnonzero(reason != "ok")[0])
+        row = out.iloc[i]
+        raise WindowError(
+            f"{source}: pair {row['pair_id']} ({row['chrom1']}:{row['start1']}-{row['end1']} / "
+            f"{row['chrom2']}:{row['start2']}-{row['end2']}): {reason[i].replace('_', ' ')} "
+            f"for windows of {lengths} bp (strict: true)"
+        )
+    return out[reason == "ok"].reset_index(drop=True), counts
+
+
+def extract_codes(
+    fasta: str | os.PathLike, chrom: pd.Series, wstart: np.ndarray, wend: np.ndarray,
+    dest: str | os.PathLike,
+) -> None:
+    """Write the base codes of windows to a ``.npy`` file, atomically, without holding them all in memory.
+
+    Args:
+        fasta: indexed plain FASTA.
+        chrom, wstart, wend: ``(n,)`` windows of equal length ``L`` (0-based half-open, bp).
+        dest: output ``.npy``; ``(n, L)`` uint8 codes (A, C, G, T, N = 0..4; N kept as N),
+            memory-mappable with ``np.load(dest, mmap_mode='r')``.
+
+    Raises:
+        ValueError: windows of unequal length.
+    """
+    from pyfaidx import Fasta
+
+    lengths = np.unique(np.asarray(wend) - np.asarray(wstart))
+    if len(lengths) > 1:
+        raise ValueError(f"windows of unequal length {lengths.tolist()} cannot share one array")
+    L = int(lengths[0]) if len(lengths) else 0
+    with atomic_path(dest, suffix=".npy") as tmp:
+        arr = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(chrom), L))
+        with Fasta(str(fasta), as_raw=True) as fa:
+            for i, (c, s, e) in enumerate(zip(chrom, wstart, wend)):
+                arr[i] = encode_codes(fa[c][int(s):int(e)])
+        arr.flush()
+        del arr
+
+
+def fit_length(codes: np.ndarray, length: int) -> np.ndarray:
+    """Centre-crop or symmetrically N-pad ``(L,)`` codes to ``(length,)`` uint8 (extra bp go right)."""
+    L = len(codes)
+    if L >= length:
+        off = (L - length) // 2
+        return codes[off : off + length]
+    out = np.full(length, N_CODE, dtype=np.uint8)
+    off = (length - L) // 2
+    out[off : off + L] = codes
+    return out
+
+
+def write_sequence_codes(sequences: pd.Series, length: int, dest: str | os.PathLike) -> None:
+    """Encode strings to a ``(n, length)`` uint8 ``.npy`` (centre-cropped / N-padded), atomically."""
+    with atomic_path(dest, suffix=".npy") as tmp:
+        arr = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(sequences), length))
+        for i, s in enumerate(sequences):
+            arr[i] = fit_length(encode_codes(s), length)
+        arr.flush()
+        del arr

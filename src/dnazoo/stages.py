@@ -1,0 +1,256 @@
+"""One function per DAG stage; ``workflow/scripts/*.py`` only unpack ``snakemake`` objects and call these.
+
+Each function takes plain paths and config dictionaries, so the stages are unit-tested without
+Snakemake. All outputs are written atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config as cfg
+from .io import fetch, read_table, save_npy, write_table
+from .training import PARTS, write_json
+
+log = logging.getLogger("dnazoo")
+
+
+def setup_logging(log_path: str | os.PathLike | None) -> None:
+    """Send the ``dnazoo`` loggers (and Python warnings) to the rule's log file."""
+    logging.basicConfig(filename=str(log_path) if log_path else None, level=logging.INFO, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.captureWarnings(True)
+
+
+def source_location(source: dict) -> str:
+    """The URL or path of a config source entry."""
+    return source.get("url") or source["path"]
+
+
+def fetch_source(source: dict, dest: str | os.PathLike) -> None:
+    """Fetch a config source (``url`` or ``path``, optional ``md5``/``sha256``) to ``dest``, gunzipped."""
+    loc = source_location(source)
+    log.info("fetching %s -> %s", loc, dest)
+    fetch(loc, dest, {k: source.get(k) for k in ("md5", "sha256")})
+
+
+def fetch_genome(source: dict, fasta: str | os.PathLike) -> dict[str, int]:
+    """Fetch a genome FASTA and index it with pyfaidx; return ``{chrom: bp}``."""
+    from .genome import index_fasta
+
+    fetch_source(source, fasta)
+    sizes = index_fasta(fasta)
+    log.info("%s: %d sequences, %d bp", fasta, len(sizes), sum(sizes.values()))
+    return sizes
+
+
+def simulate_dataset(params: dict, fasta: str | os.PathLike, bedpe: str | os.PathLike) -> None:
+    """Write the simulated demo genome (indexed) and BEDPE (see :mod:`dnazoo.simulate`)."""
+    from .genome import index_fasta
+    from .simulate import SimulationParams, simulate, write_bedpe, write_fasta
+
+    genome, pairs = simulate(SimulationParams(**params))
+    write_fasta(genome, fasta)
+    index_fasta(fasta)
+    write_bedpe(pairs, bedpe)
+    log.info("simulated %d chromosomes (%d bp) and %d pairs (%d positive); grammar counts: %s",
+             len(genome), sum(len(s) for s in genome.values()), len(pairs), int(pairs["label"].sum()),
+             pairs["grammar"].value_counts().to_dict())
+
+
+def read_pairs_stage(table: str | os.PathLike, fmt: str, out: str | os.PathLike) -> pd.DataFrame:
+    """Interaction table → canonical pair table (``pairs.tsv.gz``)."""
+    from .tables import read_pairs
+
+    df = read_pairs(table, fmt)
+    log.info("%s (%s): %d pairs, %d positive, %d negative", table, fmt, len(df), int(df["label"].sum()),
+             int((df["label"] == 0).sum()))
+    write_table(df, out)
+    return df
+
+
+def windows_stage(pairs: str | os.PathLike, fai: str | os.PathLike, lengths: tuple[int, int], strict: bool,
+                  out: str | os.PathLike, report: str | os.PathLike) -> dict:
+    """Re-centre anchors to windows, drop (or, strict, reject) pairs that do not fit the genome."""
+    from .genome import pair_windows, read_chrom_sizes
+
+    sizes = read_chrom_sizes(fai)
+    df, counts = pair_windows(read_table(pairs), sizes, lengths, strict, source=str(pairs))
+    log.info("windows of %s bp: %s", list(lengths), counts)
+    write_table(df, out)
+    write_json({"window_bp": list(lengths), **counts}, report)
+    return counts
+
+
+def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_path, test_path,
+                         out: str | os.PathLike) -> pd.DataFrame:
+    """Labelled sequence files → canonical sequence table with a ``split`` column (train/test).
+
+    Training negatives are added by dinucleotide shuffling of the training positives when
+    ``negatives.method`` is ``dinucleotide_shuffle``; test files are taken as given (DeepBind's
+    test files already contain shuffled negatives).
+    """
+    from .negatives import add_shuffled_negatives
+    from .tables import read_deepbind_seq, read_fasta_labels
+
+    def read(src: dict, path) -> pd.DataFrame:
+        if src["format"] == "deepbind_seq":
+            return read_deepbind_seq(path, source=Path(source_location(src)).name)
+        return read_fasta_labels(path, src.get("labels", 1), source=Path(source_location(src)).name)
+
+    tr = read(train, train_path)
+    tr["split"] = "train"
+    if negatives.get("method", "dinucleotide_shuffle") == "dinucleotide_shuffle":
+        n_before = len(tr)
+        tr = add_shuffled_negatives(tr, seed=negatives.get("seed", 0), per_positive=negatives.get("per_positive", 1))
+        log.info("added %d dinucleotide-shuffled negatives to %d training sequences", len(tr) - n_before, n_before)
+    parts = [tr]
+    if test is not None:
+        te = read(test, test_path)
+        te["split"] = "test"
+        parts.append(te)
+    df = pd.concat(parts, ignore_index=True)
+    dup = df["seq_id"].duplicated()
+    if dup.any():
+        df.loc[dup, "seq_id"] = df.loc[dup, "seq_id"] + "_" + df.loc[dup, "split"]
+    log.info("sequences: %s", df.groupby(["split", "label"]).size().to_dict())
+    write_table(df, out)
+    return df
+
+
+def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str | os.PathLike,
+                report: str | os.PathLike) -> pd.DataFrame:
+    """Assign train/val/test to every pair or sequence; write the split table and counts."""
+    from .splits import assign_split
+
+    df = read_table(table)
+    if kind == "sequences" and "split" not in df:
+        df["split"] = "train"
+    if kind == "sequences" and split_spec.get("method") == "chromosome":
+        raise cfg.ConfigError("split.method: 'chromosome' needs genomic coordinates; sequences datasets "
+                              "take 'given' or 'random'")
+    if kind == "sequences" and split_spec.get("method") == "random":
+        df = df.drop(columns=["split"])
+    out_df = assign_split(df, split_spec)
+    counts = out_df.groupby(["split", "label"]).size().unstack(fill_value=0)
+    log.info("split counts (rows: split, columns: label):\n%s", counts)
+    id_col = "pair_id" if kind == "pairs" else "seq_id"
+    keep = [id_col, "label", "split", "split_reason"] + (["chrom1", "chrom2", "distance"] if kind == "pairs" else [])
+    write_table(out_df[keep], out)
+    write_json({s: {str(k): int(v) for k, v in row.items()} for s, row in counts.iterrows()}, report)
+    return out_df
+
+
+def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.PathLike,
+                 lengths: tuple[int, ...], fasta: str | os.PathLike | None, out_dir: str | os.PathLike) -> None:
+    """Write base codes per split and part (anchor1/anchor2 or sequence), labels, ids, distances.
+
+    See :mod:`dnazoo.training` for the file layout; every array is memory-mappable ``.npy``.
+    """
+    from .genome import extract_codes, write_sequence_codes
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = read_table(table)
+    splits = read_table(split_table)
+    id_col = "pair_id" if kind == "pairs" else "seq_id"
+    data[id_col] = data[id_col].astype(str)
+    splits[id_col] = splits[id_col].astype(str)
+    merged = data.merge(splits[[id_col, "split"]], on=id_col, suffixes=("_input", ""))
+    for split in ("train", "val", "test"):
+        part = merged[merged["split"] == split].reset_index(drop=True)
+        if kind == "pairs":
+            for a, anchor in zip(("1", "2"), PARTS["pairs"]):
+                extract_codes(fasta, part[f"chrom{a}"], part[f"wstart{a}"].to_numpy(),
+                              part[f"wend{a}"].to_numpy(), out_dir / f"{split}.{anchor}.npy")
+            save_npy(part["distance"].to_numpy(np.int64), out_dir / f"{split}.distance.npy")
+        else:
+            write_sequence_codes(part["sequence"], lengths[0], out_dir / f"{split}.sequence.npy")
+        save_npy(part["label"].to_numpy(np.int8), out_dir / f"{split}.labels.npy")
+        save_npy(part[id_col].to_numpy().astype(str), out_dir / f"{split}.ids.npy")
+        log.info("%s: %d rows encoded", split, len(part))
+
+
+def kmer_stage(encoded_dir: str | os.PathLike, kind: str, out_dir: str | os.PathLike, k: int = 6) -> None:
+    """6-mer token ids (spec §0.1) of every encoded split/part, ``(n, L)`` uint16 each."""
+    from .encoding import kmer_tokens
+
+    out_dir = Path(out_dir)
+    for split in ("train", "val", "test"):
+        for part in PARTS[kind]:
+            codes = np.load(Path(encoded_dir) / f"{split}.{part}.npy", mmap_mode="r")
+            tokens = np.zeros(codes.shape, dtype=np.uint16)
+            for i0 in range(0, len(codes), 1024):
+                tokens[i0:i0 + 1024] = kmer_tokens(np.asarray(codes[i0:i0 + 1024]), k=k)
+            save_npy(tokens, out_dir / f"{split}.{part}.npy")
+
+
+def configure_backend(threads: int) -> None:
+    """Limit the backend to the rule's threads; TensorFlow allocates GPU memory on demand."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if os.environ["KERAS_BACKEND"] == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(max(1, min(2, threads)))
+        for gpu in tf.config.list_physical_devices("GPU"):
+            tf.config.experimental.set_memory_growth(gpu, True)
+        log.info("TensorFlow %s, GPUs visible: %d", tf.__version__, len(tf.config.list_physical_devices("GPU")))
+
+
+def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], settings: dict,
+                model_out, history_out, threads: int = 1) -> dict:
+    """Train one (dataset, model) combination; Keras or scikit-learn by the registry entry."""
+    from . import models
+    from .training import train_distance_baseline, train_keras
+
+    if models.get(model).framework == "sklearn":
+        return train_distance_baseline(encoded_dir, model_out, history_out)
+    configure_backend(threads)
+    result = train_keras(model, encoded_dir, kind, lengths[0], settings, model_out, history_out)
+    log.info("%s: %s", model, result)
+    return result
+
+
+def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
+                   dataset: str = "", threads: int = 1) -> dict:
+    """Test-split metrics (``metrics.json``) and per-row scores (``predictions.tsv.gz``)."""
+    from . import models
+    from .evaluate import binary_metrics
+    from .training import predict_split
+
+    if models.get(model).framework == "keras":
+        configure_backend(threads)
+    pred = predict_split(model, model_path, encoded_dir, "test", kind)
+    metrics = {"dataset": dataset, "model": model, "split": "test", **binary_metrics(pred["label"], pred["score"])}
+    log.info("%s on %s: %s", model, dataset, metrics)
+    write_table(pred, predictions_out)
+    write_json(metrics, metrics_out)
+    return metrics
+
+
+def figures_stage(dataset: str, models_: list[str], metrics_files: list, prediction_files: list,
+                  out_dir, note: str = "") -> None:
+    """ROC, PR and AUROC figures of one dataset (PNG + PDF)."""
+    import json
+
+    from .evaluate import plot_dataset
+
+    metrics = {m: json.loads(Path(f).read_text()) for m, f in zip(models_, metrics_files)}
+    preds = {m: read_table(f) for m, f in zip(models_, prediction_files)}
+    plot_dataset(dataset, preds, metrics, out_dir, note)
+
+
+def summary_stage(metrics_files: list, out) -> pd.DataFrame:
+    """One row per (dataset, model) with all test metrics: ``summary.tsv``."""
+    import json
+
+    rows = [json.loads(Path(f).read_text()) for f in metrics_files]
+    df = pd.DataFrame(rows).sort_values(["dataset", "auroc"], ascending=[True, False])
+    write_table(df, out)
+    return df

@@ -1,0 +1,298 @@
+"""Readers that turn interaction tables and labelled sequence files into dnazoo's canonical tables.
+
+Canonical pair table (one row per anchor pair, 0-based half-open coordinates, bp)::
+
+    pair_id  chrom1 start1 end1  chrom2 start2 end2  label  distance
+
+``label`` is 1 (interacting) or 0; ``distance`` is the number of bp between the two anchor
+midpoints (``|(start1+end1)/2 - (start2+end2)/2|``, rounded down to an integer); it is the
+only feature of the ``distance_baseline``.
+
+Canonical sequence table (``kind: sequences``)::
+
+    seq_id  sequence  label  source
+
+Every reader raises :class:`TableError` naming the file and the 1-based line of the first bad
+row (or the R object for ``.rda`` files).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+PAIR_COLUMNS = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label", "distance"]
+SEQUENCE_COLUMNS = ["seq_id", "sequence", "label", "source"]
+PAIR_FORMATS = ("bedpe", "targetfinder", "deepchromehic_rda")
+SEQUENCE_FORMATS = ("deepbind_seq", "fasta")
+
+
+class TableError(ValueError):
+    """A table row or field that cannot be read; the message names the file and line."""
+
+
+def _open_text(path: str | os.PathLike):
+    path = Path(path)
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
+
+
+def _line_numbers(n: int, first: int) -> np.ndarray:
+    return np.arange(first, first + n)
+
+
+def _check_int_columns(df: pd.DataFrame, columns: list[str], path, lines: np.ndarray) -> None:
+    for col in columns:
+        values = pd.to_numeric(df[col], errors="coerce")
+        bad = values.isna() | (values != values.round()) | (values < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise TableError(
+                f"{path}:{lines[i]}: column '{col}' must be a non-negative integer, "
+                f"got {df[col].iloc[i]!r}"
+            )
+        df[col] = values.astype(np.int64)
+
+
+def _finish_pairs(df: pd.DataFrame, path, lines: np.ndarray) -> pd.DataFrame:
+    """Validate coordinates and labels, compute distance, return the canonical column order."""
+    _check_int_columns(df, ["start1", "end1", "start2", "end2"], path, lines)
+    for a in ("1", "2"):
+        bad = df[f"start{a}"] > df[f"end{a}"]
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise TableError(
+                f"{path}:{lines[i]}: start{a} {df[f'start{a}'].iloc[i]} > end{a} "
+                f"{df[f'end{a}'].iloc[i]} (0-based half-open coordinates need start <= end)"
+            )
+    labels = pd.to_numeric(df["label"], errors="coerce")
+    bad = ~labels.isin([0, 1])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise TableError(f"{path}:{lines[i]}: label must be 0 or 1, got {df['label'].iloc[i]!r}")
+    df["label"] = labels.astype(np.int8)
+    for col in ("chrom1", "chrom2"):
+        df[col] = df[col].astype(str)
+    mid1 = (df["start1"] + df["end1"]) / 2
+    mid2 = (df["start2"] + df["end2"]) / 2
+    df["distance"] = np.floor(np.abs(mid1 - mid2)).astype(np.int64)
+    if "pair_id" not in df or df["pair_id"].isna().any():
+        df["pair_id"] = [f"pair{i:07d}" for i in range(len(df))]
+    df["pair_id"] = df["pair_id"].astype(str)
+    dup = df["pair_id"].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise TableError(f"{path}:{lines[i]}: duplicate pair id {df['pair_id'].iloc[i]!r}")
+    return df[PAIR_COLUMNS].reset_index(drop=True)
+
+
+def read_bedpe(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a BEDPE file (0-based half-open, tab-separated, optionally gzipped).
+
+    Layout: the six BEDPE coordinate columns ``chrom1 start1 end1 chrom2 start2 end2``; then
+    either a header line (starting with ``#`` or ``chrom1``) that names a ``label`` column and
+    optionally ``name``/``pair_id``, or, without a header, BEDPE's ``name`` (7th) and ``score``
+    (8th) columns, the score holding the 0/1 label. Lines starting with ``track``/``browser``
+    and blank lines are skipped.
+
+    Returns:
+        The canonical pair table (see module docstring).
+
+    Raises:
+        TableError: too few columns, a non-integer coordinate, start > end, a label other
+            than 0/1, or a duplicated name, with ``file:line``.
+    """
+    rows, line_numbers, header = [], [], None
+    with _open_text(path) as fh:
+        for lineno, line in enumerate(fh, start=1):
+            line = line.rstrip("\n\r")
+            if not line.strip() or line.startswith(("track", "browser")):
+                continue
+            fields = line.split("\t")
+            if header is None and not rows and (line.startswith("#") or fields[0] == "chrom1"):
+                header = [f.lstrip("#").strip() for f in fields]
+                continue
+            if line.startswith("#"):
+                continue
+            need = len(header) if header else 8
+            if len(fields) < need:
+                raise TableError(f"{path}:{lineno}: expected {need} tab-separated columns, got {len(fields)}")
+            rows.append(fields)
+            line_numbers.append(lineno)
+    if not rows:
+        raise TableError(f"{path}: no data rows")
+    if header:
+        df = pd.DataFrame([r[: len(header)] for r in rows], columns=header)
+        missing = {"chrom1", "start1", "end1", "chrom2", "start2", "end2", "label"} - set(df.columns)
+        if missing:
+            raise TableError(f"{path}:1: header lacks column(s) {sorted(missing)}")
+        if "pair_id" not in df and "name" in df:
+            df = df.rename(columns={"name": "pair_id"})
+    else:
+        df = pd.DataFrame([r[:8] for r in rows], columns=[*PAIR_COLUMNS[1:7], "pair_id", "label"])
+    return _finish_pairs(df, path, np.asarray(line_numbers))
+
+
+def read_targetfinder(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a TargetFinder enhancer-promoter pair CSV (``<CELL>.ep.csv[.gz]``, hg19, BED coordinates).
+
+    Source: Whalen et al., Nat Genet 2016 (``shwhalen/targetfinder``). anchor 1 = enhancer,
+    anchor 2 = promoter; ``pair_id`` = ``enhancer_name~promoter_name``.
+
+    Raises:
+        TableError: a missing column or a bad row, with ``file:line`` (line 1 = header).
+    """
+    df = pd.read_csv(path, dtype=str, compression="infer")
+    need = ["enhancer_chrom", "enhancer_start", "enhancer_end", "enhancer_name",
+            "promoter_chrom", "promoter_start", "promoter_end", "promoter_name", "label"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise TableError(f"{path}:1: missing column(s) {missing}")
+    out = pd.DataFrame({
+        "pair_id": df["enhancer_name"] + "~" + df["promoter_name"],
+        "chrom1": df["enhancer_chrom"], "start1": df["enhancer_start"], "end1": df["enhancer_end"],
+        "chrom2": df["promoter_chrom"], "start2": df["promoter_start"], "end2": df["promoter_end"],
+        "label": df["label"],
+    })
+    return _finish_pairs(out, path, _line_numbers(len(out), 2))
+
+
+def _granges_to_frame(obj, path, name: str) -> pd.DataFrame:
+    """Convert an ``rdata``-parsed GenomicRanges object to chrom/start/end (BED convention)."""
+    try:
+        rle = obj.seqnames
+        chroms = np.repeat(np.asarray(rle.values.astype(str)), np.asarray(rle.lengths))
+        start1 = np.asarray(obj.ranges.start, dtype=np.int64)  # 1-based GRanges start
+        width = np.asarray(obj.ranges.width, dtype=np.int64)
+    except AttributeError as err:
+        raise TableError(f"{path}: R object '{name}' is not a GenomicRanges ({err})") from None
+    if len(chroms) != len(start1):
+        raise TableError(f"{path}: R object '{name}': {len(chroms)} seqnames for {len(start1)} ranges")
+    return pd.DataFrame({"chrom": chroms, "start": start1 - 1, "end": start1 - 1 + width})
+
+
+def read_deepchromehic_rda(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a DeepChromeHiC ``<TISSUE>.<po|pp>.train.rda`` file (``NaiveTom/DeepChromeHiC`` ``data/``).
+
+    The file holds four GenomicRanges: ``anchor1.pos``, ``anchor2.pos``, ``anchor1.neg``,
+    ``anchor2.neg``; row i of anchor1.X pairs with row i of anchor2.X. GRanges are 1-based
+    closed; the output is 0-based half-open (``start = GRanges start - 1``). Positives first,
+    then negatives, each in the original order; ``pair_id`` = ``pos000001`` / ``neg000001``.
+    Parsed with the ``rdata`` package (no R needed).
+
+    Raises:
+        TableError: a missing object or anchor lists of unequal length.
+    """
+    import rdata
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rdata warns about unknown S4 classes; we read the slots
+        objects = rdata.read_rda(str(path))
+    parts = []
+    for cls, label in (("pos", 1), ("neg", 0)):
+        names = (f"anchor1.{cls}", f"anchor2.{cls}")
+        for n in names:
+            if n not in objects:
+                raise TableError(f"{path}: R object '{n}' not found (has {sorted(objects)})")
+        a1 = _granges_to_frame(objects[names[0]], path, names[0])
+        a2 = _granges_to_frame(objects[names[1]], path, names[1])
+        if len(a1) != len(a2):
+            raise TableError(f"{path}: '{names[0]}' has {len(a1)} ranges but '{names[1]}' has {len(a2)}")
+        parts.append(pd.DataFrame({
+            "pair_id": [f"{cls}{i + 1:06d}" for i in range(len(a1))],
+            "chrom1": a1["chrom"], "start1": a1["start"], "end1": a1["end"],
+            "chrom2": a2["chrom"], "start2": a2["start"], "end2": a2["end"],
+            "label": label,
+        }))
+    df = pd.concat(parts, ignore_index=True)
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+            PAIR_COLUMNS, [str, str, np.int64, np.int64, str, np.int64, np.int64, np.int8, np.int64])})
+    return _finish_pairs(df, path, _line_numbers(len(df), 1))
+
+
+PAIR_READERS = {
+    "bedpe": read_bedpe,
+    "targetfinder": read_targetfinder,
+    "deepchromehic_rda": read_deepchromehic_rda,
+}
+
+
+def read_pairs(path: str | os.PathLike, fmt: str) -> pd.DataFrame:
+    """Read an interaction table of format ``fmt`` (one of :data:`PAIR_FORMATS`) into the canonical table."""
+    try:
+        reader = PAIR_READERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown pair table format {fmt!r}; expected one of {PAIR_FORMATS}") from None
+    return reader(path)
+
+
+def _check_sequences(df: pd.DataFrame, path, lines: np.ndarray) -> pd.DataFrame:
+    bad_seq = ~df["sequence"].astype(str).str.fullmatch(r"[ACGTNacgtnRYKMSWBDHVryksmwbdhv]+")
+    if bad_seq.any():
+        i = int(np.flatnonzero(bad_seq.to_numpy())[0])
+        raise TableError(f"{path}:{lines[i]}: sequence has non-IUPAC letters: {str(df['sequence'].iloc[i])[:40]!r}")
+    labels = pd.to_numeric(df["label"], errors="coerce")
+    bad = ~labels.isin([0, 1])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise TableError(f"{path}:{lines[i]}: label must be 0 or 1, got {df['label'].iloc[i]!r}")
+    df["label"] = labels.astype(np.int8)
+    df["sequence"] = df["sequence"].str.upper()
+    return df
+
+
+def read_deepbind_seq(path: str | os.PathLike, source: str = "") -> pd.DataFrame:
+    """Read a DeepBind ``.seq`` TSV (``FoldID EventID seq Bound``, optionally gzipped).
+
+    Source: Alipanahi et al., Nat Biotechnol 2015, supplementary ENCODE data.
+
+    Returns:
+        The canonical sequence table with ``seq_id`` = EventID, ``label`` = Bound.
+
+    Raises:
+        TableError: a missing column, a bad letter or a label other than 0/1, with ``file:line``.
+    """
+    df = pd.read_csv(path, sep="\t", dtype=str, compression="infer")
+    missing = [c for c in ("EventID", "seq", "Bound") if c not in df.columns]
+    if missing:
+        raise TableError(f"{path}:1: missing column(s) {missing} (DeepBind .seq needs FoldID, EventID, seq, Bound)")
+    out = pd.DataFrame({"seq_id": df["EventID"], "sequence": df["seq"], "label": df["Bound"],
+                        "source": source or Path(path).name})
+    return _check_sequences(out, path, _line_numbers(len(out), 2))[SEQUENCE_COLUMNS]
+
+
+def read_fasta_labels(path: str | os.PathLike, labels: str | os.PathLike | int, source: str = "") -> pd.DataFrame:
+    """Read labelled sequences from a FASTA file, one record per sequence.
+
+    Args:
+        path: FASTA, plain (the download stage decompresses gzip); indexed with pyfaidx.
+        labels: a TSV with columns ``seq_id`` and ``label``, or a single 0/1 applied to all.
+
+    Raises:
+        TableError: a record without a label, or a bad letter.
+    """
+    from pyfaidx import Fasta, FastaIndexingError
+
+    try:
+        with Fasta(str(path), as_raw=True, sequence_always_upper=True) as fa:
+            records = [(name, fa[name][:]) for name in fa.keys()]
+    except FastaIndexingError as err:
+        raise TableError(f"{path}: not a readable FASTA file ({err})") from None
+    df = pd.DataFrame(records, columns=["seq_id", "sequence"])
+    if isinstance(labels, (int, np.integer)):
+        df["label"] = int(labels)
+    else:
+        lab = pd.read_csv(labels, sep="\t", dtype=str).set_index("seq_id")["label"]
+        missing = ~df["seq_id"].isin(lab.index)
+        if missing.any():
+            raise TableError(f"{labels}: no label for FASTA record {df['seq_id'][missing].iloc[0]!r} of {path}")
+        df["label"] = df["seq_id"].map(lab)
+    df["source"] = source or Path(path).name
+    return _check_sequences(df, path, _line_numbers(len(df), 1))[SEQUENCE_COLUMNS]

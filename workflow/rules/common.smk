@@ -1,0 +1,109 @@
+# Glue: config validation, wildcard constraints, input functions. Rules call these.
+import sys
+from pathlib import Path
+
+from snakemake.utils import validate
+
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))  # run from a checkout without install too
+from dnazoo import config as dz_config  # noqa: E402
+from dnazoo import models as dz_models  # noqa: E402
+
+validate(config, "../schemas/config.schema.yaml", set_default=True)
+dz_config.check(config)
+
+DATASETS = config["datasets"]
+
+
+wildcard_constraints:
+    dataset="[A-Za-z0-9_.-]+",
+    model="[A-Za-z0-9_.-]+",
+    genome="[A-Za-z0-9_.-]+",
+    part="table|train|test",
+
+
+KERAS_MODELS = [m for m, s in dz_models.REGISTRY.items() if s.framework == "keras"]
+SKLEARN_MODELS = [m for m, s in dz_models.REGISTRY.items() if s.framework == "sklearn"]
+
+
+def dataset(wildcards):
+    return DATASETS[wildcards.dataset]
+
+
+def is_simulated(name):
+    return "simulate" in DATASETS[name]
+
+
+def model_file(ds, model):
+    ext = "keras" if dz_models.get(model).framework == "keras" else "joblib"
+    return f"results/{ds}/models/{model}/model.{ext}"
+
+
+def get_genome_fasta(wildcards):
+    ds = dataset(wildcards)
+    if "simulate" in ds:
+        return f"resources/simulated/{wildcards.dataset}/genome.fa"
+    return f"resources/genomes/{ds['genome']}.fa"
+
+
+def get_genome_fai(wildcards):
+    return get_genome_fasta(wildcards) + ".fai"
+
+
+def get_raw_table(wildcards):
+    if is_simulated(wildcards.dataset):
+        return f"resources/simulated/{wildcards.dataset}/pairs.bedpe"
+    return f"resources/tables/{wildcards.dataset}/table.raw"
+
+
+def get_table_format(wildcards):
+    return "bedpe" if is_simulated(wildcards.dataset) else dataset(wildcards)["table"]["format"]
+
+
+def get_sequence_files(wildcards):
+    ds = dataset(wildcards)
+    files = {"train": f"resources/tables/{wildcards.dataset}/train.raw"}
+    if "test" in ds:
+        files["test"] = f"resources/tables/{wildcards.dataset}/test.raw"
+    return files
+
+
+def get_split_input(wildcards):
+    if dataset(wildcards)["kind"] == "pairs":
+        return f"results/{wildcards.dataset}/windows.tsv.gz"
+    return f"results/{wildcards.dataset}/sequences.tsv.gz"
+
+
+def get_encode_inputs(wildcards):
+    inputs = {"table": get_split_input(wildcards), "split": f"results/{wildcards.dataset}/split.tsv.gz"}
+    if dataset(wildcards)["kind"] == "pairs":
+        inputs["fasta"] = get_genome_fasta(wildcards)
+        inputs["fai"] = get_genome_fai(wildcards)
+    return inputs
+
+
+def get_source(wildcards):
+    return dataset(wildcards)[wildcards.part]
+
+
+def get_model_file(wildcards):
+    return model_file(wildcards.dataset, wildcards.model)
+
+
+def dataset_models(name):
+    return dz_config.dataset_models(config, name)
+
+
+def figure_note(name):
+    notes = []
+    if DATASETS[name].get("simulated") or "simulate" in DATASETS[name]:
+        notes.append("simulated data")
+    notes.append(f"{DATASETS[name].get('split', {}).get('method', 'chromosome')} split")
+    return ", ".join(notes)
+
+
+def all_targets():
+    targets = ["results/summary.tsv"]
+    for name in DATASETS:
+        targets += expand("results/{dataset}/figures/{fig}.{ext}", dataset=name, fig=["roc", "pr", "auroc"],
+                          ext=["png", "pdf"])
+    return targets

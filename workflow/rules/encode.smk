@@ -1,0 +1,31 @@
+rule encode:
+    """Base codes (uint8, A C G T N = 0..4) per split and anchor, memory-mappable .npy."""
+    input:
+        unpack(get_encode_inputs),
+    output:
+        directory("results/{dataset}/encoded"),
+    params:
+        kind=lambda wc: dataset(wc)["kind"],
+        lengths=lambda wc: dz_config.windows(dataset(wc)),
+    log:
+        "logs/{dataset}/encode.log",
+    benchmark:
+        "benchmarks/out/{dataset}/encode.tsv"
+    script:
+        "../scripts/encode.py"
+
+
+rule kmer_tokens:
+    """6-mer token ids (model-zoo spec 0.1), uint16, per split and anchor; for the k-mer models."""
+    input:
+        "results/{dataset}/encoded",
+    output:
+        directory("results/{dataset}/kmer6"),
+    params:
+        kind=lambda wc: dataset(wc)["kind"],
+    log:
+        "logs/{dataset}/kmer_tokens.log",
+    benchmark:
+        "benchmarks/out/{dataset}/kmer_tokens.tsv"
+    script:
+        "../scripts/kmer_tokens.py"

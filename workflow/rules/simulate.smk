@@ -1,0 +1,14 @@
+rule simulate:
+    """The embedded demo: a simulated genome and BEDPE with a planted loop grammar (dnazoo.simulate)."""
+    output:
+        fasta="resources/simulated/{dataset}/genome.fa",
+        fai="resources/simulated/{dataset}/genome.fa.fai",
+        bedpe="resources/simulated/{dataset}/pairs.bedpe",
+    params:
+        simulate=lambda wc: DATASETS[wc.dataset]["simulate"],
+    log:
+        "logs/{dataset}/simulate.log",
+    benchmark:
+        "benchmarks/out/{dataset}/simulate.tsv"
+    script:
+        "../scripts/simulate.py"

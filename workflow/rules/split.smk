@@ -1,0 +1,16 @@
+rule split:
+    """Assign train/val/test (chromosome hold-out, random or given) to every pair or sequence."""
+    input:
+        get_split_input,
+    output:
+        table="results/{dataset}/split.tsv.gz",
+        report="results/{dataset}/split.json",
+    params:
+        spec=lambda wc: dataset(wc).get("split", {}),
+        kind=lambda wc: dataset(wc)["kind"],
+    log:
+        "logs/{dataset}/split.log",
+    benchmark:
+        "benchmarks/out/{dataset}/split.tsv"
+    script:
+        "../scripts/split.py"

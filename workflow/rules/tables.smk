@@ -1,0 +1,30 @@
+rule read_pairs:
+    """Interaction table (BEDPE, TargetFinder CSV, DeepChromeHiC .rda) -> canonical pair table."""
+    input:
+        get_raw_table,
+    output:
+        "results/{dataset}/pairs.tsv.gz",
+    params:
+        fmt=get_table_format,
+    log:
+        "logs/{dataset}/read_pairs.log",
+    benchmark:
+        "benchmarks/out/{dataset}/read_pairs.tsv"
+    script:
+        "../scripts/read_pairs.py"
+
+
+rule read_sequences:
+    """Labelled sequences (DeepBind .seq, FASTA + labels) -> canonical table, with shuffled negatives."""
+    input:
+        unpack(get_sequence_files),
+    output:
+        "results/{dataset}/sequences.tsv.gz",
+    params:
+        ds=dataset,
+    log:
+        "logs/{dataset}/read_sequences.log",
+    benchmark:
+        "benchmarks/out/{dataset}/read_sequences.tsv"
+    script:
+        "../scripts/read_sequences.py"

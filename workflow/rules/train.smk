@@ -1,0 +1,45 @@
+rule train:
+    """Train one Keras model of the zoo on one dataset; early stopping on validation AUROC."""
+    input:
+        "results/{dataset}/encoded",
+    output:
+        model="results/{dataset}/models/{model}/model.keras",
+        history="results/{dataset}/models/{model}/history.tsv",
+    wildcard_constraints:
+        model="|".join(KERAS_MODELS),
+    params:
+        kind=lambda wc: dataset(wc)["kind"],
+        lengths=lambda wc: dz_config.windows(dataset(wc)),
+        settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
+    threads: 4
+    resources:
+        gpu=1,
+        mem_mb=16000,
+        runtime=720,
+    log:
+        "logs/{dataset}/train_{model}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/train_{model}.tsv"
+    script:
+        "../scripts/train.py"
+
+
+rule train_baseline:
+    """Fit a scikit-learn baseline (no GPU)."""
+    input:
+        "results/{dataset}/encoded",
+    output:
+        model="results/{dataset}/models/{model}/model.joblib",
+        history="results/{dataset}/models/{model}/history.tsv",
+    wildcard_constraints:
+        model="|".join(SKLEARN_MODELS),
+    params:
+        kind=lambda wc: dataset(wc)["kind"],
+        lengths=lambda wc: dz_config.windows(dataset(wc)),
+        settings={},
+    log:
+        "logs/{dataset}/train_{model}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/train_{model}.tsv"
+    script:
+        "../scripts/train.py"

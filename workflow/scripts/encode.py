@@ -1,0 +1,8 @@
+"""Base codes per split and anchor."""
+from dnazoo import stages
+
+sm = snakemake  # noqa: F821  (injected by Snakemake)
+stages.setup_logging(sm.log[0])
+
+stages.encode_stage(sm.params.kind, sm.input.table, sm.input.split, tuple(sm.params.lengths),
+                    sm.input.get("fasta"), sm.output[0])

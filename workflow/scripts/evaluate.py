@@ -1,0 +1,8 @@
+"""Test-split metrics and predictions."""
+from dnazoo import stages
+
+sm = snakemake  # noqa: F821  (injected by Snakemake)
+stages.setup_logging(sm.log[0])
+
+stages.evaluate_stage(sm.wildcards.model, sm.input.model, sm.input.encoded, sm.params.kind,
+                      sm.output.metrics, sm.output.predictions, sm.wildcards.dataset, sm.threads)

@@ -1,0 +1,10 @@
+"""Per-dataset figures."""
+from pathlib import Path
+
+from dnazoo import stages
+
+sm = snakemake  # noqa: F821  (injected by Snakemake)
+stages.setup_logging(sm.log[0])
+
+stages.figures_stage(sm.wildcards.dataset, sm.params.models, sm.input.metrics, sm.input.predictions,
+                     Path(sm.output[0]).parent, sm.params.note)

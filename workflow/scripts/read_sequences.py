@@ -1,0 +1,9 @@
+"""Labelled sequences -> canonical sequence table."""
+from dnazoo import stages
+
+sm = snakemake  # noqa: F821  (injected by Snakemake)
+stages.setup_logging(sm.log[0])
+
+ds = sm.params.ds
+stages.read_sequences_stage(ds["train"], ds.get("test"), ds.get("negatives", {}), sm.input.train,
+                            sm.input.get("test"), sm.output[0])

@@ -1,0 +1,8 @@
+"""Train one model on one dataset."""
+from dnazoo import stages
+
+sm = snakemake  # noqa: F821  (injected by Snakemake)
+stages.setup_logging(sm.log[0])
+
+stages.train_stage(sm.wildcards.model, sm.input[0], sm.params.kind, tuple(sm.params.lengths),
+                   dict(sm.params.settings), sm.output.model, sm.output.history, sm.threads)

@@ -1,0 +1,8 @@
+"""Anchor windows checked against the genome."""
+from dnazoo import stages
+
+sm = snakemake  # noqa: F821  (injected by Snakemake)
+stages.setup_logging(sm.log[0])
+
+stages.windows_stage(sm.input.pairs, sm.input.fai, tuple(sm.params.lengths), sm.params.strict,
+                     sm.output.windows, sm.output.report)
