@@ -36,6 +36,11 @@ def dataset_models(config: dict, name: str) -> list[str]:
     return list(config["datasets"][name].get("models", config["models"]))
 
 
+def split_spec(config: dict, name: str) -> dict:
+    """The split of dataset ``name``: its own ``split`` or the top-level ``split``."""
+    return dict(config["datasets"][name].get("split") or config.get("split") or {"method": "chromosome"})
+
+
 def training_settings(config: dict, model: str, dataset: str | None = None) -> dict:
     """Registry defaults of ``model`` updated by ``training`` and ``model_overrides[model]``."""
     out = {"seed": 0, **models.get(model).defaults}
@@ -50,7 +55,7 @@ def check(config: dict) -> None:
     Raises:
         ConfigError: an unknown model, a model that cannot take a dataset's kind or window (the
             message gives the minimum), a pairs dataset naming an undefined genome, or unequal
-            anchor windows for a single-input model, each with the key's path.
+            anchor windows for a model that needs equal ones, each with the key's path.
     """
     for i, m in enumerate(config["models"]):
         if m not in models.REGISTRY:
@@ -68,12 +73,9 @@ def check(config: dict) -> None:
             if m not in models.REGISTRY:
                 raise ConfigError(f"{mkey}: unknown model {m!r}; known: {sorted(models.REGISTRY)}")
             try:
-                for w in ws:
-                    models.check_compatible(m, w, ds["kind"])
+                models.check_compatible(m, ws, ds["kind"])
             except ValueError as err:
                 raise ConfigError(f"{key}.window: {err}") from None
-            if models.get(m).framework == "keras" and ds["kind"] == "pairs" and len(set(ws)) > 1:
-                raise ConfigError(f"{key}.window: model {m!r} needs equal anchor windows, got {list(ws)}")
     for m, over in (config.get("model_overrides") or {}).items():
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")

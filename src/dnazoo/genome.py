@@ -121,7 +121,7 @@ def pair_windows(
 
 def extract_codes(
     fasta: str | os.PathLike, chrom: pd.Series, wstart: np.ndarray, wend: np.ndarray,
-    dest: str | os.PathLike,
+    dest: str | os.PathLike, length: int | None = None,
 ) -> None:
     """Write the base codes of windows to a ``.npy`` file, atomically, without holding them all in memory.
 
@@ -130,6 +130,7 @@ def extract_codes(
         chrom, wstart, wend: ``(n,)`` windows of equal length ``L`` (0-based half-open, bp).
         dest: output ``.npy``; ``(n, L)`` uint8 codes (A, C, G, T, N = 0..4; N kept as N),
             memory-mappable with ``np.load(dest, mmap_mode='r')``.
+        length: ``L`` when there are no windows (default 0).
 
     Raises:
         ValueError: windows of unequal length.
@@ -139,7 +140,7 @@ def extract_codes(
     lengths = np.unique(np.asarray(wend) - np.asarray(wstart))
     if len(lengths) > 1:
         raise ValueError(f"windows of unequal length {lengths.tolist()} cannot share one array")
-    L = int(lengths[0]) if len(lengths) else 0
+    L = int(lengths[0]) if len(lengths) else int(length or 0)
     with atomic_path(dest, suffix=".npy") as tmp:
         arr = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(chrom), L))
         with Fasta(str(fasta), as_raw=True) as fa:

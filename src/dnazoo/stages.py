@@ -165,9 +165,9 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
     for split in ("train", "val", "test"):
         part = merged[merged["split"] == split].reset_index(drop=True)
         if kind == "pairs":
-            for a, anchor in zip(("1", "2"), PARTS["pairs"]):
+            for a, anchor, length in zip(("1", "2"), PARTS["pairs"], lengths):
                 extract_codes(fasta, part[f"chrom{a}"], part[f"wstart{a}"].to_numpy(),
-                              part[f"wend{a}"].to_numpy(), out_dir / f"{split}.{anchor}.npy")
+                              part[f"wend{a}"].to_numpy(), out_dir / f"{split}.{anchor}.npy", length)
             save_npy(part["distance"].to_numpy(np.int64), out_dir / f"{split}.distance.npy")
         else:
             write_sequence_codes(part["sequence"], lengths[0], out_dir / f"{split}.sequence.npy")
@@ -212,7 +212,7 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
     if models.get(model).framework == "sklearn":
         return train_distance_baseline(encoded_dir, model_out, history_out)
     configure_backend(threads)
-    result = train_keras(model, encoded_dir, kind, lengths[0], settings, model_out, history_out)
+    result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out)
     log.info("%s: %s", model, result)
     return result
 

@@ -140,7 +140,7 @@ def auroc_callback(val_inputs: list[np.ndarray], val_labels: np.ndarray, batch_s
     return ValAuroc()
 
 
-def train_keras(name: str, folder: str | os.PathLike, task: str, window: int, settings: dict,
+def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[int, ...], settings: dict,
                 model_out: str | os.PathLike, history_out: str | os.PathLike) -> dict:
     """Train registry model ``name`` on an encoded dataset; keep the epoch with the best validation AUROC.
 
@@ -148,7 +148,7 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, window: int, se
         name: registry name.
         folder: encoded dataset folder (module docstring).
         task: ``pairs`` or ``sequences``.
-        window: window length in bp.
+        windows: window length in bp per input.
         settings: merged training settings (registry defaults + config); keys ``learning_rate``,
             ``decay``, ``batch_size``, ``max_epochs``, ``patience``, ``seed``.
         model_out: ``model.keras`` path (written atomically).
@@ -164,13 +164,13 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, window: int, se
 
     keras.utils.set_random_seed(int(settings.get("seed", 0)))
     spec = models.get(name)
-    model = models.build(name, window, task)
+    model = models.build(name, windows, task)
     compile_model(model, spec.head, settings)
     train = load_split(folder, "train", task)
     val = load_split(folder, "val", task)
     bs = int(settings["batch_size"])
-    log.info("%s: %d parameters; %d train / %d val rows of %d bp", name, model.count_params(),
-             len(train["labels"]), len(val["labels"]), window)
+    log.info("%s: %d parameters; %d train / %d val rows of %s bp", name, model.count_params(),
+             len(train["labels"]), len(val["labels"]), list(windows))
     callbacks = [
         auroc_callback(val["inputs"], val["labels"], max(bs, 256)),
         keras.callbacks.EarlyStopping(monitor="val_auroc", mode="max", patience=int(settings["patience"]),
@@ -232,6 +232,8 @@ def predict_split(name: str, model_path: str | os.PathLike, folder: str | os.Pat
         scores = clf.predict_proba(_log_distance(data["distance"]))[:, 1]
     else:
         import keras
+
+        from .models import layers  # noqa: F401  (registers dnazoo's layers for loading)
 
         model = keras.saving.load_model(model_path)
         scores = predict(model, data["inputs"])

@@ -97,7 +97,7 @@ def figure_note(name):
     notes = []
     if DATASETS[name].get("simulated") or "simulate" in DATASETS[name]:
         notes.append("simulated data")
-    notes.append(f"{DATASETS[name].get('split', {}).get('method', 'chromosome')} split")
+    notes.append(f"{dz_config.split_spec(config, name).get('method', 'chromosome')} split")
     return ", ".join(notes)
 
 

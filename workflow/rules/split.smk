@@ -6,7 +6,7 @@ rule split:
         table="results/{dataset}/split.tsv.gz",
         report="results/{dataset}/split.json",
     params:
-        spec=lambda wc: dataset(wc).get("split", {}),
+        spec=lambda wc: dz_config.split_spec(config, wc.dataset),
         kind=lambda wc: dataset(wc)["kind"],
     log:
         "logs/{dataset}/split.log",

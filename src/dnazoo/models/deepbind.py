@@ -43,13 +43,14 @@ def _scanner(motifs: int, motif_length: int, reverse_complement: bool, pad: bool
     return scan
 
 
-def deepbind(window: int, n_inputs: int = 1, motifs: int = 16, motif_length: int = 24, hidden: int = 32,
+def deepbind(windows: int | tuple[int, ...], motifs: int = 16, motif_length: int = 24, hidden: int = 32,
              dropout: float = 0.5, reverse_complement: bool | None = None, pad: bool = False) -> keras.Model:
     """Build the DeepBind-style model.
 
     Args:
-        window: sequence / anchor window length in bp (≥ ``motif_length`` unless ``pad``).
-        n_inputs: 1 (``sequence``) or 2 (``anchor1``, ``anchor2``; shared scanner).
+        windows: window length in bp per input (≥ ``motif_length`` unless ``pad``): one length
+            (``sequence`` input) or two (``anchor1``, ``anchor2``; shared scanner; the anchors
+            may differ in length, e.g. TargetFinder's 3,000 bp enhancer / 2,000 bp promoter).
         motifs, motif_length: number and length of the motif detectors (DeepBind: 16 × 24 for DNA).
         hidden: units of the hidden layer, 0 for none (DeepBind's two variants: 0 or 32).
         dropout: dropout rate after the hidden layer.
@@ -57,13 +58,15 @@ def deepbind(window: int, n_inputs: int = 1, motifs: int = 16, motif_length: int
         pad: zero-pad (= N) ``motif_length − 1`` bp on both sides, as DeepBind does.
 
     Returns:
-        An uncompiled ``keras.Model``: inputs ``(window,)`` uint8, output ``(batch, 1)`` sigmoid.
+        An uncompiled ``keras.Model``: inputs ``(L,)`` uint8, output ``(batch, 1)`` sigmoid.
     """
+    windows = (windows,) if isinstance(windows, int) else tuple(windows)
+    n_inputs = len(windows)
     if reverse_complement is None:
         reverse_complement = n_inputs == 1
     scan = _scanner(motifs, motif_length, reverse_complement, pad)
     names = ["sequence"] if n_inputs == 1 else ["anchor1", "anchor2"]
-    inputs = [codes_input(window, n) for n in names]
+    inputs = [codes_input(w, n) for w, n in zip(windows, names)]
     feats = [scan(inp, n) for inp, n in zip(inputs, names)]
     x = feats[0] if n_inputs == 1 else layers.Concatenate(name="anchors_concat")(feats)
     if hidden:

@@ -28,23 +28,6 @@ def _cnn_tower(image, name: str):
     return layers.BatchNormalization(name=f"{name}_flat_bn")(x)
 
 
-def cnn_tower_min_rows() -> int:
-    """Smallest image length the tower accepts: the last pooling needs ≥ 2 rows after six stride-4
-    'same' convolutions and one stride-2 pooling, i.e. 8,257 rows."""
-    def rows_out(n: int) -> int:
-        for _ in range(3):
-            n = -(-n // 4)
-        n //= 2
-        for _ in range(3):
-            n = -(-n // 4)
-        return n // 2
-
-    n = 1
-    while rows_out(n) < 1:
-        n += 1
-    return n
-
-
 def onehot_cnn_one_branch(window: int) -> keras.Model:
     """``onehot_cnn_one_branch`` (spec §A.3.1; ``model.py: model_onehot_cnn_one_branch``).
 

@@ -1,0 +1,102 @@
+import gzip
+
+import pandas as pd
+import pytest
+
+from conftest import needs_shared
+from dnazoo.tables import TableError, read_bedpe, read_deepbind_seq, read_deepchromehic_rda, read_targetfinder
+
+HEADER = "#chrom1\tstart1\tend1\tchrom2\tstart2\tend2\tname\tlabel\n"
+
+
+def _write(tmp_path, text, name="t.bedpe"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_bedpe_with_header_gives_canonical_table(tmp_path):
+    p = _write(tmp_path, HEADER + "chr1\t100\t200\tchr1\t1000\t1100\tp1\t1\nchr1\t0\t10\tchr1\t90\t110\tp2\t0\n")
+    df = read_bedpe(p)
+    assert list(df.columns) == ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label", "distance"]
+    assert df["pair_id"].tolist() == ["p1", "p2"]
+    assert df["distance"].tolist() == [900, 95]  # |150 - 1050|, |5 - 100|
+    assert df["label"].tolist() == [1, 0]
+
+
+def test_bedpe_without_header_uses_name_and_score(tmp_path):
+    p = _write(tmp_path, "chr2\t5\t15\tchr2\t25\t35\tx\t1\n")
+    df = read_bedpe(p)
+    assert df.loc[0, "pair_id"] == "x" and df.loc[0, "label"] == 1 and df.loc[0, "distance"] == 20
+
+
+@pytest.mark.parametrize("row, message", [
+    ("chr1\t300\t200\tchr1\t1000\t1100\tp1\t1\n", r"t.bedpe:3: start1 300 > end1 200"),
+    ("chr1\tabc\t200\tchr1\t1000\t1100\tp1\t1\n", r"t.bedpe:3: column 'start1' must be a non-negative integer"),
+    ("chr1\t100\t200\tchr1\t1000\t1100\tp1\t7\n", r"t.bedpe:3: label must be 0 or 1"),
+    ("chr1\t100\t200\tchr1\n", r"t.bedpe:3: expected 8 tab-separated columns, got 4"),
+])
+def test_bedpe_bad_rows_name_file_and_line(tmp_path, row, message):
+    p = _write(tmp_path, HEADER + "chr1\t1\t2\tchr1\t3\t4\tok\t0\n" + row)
+    with pytest.raises(TableError, match=message):
+        read_bedpe(p)
+
+
+def test_bedpe_line_numbers_count_skipped_lines(tmp_path):
+    p = _write(tmp_path, HEADER + "\n# comment\nchr1\t1\t2\tchr1\t3\t4\tok\t0\nchr1\t9\t2\tchr1\t3\t4\tbad\t0\n")
+    with pytest.raises(TableError, match=r"t.bedpe:5: start1 9 > end1 2"):
+        read_bedpe(p)
+
+
+def test_deepbind_seq_reader(tmp_path):
+    p = tmp_path / "x.seq.gz"
+    with gzip.open(p, "wt") as fh:
+        fh.write("FoldID\tEventID\tseq\tBound\nA\ts1\tACGT\t1\nA\ts2\tACGX\t0\n")
+    with pytest.raises(TableError, match=r"x.seq.gz:3: sequence has non-IUPAC letters"):
+        read_deepbind_seq(p)
+
+
+# --- real tables ---------------------------------------------------------------------------
+
+def test_all_deepchromehic_rda_files_match_published_counts():
+    rda_dir = needs_shared("deepchromehic", "rda")
+    summary = pd.read_csv(needs_shared("deepchromehic", "pairs_summary.tsv"), sep="\t").set_index("dataset")
+    files = sorted(rda_dir.glob("*.train.rda"))
+    assert len(files) == 56
+    total_pos = total_neg = 0
+    for f in files:
+        name = f.name.removesuffix(".train.rda")
+        df = read_deepchromehic_rda(f)
+        n_pos, n_neg = int(df["label"].sum()), int((df["label"] == 0).sum())
+        assert (n_pos, n_neg) == (summary.loc[name, "n_pos"], summary.loc[name, "n_neg"]), name
+        total_pos += n_pos
+        total_neg += n_neg
+    assert (total_pos, total_neg) == (279_002, 278_641)  # shared/data/deepchromehic/README.md
+
+
+def test_deepchromehic_rda_coordinates_equal_converted_bedpe():
+    rda = needs_shared("deepchromehic", "rda", "GM.po.train.rda")
+    ref = pd.read_csv(needs_shared("deepchromehic", "pairs", "GM.po.bedpe.tsv"), sep="\t")
+    df = read_deepchromehic_rda(rda)
+    cols = ["chrom1", "start1", "end1", "chrom2", "start2", "end2", "label"]
+    assert len(df) == 2 * 2642
+    assert (df[cols].to_numpy() == ref[cols].to_numpy()).all()
+
+
+@pytest.mark.parametrize("cell, pairs, pos", [
+    ("GM12878", 44_313, 2_113), ("HeLa-S3", 36_540, 1_740), ("HUVEC", 31_924, 1_524),
+    ("IMR90", 26_254, 1_254), ("K562", 41_477, 1_977), ("NHEK", 26_891, 1_291),
+])
+def test_targetfinder_counts_match_readme(cell, pairs, pos):
+    df = read_targetfinder(needs_shared("targetfinder", f"{cell}.ep.csv.gz"))
+    assert len(df) == pairs
+    assert int(df["label"].sum()) == pos
+    assert (df["chrom1"] == df["chrom2"]).all()
+    assert df["pair_id"].is_unique
+
+
+def test_deepbind_encode_test_file_counts():
+    f = needs_shared("tfbs", "deepbind_encode_h1hesc_deepRAM", "USF1_H1-hESC_USF-1_HudsonAlpha_B.seq.gz")
+    df = read_deepbind_seq(f)
+    assert df["label"].value_counts().to_dict() == {1: 500, 0: 500}
+    assert df["sequence"].str.len().eq(101).all()
