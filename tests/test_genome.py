@@ -1,0 +1,57 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import random_dna, write_fasta
+from dnazoo.encoding import decode_codes
+from dnazoo.genome import WindowError, extract_codes, fit_length, index_fasta, pair_windows, recentre
+
+
+def test_recentre_matches_deepchromehic_process_r():
+    # BED [999, 2000) = 1-based [1000, 2000]; mid = round(1500) = 1500 -> [1500-5000, 1500+5000]
+    ws, we = recentre(np.array([999]), np.array([2000]), 10001)
+    assert (ws[0] + 1, we[0]) == (1500 - 5000, 1500 + 5000)
+    # half-way centres round to even, as R and NumPy do: (1 + 2) / 2 = 1.5 -> 2 ; (2 + 3) / 2 = 2.5 -> 2
+    ws, _ = recentre(np.array([0, 1]), np.array([2, 3]), 1)
+    assert ws.tolist() == [1, 1]
+    assert (recentre(np.array([10]), np.array([20]), 7)[1] - recentre(np.array([10]), np.array([20]), 7)[0])[0] == 7
+
+
+def _pairs(rows):
+    return pd.DataFrame(rows, columns=["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label",
+                                       "distance"])
+
+
+def test_pair_windows_drop_and_count():
+    sizes = {"chr1": 1000}
+    pairs = _pairs([
+        ["ok", "chr1", 400, 500, "chr1", 600, 700, 1, 200],
+        ["edge", "chr1", 0, 10, "chr1", 600, 700, 0, 645],
+        ["absent", "chrUn", 400, 500, "chr1", 600, 700, 0, 200],
+    ])
+    kept, counts = pair_windows(pairs, sizes, (100, 100))
+    assert kept["pair_id"].tolist() == ["ok"]
+    assert counts == {"input": 3, "kept": 1, "chromosome_absent": 1, "off_chromosome_end": 1}
+    assert (kept["wend1"] - kept["wstart1"]).tolist() == [100]
+    with pytest.raises(WindowError, match=r"pair edge .*off chromosome end"):
+        pair_windows(pairs, sizes, (100, 100), strict=True, source="x.bedpe")
+
+
+def test_extract_codes_keeps_n_and_is_memmappable(tmp_path):
+    seq = random_dna(300, seed=1)
+    seq = seq[:100] + "NNNNN" + seq[105:]
+    fa = write_fasta(tmp_path / "g.fa", {"chr1": seq})
+    assert index_fasta(fa) == {"chr1": 300}
+    dest = tmp_path / "a.npy"
+    extract_codes(fa, pd.Series(["chr1", "chr1"]), np.array([95, 0]), np.array([115, 20]), dest)
+    arr = np.load(dest, mmap_mode="r")
+    assert arr.shape == (2, 20) and arr.dtype == np.uint8
+    assert decode_codes(arr[0]) == seq[95:115]
+    assert (arr[0][5:10] == 4).all()
+    assert not list(tmp_path.glob(".a.npy*"))  # no temporary left behind
+
+
+def test_fit_length_crops_and_pads():
+    codes = np.arange(4, dtype=np.uint8)
+    assert fit_length(codes, 2).tolist() == [1, 2]
+    assert fit_length(codes, 6).tolist() == [4, 0, 1, 2, 3, 4]
