@@ -13,9 +13,9 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -45,9 +45,9 @@ def atomic_path(dest: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=suffix or ".part", dir=dest.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    # A fresh name, not created here: the writer creates it with the user's umask (mkstemp's
+    # 0600 would make outputs unreadable to the group on a shared cluster).
+    tmp_path = dest.parent / f".{dest.name}.{uuid.uuid4().hex}{suffix or '.part'}"
     try:
         yield tmp_path
         os.replace(tmp_path, dest)
@@ -154,9 +154,7 @@ def fetch(
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     checksums = {k: v for k, v in (checksums or {}).items() if v}
-    fd, raw_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".download", dir=dest.parent)
-    os.close(fd)
-    raw_tmp = Path(raw_name)
+    raw_tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex}.download"
     try:
         with _open_source(source, timeout) as (stream, size), open(raw_tmp, "wb") as out:
             done, next_report = 0, progress_every
