@@ -100,3 +100,17 @@ def test_deepbind_encode_test_file_counts():
     df = read_deepbind_seq(f)
     assert df["label"].value_counts().to_dict() == {1: 500, 0: 500}
     assert df["sequence"].str.len().eq(101).all()
+
+
+def test_fasta_with_label_table(tmp_path):
+    from dnazoo.tables import read_fasta_labels
+
+    fa = tmp_path / "s.fa"
+    fa.write_text(">a desc\nACGT\nAC\n>b\nnnGT\n")
+    labels = tmp_path / "l.tsv"
+    labels.write_text("seq_id\tlabel\na\t1\nb\t0\n")
+    df = read_fasta_labels(fa, labels)
+    assert df[["seq_id", "sequence", "label"]].values.tolist() == [["a", "ACGTAC", 1], ["b", "NNGT", 0]]
+    labels.write_text("seq_id\tlabel\na\t1\n")
+    with pytest.raises(TableError, match=r"l.tsv: no label for FASTA record 'b'"):
+        read_fasta_labels(fa, labels)

@@ -36,6 +36,15 @@ def dataset_models(config: dict, name: str) -> list[str]:
     return list(config["datasets"][name].get("models", config["models"]))
 
 
+def genome_of(config: dict, name: str) -> str | None:
+    """Genome name of dataset ``name``: its ``genome`` key, ``simulated_<name>`` for a simulated
+    dataset, None for a sequences dataset."""
+    ds = config["datasets"][name]
+    if "simulate" in ds:
+        return f"simulated_{name}"
+    return ds.get("genome")
+
+
 def split_spec(config: dict, name: str) -> dict:
     """The split of dataset ``name``: its own ``split`` or the top-level ``split``."""
     return dict(config["datasets"][name].get("split") or config.get("split") or {"method": "chromosome"})
@@ -76,6 +85,20 @@ def check(config: dict) -> None:
                 models.check_compatible(m, ws, ds["kind"])
             except ValueError as err:
                 raise ConfigError(f"{key}.window: {err}") from None
+    if any("embedding" in ds for ds in config["datasets"].values()):
+        from .dna2vec import Dna2vecError, Dna2vecParams
+
+        try:
+            Dna2vecParams(**(config.get("dna2vec") or {}))
+        except Dna2vecError as err:
+            raise ConfigError(str(err)) from None
+    for name, ds in config["datasets"].items():
+        emb = ds.get("embedding")
+        if emb == "dna2vec" and ds["kind"] != "pairs":
+            raise ConfigError(f"datasets.{name}.embedding: dna2vec is trained on a genome; a sequences "
+                              "dataset has none - give a matrix path or 'random'")
+        if emb not in (None, "dna2vec", "random") and not emb.endswith(".npy"):
+            raise ConfigError(f"datasets.{name}.embedding: expected 'dna2vec', 'random' or a .npy path, got {emb!r}")
     for m, over in (config.get("model_overrides") or {}).items():
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")

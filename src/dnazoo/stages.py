@@ -190,6 +190,40 @@ def kmer_stage(encoded_dir: str | os.PathLike, kind: str, out_dir: str | os.Path
             save_npy(tokens, out_dir / f"{split}.{part}.npy")
 
 
+def dna2vec_stage(fasta, params: dict, threads: int, w2v_out, matrix_out, report_out) -> dict:
+    """Train dna2vec on a genome; write the vectors (word2vec text format), the model-k matrix
+    (spec §0.1 row order, row 0 = zeros, float32) and a report (coverage, loss per epoch, timing)."""
+    from .dna2vec import Dna2vecParams, coverage_by_k, kmer_matrix, train_dna2vec
+    from .io import atomic_path
+
+    p = Dna2vecParams(**params)
+    wv, report = train_dna2vec(fasta, p, workers=threads, corpus_path=Path(str(w2v_out) + ".corpus.txt"))
+    matrix, cov = kmer_matrix(wv, p.model_k)
+    report["coverage_by_k"] = {str(k): v for k, v in coverage_by_k(wv, p.k_low, p.k_high).items()}
+    report["model_k_coverage"] = cov
+    log.info("dna2vec on %s: %s", fasta, {k: v for k, v in report.items() if k != "params"})
+    with atomic_path(w2v_out, suffix=".w2v") as tmp:
+        wv.save_word2vec_format(str(tmp), binary=False)
+    save_npy(matrix, matrix_out)
+    write_json(report, report_out)
+    return report
+
+
+def embedding_stage(embedding: str, params: dict, dna2vec_matrix, out) -> None:
+    """The dataset's k-mer embedding matrix: copied from dna2vec, seeded random, or a checked file."""
+    from .dna2vec import Dna2vecParams, check_embedding_matrix, random_matrix
+
+    p = Dna2vecParams(**params)
+    if embedding == "dna2vec":
+        matrix = check_embedding_matrix(np.load(dna2vec_matrix), p.model_k, str(dna2vec_matrix))
+    elif embedding == "random":
+        matrix = random_matrix(p.model_k, p.vector_size, p.seed)
+    else:
+        matrix = check_embedding_matrix(np.load(embedding), p.model_k, embedding)
+    log.info("embedding %s: matrix %s", embedding, matrix.shape)
+    save_npy(matrix, out)
+
+
 def configure_backend(threads: int) -> None:
     """Limit the backend to the rule's threads; TensorFlow allocates GPU memory on demand."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")

@@ -49,6 +49,20 @@ def get_genome_fai(wildcards):
     return get_genome_fasta(wildcards) + ".fai"
 
 
+def genome_fasta(genome):
+    """FASTA of a genome name: a configured genome, or simulated_<dataset> for a simulated dataset."""
+    for name, ds in DATASETS.items():
+        if "simulate" in ds and genome == f"simulated_{name}":
+            return f"resources/simulated/{name}/genome.fa"
+    return f"resources/genomes/{genome}.fa"
+
+
+def get_embedding_input(wildcards):
+    if dataset(wildcards)["embedding"] == "dna2vec":
+        return f"results/dna2vec/{dz_config.genome_of(config, wildcards.dataset)}/kmer_matrix.npy"
+    return []
+
+
 def get_raw_table(wildcards):
     if is_simulated(wildcards.dataset):
         return f"resources/simulated/{wildcards.dataset}/pairs.bedpe"
@@ -103,7 +117,11 @@ def figure_note(name):
 
 def all_targets():
     targets = ["results/summary.tsv"]
-    for name in DATASETS:
+    for name, ds in DATASETS.items():
+        if "embedding" in ds:
+            targets.append(f"results/{name}/embedding/kmer_matrix.npy")
+            if ds["embedding"] == "dna2vec":
+                targets.append(f"results/dna2vec/{dz_config.genome_of(config, name)}/report.json")
         targets += expand("results/{dataset}/figures/{fig}.{ext}", dataset=name, fig=["roc", "pr", "auroc"],
                           ext=["png", "pdf"])
     return targets
