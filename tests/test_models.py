@@ -8,22 +8,45 @@ from dnazoo.encoding import onehot  # noqa: E402
 from dnazoo.training import compile_model, make_sequence, predict  # noqa: E402
 
 
-@pytest.mark.parametrize("name, count", [
-    ("onehot_cnn_one_branch", 2_041_410),  # model-zoo-spec §D, = original TF 2.3 logs
-    ("onehot_cnn_two_branch", 3_818_626),
-])
-def test_deepchromehic_parameter_counts_at_10001_bp(name, count):
-    model = models.build(name, 10001, "pairs")
-    assert model.count_params() == count
+# Parameter counts of the original code at 10,001 bp (model-zoo-spec §A, = the TF 2.3 training logs).
+ORIGINAL_COUNTS = {
+    "onehot_cnn_one_branch": 2_041_410,
+    "onehot_cnn_two_branch": 3_818_626,
+    "onehot_dense": 52_402_858,
+    "onehot_embedding_dense": 413_671_754,
+    "onehot_resnet18": 1_597_634,
+    "onehot_resnet34": 3_175_618,
+    "embedding_cnn_one_branch": 6_411_785,
+    "embedding_cnn_two_branch": 6_584_649,
+    "embedding_dense": 3_006_985,
+    "onehot_embedding_cnn_one_branch": 6_411_785,
+    "onehot_embedding_cnn_two_branch": 6_584_649,
+}
+KERAS_MODELS = [m for m, s in models.REGISTRY.items() if s.framework == "keras"]
+PAIR_MODELS = [m for m in KERAS_MODELS if "pairs" in models.get(m).tasks]
+
+
+def test_registry_holds_the_eleven_deepchromehic_models_and_fixed_twins():
+    assert set(ORIGINAL_COUNTS) == set(models.DEEPCHROMEHIC_MODELS) <= set(models.REGISTRY)
+    fixed = {m for m in models.REGISTRY if m.endswith("_fixed")}
+    assert {f.removesuffix("_fixed") for f in fixed} <= set(models.DEEPCHROMEHIC_MODELS)
+    assert {"onehot_resnet18_fixed", "onehot_resnet34_fixed", "embedding_cnn_one_branch_fixed"} <= fixed
+
+
+@pytest.mark.parametrize("name", sorted(ORIGINAL_COUNTS))
+def test_deepchromehic_parameter_counts_at_10001_bp(name):
+    model = models.build(name, 10001, "pairs")  # onehot_embedding_dense: ~20 s, ~6 GB
+    assert model.count_params() == ORIGINAL_COUNTS[name]
     assert [tuple(i.shape) for i in model.inputs] == [(None, 10001), (None, 10001)]
-    assert tuple(model.output.shape) == (None, 2)
+    head = models.get(name).head
+    assert tuple(model.output.shape) == ((None, 2) if head == "softmax2" else (None, 1))
 
 
 def test_deepbind_parameter_count_spec_c1():
     assert models.build("deepbind", 101, "sequences").count_params() == 2_129
 
 
-@pytest.mark.parametrize("name", ["onehot_cnn_one_branch", "onehot_cnn_two_branch", "deepbind"])
+@pytest.mark.parametrize("name", [m for m in KERAS_MODELS if models.get(m).min_window.get("pairs", 1) > 1])
 def test_minimum_window_is_exact(name):
     spec = models.get(name)
     task = spec.tasks[-1] if "pairs" in spec.tasks else spec.tasks[0]
@@ -32,10 +55,8 @@ def test_minimum_window_is_exact(name):
     with pytest.raises(ValueError, match=f"at least {minimum} bp"):
         models.check_compatible(name, minimum - 1, task)
     if name != "deepbind":  # the Keras graph itself cannot be built one bp shorter
-        from dnazoo.models import deepchromehic
-        builder = getattr(deepchromehic, name)
         with pytest.raises(Exception):
-            builder(minimum - 1)
+            spec.build((minimum - 1,) * 2)
 
 
 def test_onehot_and_reverse_complement_layers_match_numpy():
@@ -63,7 +84,7 @@ def test_deepbind_reverse_complement_mode_is_strand_symmetric():
     ("onehot_cnn_one_branch", 4129, "pairs"),
     ("onehot_cnn_two_branch", 8257, "pairs"),
     ("deepbind", 50, "sequences"),
-    ("deepbind", 50, "pairs"),
+    *[(m, 500, "pairs") for m in PAIR_MODELS if models.get(m).min_window["pairs"] <= 500],
 ])
 def test_train_step_save_and_reload_give_same_predictions(tmp_path, name, window, task):
     spec = models.get(name)
@@ -91,3 +112,48 @@ def test_registry_rejects_unknown_and_wrong_task():
         models.check_compatible("distance_baseline", 100, "sequences")
     with pytest.raises(ValueError, match="equal anchor windows"):
         models.check_compatible("onehot_cnn_two_branch", (9000, 10000), "pairs")
+
+
+def test_kmer_token_layer_matches_numpy_reference():
+    from dnazoo.encoding import kmer_tokens
+    from dnazoo.models.layers import KmerTokens
+
+    codes = np.random.default_rng(1).integers(0, 5, (3, 40)).astype(np.uint8)
+    codes[0, :6] = [0, 1, 2, 3, 0, 1]  # ACGTAC -> 434 (spec §0.1)
+    got = keras.ops.convert_to_numpy(KmerTokens(6)(codes))
+    assert np.array_equal(got, kmer_tokens(codes, 6).astype(np.int32))
+    assert got[0, 5] == 434 and got[:, :5].max() == 0
+
+
+def _predict_after_swapping_non_a(name: str, window: int = 300):
+    """Predictions before and after permuting C, G, T, N among the non-A positions (A kept)."""
+    model = models.build(name, window, "pairs")
+    rng = np.random.default_rng(0)
+    x = [rng.integers(0, 5, (6, window)).astype(np.uint8) for _ in range(2)]
+    swap = np.array([0, 2, 3, 4, 1], dtype=np.uint8)  # C->G->T->N->C, A stays
+    return predict(model, x), predict(model, [swap[a] for a in x])
+
+
+def test_faithful_resnet_sees_only_the_a_column_and_fixed_twin_sees_all():
+    before, after = _predict_after_swapping_non_a("onehot_resnet18")
+    assert np.allclose(before, after, atol=1e-6)  # the original's defect (spec §A.3.5)
+    before, after = _predict_after_swapping_non_a("onehot_resnet18_fixed")
+    assert not np.allclose(before, after, atol=1e-4)
+
+
+def test_dna2vec_matrix_is_loaded_into_embedding_models_only():
+    matrix = np.random.default_rng(0).normal(size=(4097, 100)).astype(np.float32)
+    matrix[0] = 0
+    m = models.build("embedding_cnn_two_branch", 300, "pairs", embedding=matrix)
+    for a in ("anchor1", "anchor2"):
+        assert np.array_equal(m.get_layer(f"{a}_embedding").get_weights()[0], matrix)
+    r = models.build("onehot_embedding_cnn_two_branch", 300, "pairs", embedding=matrix)
+    assert not np.array_equal(r.get_layer("anchor1_embedding").get_weights()[0], matrix)
+    with pytest.raises(ValueError, match="does not fit"):
+        models.build("embedding_cnn_one_branch", 300, "pairs", embedding=matrix[:100])
+
+
+def test_fixed_kmer_cnn_adds_its_missing_convolutions():
+    orig = models.build("embedding_cnn_one_branch", 10001, "pairs").count_params()
+    fixed = models.build("embedding_cnn_one_branch_fixed", 10001, "pairs").count_params()
+    assert fixed - orig == 3 * (32 * 64 * 64 + 64)

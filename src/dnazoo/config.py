@@ -45,6 +45,11 @@ def genome_of(config: dict, name: str) -> str | None:
     return ds.get("genome")
 
 
+def embedding_of(config: dict, name: str) -> str | None:
+    """The ``embedding`` of dataset ``name`` (after :func:`check`): dna2vec, random, a path or None."""
+    return config["datasets"][name].get("embedding")
+
+
 def split_spec(config: dict, name: str) -> dict:
     """The split of dataset ``name``: its own ``split`` or the top-level ``split``."""
     return dict(config["datasets"][name].get("split") or config.get("split") or {"method": "chromosome"})
@@ -65,6 +70,9 @@ def check(config: dict) -> None:
         ConfigError: an unknown model, a model that cannot take a dataset's kind or window (the
             message gives the minimum), a pairs dataset naming an undefined genome, or unequal
             anchor windows for a model that needs equal ones, each with the key's path.
+
+    A pairs dataset that lists a dna2vec-initialised model (``embedding_*``) and no ``embedding``
+    key gets ``embedding: dna2vec`` (filled in, like the schema's defaults).
     """
     for i, m in enumerate(config["models"]):
         if m not in models.REGISTRY:
@@ -85,13 +93,21 @@ def check(config: dict) -> None:
                 models.check_compatible(m, ws, ds["kind"])
             except ValueError as err:
                 raise ConfigError(f"{key}.window: {err}") from None
+    for name, ds in config["datasets"].items():
+        if "embedding" not in ds and any(models.get(m).embedding == "dna2vec" for m in dataset_models(config, name)):
+            if ds["kind"] != "pairs":
+                raise ConfigError(f"datasets.{name}.embedding: the dna2vec models need a k-mer matrix; give "
+                                  "'random' or a .npy path (a sequences dataset has no genome to train dna2vec on)")
+            ds["embedding"] = "dna2vec"  # the default: train dna2vec on the dataset's genome
     if any("embedding" in ds for ds in config["datasets"].values()):
         from .dna2vec import Dna2vecError, Dna2vecParams
 
         try:
-            Dna2vecParams(**(config.get("dna2vec") or {}))
+            params = Dna2vecParams(**(config.get("dna2vec") or {}))
         except Dna2vecError as err:
             raise ConfigError(str(err)) from None
+        if params.model_k != 6:
+            raise ConfigError(f"dna2vec.model_k: the zoo's k-mer models use 6-mer tokens, got {params.model_k}")
     for name, ds in config["datasets"].items():
         emb = ds.get("embedding")
         if emb == "dna2vec" and ds["kind"] != "pairs":

@@ -238,15 +238,20 @@ def configure_backend(threads: int) -> None:
 
 
 def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], settings: dict,
-                model_out, history_out, threads: int = 1) -> dict:
-    """Train one (dataset, model) combination; Keras or scikit-learn by the registry entry."""
+                model_out, history_out, threads: int = 1, embedding=None) -> dict:
+    """Train one (dataset, model) combination; Keras or scikit-learn by the registry entry.
+
+    ``embedding``: path of the dataset's ``(4097, d)`` k-mer matrix, loaded into the Embedding layers
+    of the dna2vec-initialised models.
+    """
     from . import models
     from .training import train_distance_baseline, train_keras
 
     if models.get(model).framework == "sklearn":
         return train_distance_baseline(encoded_dir, model_out, history_out)
     configure_backend(threads)
-    result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out)
+    matrix = np.load(embedding) if embedding else None
+    result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out, matrix)
     log.info("%s: %s", model, result)
     return result
 

@@ -141,7 +141,7 @@ def auroc_callback(val_inputs: list[np.ndarray], val_labels: np.ndarray, batch_s
 
 
 def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[int, ...], settings: dict,
-                model_out: str | os.PathLike, history_out: str | os.PathLike) -> dict:
+                model_out: str | os.PathLike, history_out: str | os.PathLike, embedding=None) -> dict:
     """Train registry model ``name`` on an encoded dataset; keep the epoch with the best validation AUROC.
 
     Args:
@@ -153,6 +153,7 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[
             ``decay``, ``batch_size``, ``max_epochs``, ``patience``, ``seed``.
         model_out: ``model.keras`` path (written atomically).
         history_out: ``history.tsv`` path, one row per epoch (loss, val_auroc).
+        embedding: ``(4097, d)`` float32 k-mer matrix for the dna2vec-initialised models, or None.
 
     Returns:
         ``{"epochs": n, "best_epoch": k, "best_val_auroc": a}``.
@@ -164,7 +165,7 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[
 
     keras.utils.set_random_seed(int(settings.get("seed", 0)))
     spec = models.get(name)
-    model = models.build(name, windows, task)
+    model = models.build(name, windows, task, embedding)
     compile_model(model, spec.head, settings)
     train = load_split(folder, "train", task)
     val = load_split(folder, "val", task)

@@ -63,6 +63,14 @@ def get_embedding_input(wildcards):
     return []
 
 
+def get_train_inputs(wildcards):
+    """The encoded dataset, and the dataset's k-mer matrix for a dna2vec-initialised model."""
+    inputs = {"encoded": f"results/{wildcards.dataset}/encoded"}
+    if dz_models.get(wildcards.model).embedding == "dna2vec":
+        inputs["embedding"] = f"results/{wildcards.dataset}/embedding/kmer_matrix.npy"
+    return inputs
+
+
 def get_raw_table(wildcards):
     if is_simulated(wildcards.dataset):
         return f"resources/simulated/{wildcards.dataset}/pairs.bedpe"

@@ -1,7 +1,7 @@
 rule train:
     """Train one Keras model of the zoo on one dataset; early stopping on validation AUROC."""
     input:
-        "results/{dataset}/encoded",
+        unpack(get_train_inputs),
     output:
         model="results/{dataset}/models/{model}/model.keras",
         history="results/{dataset}/models/{model}/history.tsv",
@@ -27,7 +27,7 @@ rule train:
 rule train_baseline:
     """Fit a scikit-learn baseline (no GPU)."""
     input:
-        "results/{dataset}/encoded",
+        encoded="results/{dataset}/encoded",
     output:
         model="results/{dataset}/models/{model}/model.joblib",
         history="results/{dataset}/models/{model}/history.tsv",

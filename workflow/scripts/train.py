@@ -4,5 +4,6 @@ from dnazoo import stages
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])
 
-stages.train_stage(sm.wildcards.model, sm.input[0], sm.params.kind, tuple(sm.params.lengths),
-                   dict(sm.params.settings), sm.output.model, sm.output.history, sm.threads)
+stages.train_stage(sm.wildcards.model, sm.input.encoded, sm.params.kind, tuple(sm.params.lengths),
+                   dict(sm.params.settings), sm.output.model, sm.output.history, sm.threads,
+                   embedding=sm.input.get("embedding"))

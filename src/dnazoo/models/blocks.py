@@ -51,3 +51,99 @@ def softmax2_head(x, name: str = "output"):
 def sigmoid_head(x, name: str = "output"):
     """Binary head: ``Dense(1, sigmoid)`` = P(label = 1)."""
     return layers.Dense(1, activation="sigmoid", name=name)(x)
+
+
+def dense_bn_stack(x, units: list[int], dropout: float, name: str, dropout_after: int | None = None):
+    """DeepChromeHiC dense stack: ``[Dense(u, glorot_uniform) → BN → ReLU → Dropout]`` per entry of
+    ``units``; Dropout follows the first ``dropout_after`` layers (default: all).
+
+    Used by ``onehot_dense``/``onehot_embedding_dense`` (4 × 512, dropout after the first three,
+    spec §A.3.3) and by the k-mer models' ``HEAD(n)`` (n × 512, dropout after each, spec §A.4).
+    """
+    n_drop = len(units) if dropout_after is None else dropout_after
+    for i, u in enumerate(units):
+        x = layers.Dense(u, kernel_initializer="glorot_uniform", name=f"{name}_dense{i + 1}")(x)
+        x = layers.BatchNormalization(name=f"{name}_bn{i + 1}")(x)
+        x = layers.Activation("relu", name=f"{name}_relu{i + 1}")(x)
+        if dropout and i < n_drop:
+            x = layers.Dropout(dropout, name=f"{name}_drop{i + 1}")(x)
+    return x
+
+
+def kmer_embedding(codes, dim: int, name: str, k: int = 6):
+    """``(L,)`` base codes → k-mer token ids (:class:`~dnazoo.models.layers.KmerTokens`) →
+    ``Embedding(4**k + 1, dim)`` → ``(L, dim)`` float32. The layer is named ``{name}_embedding`` so
+    a builder can load a dna2vec matrix into it (:func:`load_embedding`)."""
+    from .layers import KmerTokens
+
+    tokens = KmerTokens(k, name=f"{name}_tokens")(codes)
+    return layers.Embedding(4 ** k + 1, dim, name=f"{name}_embedding")(tokens)
+
+
+def load_embedding(model: keras.Model, matrix, names: list[str]) -> None:
+    """Copy a ``(4**k + 1, d)`` k-mer matrix into the Embedding layers ``{name}_embedding``
+    (DeepChromeHiC initialises them from dna2vec and keeps them trainable, spec §0.2).
+
+    Raises:
+        ValueError: the matrix shape differs from the layer's.
+    """
+    import numpy as np
+
+    for n in names:
+        layer = model.get_layer(f"{n}_embedding")
+        want = tuple(layer.embeddings.shape)
+        if tuple(np.shape(matrix)) != want:
+            raise ValueError(f"embedding matrix of shape {np.shape(matrix)} does not fit layer {layer.name} {want}")
+        layer.set_weights([np.asarray(matrix, dtype="float32")])
+
+
+def cnn4_block(x, name: str, fixed: bool = False):
+    """DeepChromeHiC's k-mer CNN block as it actually ran (spec §A.4 ``CNN4``):
+    ``Conv1D(64, 32, strides 8, same, he_normal) → ReLU → MaxPool1D(32, 16) → BN`` then
+    3 × ``[ReLU → BN]`` (205,888 parameters on 100 channels).
+
+    The original adds one Conv1D and one MaxPool1D *instance* four times to a ``Sequential``;
+    tf.keras 2 de-duplicated them, so only one convolution ran. ``fixed=True`` gives the corrected
+    block: each of the three repeats gets its own ``Conv1D(64, 32, same, he_normal)`` (stride 1,
+    no further pooling, so lengths and the head are unchanged; four poolings cannot fit a
+    10,001-bp window), i.e. ``[Conv1D → ReLU → BN]`` × 3 after the first unit.
+    """
+    x = layers.Conv1D(64, 32, strides=8, padding="same", kernel_initializer="he_normal", name=f"{name}_conv1")(x)
+    x = layers.Activation("relu", name=f"{name}_relu1")(x)
+    x = layers.MaxPooling1D(32, strides=16, name=f"{name}_pool")(x)
+    x = layers.BatchNormalization(name=f"{name}_bn1")(x)
+    for i in range(2, 5):
+        if fixed:
+            x = layers.Conv1D(64, 32, padding="same", kernel_initializer="he_normal", name=f"{name}_conv{i}")(x)
+        x = layers.Activation("relu", name=f"{name}_relu{i}")(x)
+        x = layers.BatchNormalization(name=f"{name}_bn{i}")(x)
+    return x
+
+
+def basic_block_2d(x, filters: int, kernel: int, name: str, fixed: bool, downsample: bool):
+    """DeepChromeHiC ``BasicBlock`` (``lib/residual_block.py``; spec §A.3.5): two
+    ``Conv2D(filters, (kernel, 1), stride 2, same, he_uniform) → BN`` with ReLU, shrinking the
+    length 4×.
+
+    Faithful (``fixed=False``): strides are ``(2, 2)`` (the scalar stride of the original also
+    subsamples the five nucleotide columns, so the network sees only the A column) and there is
+    **no residual addition**; with ``downsample`` the ``1×1 Conv2D(stride 4) → BN`` branch is built
+    and called but its output discarded (kept reachable by :class:`KeepReachable`).
+    Fixed: strides ``(2, 1)`` (every column seen), projection shortcut ``1×1 Conv2D(stride (4, 1))
+    → BN`` added before the final ReLU (He et al. 2016).
+    """
+    from .layers import KeepReachable
+
+    stride = (2, 1) if fixed else (2, 2)
+    y = layers.Conv2D(filters, (kernel, 1), strides=stride, padding="same", kernel_initializer="he_uniform",
+                      name=f"{name}_conv1")(x)
+    y = layers.BatchNormalization(name=f"{name}_bn1")(y)
+    y = layers.Activation("relu", name=f"{name}_relu1")(y)
+    y = layers.Conv2D(filters, (kernel, 1), strides=stride, padding="same", kernel_initializer="he_uniform",
+                      name=f"{name}_conv2")(y)
+    y = layers.BatchNormalization(name=f"{name}_bn2")(y)
+    if fixed or downsample:
+        s = layers.Conv2D(filters, (1, 1), strides=(4, 1) if fixed else 4, name=f"{name}_down_conv")(x)
+        s = layers.BatchNormalization(name=f"{name}_down_bn")(s)
+        y = layers.Add(name=f"{name}_add")([y, s]) if fixed else KeepReachable(name=f"{name}_dead_down")([y, s])
+    return layers.Activation("relu", name=f"{name}_relu2")(y)

@@ -47,3 +47,62 @@ class ReverseComplement(keras.layers.Layer):
 
     def call(self, x):
         return ops.flip(ops.flip(x, axis=-2), axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="dnazoo")
+class KmerTokens(keras.layers.Layer):
+    """Base codes → k-mer token ids, inside the model (spec §0.1; NumPy reference
+    :func:`dnazoo.encoding.kmer_tokens`).
+
+    Input: ``(batch, L)`` integer codes A, C, G, T, N = 0..4.
+    Output: ``(batch, L)`` int32 ids: ``k - 1`` leading zeros (pre-padding, as DeepChromeHiC's
+    ``pad_sequences``) then the ``L - k + 1`` stride-1 k-mers, ``id = 1 + Σ_j b_j · 4^(k-1-j)``
+    with A=0, C=1, G=2, T=3; a k-mer containing N is 0.
+    """
+
+    def __init__(self, k: int = 6, **kwargs):
+        super().__init__(**kwargs)
+        if not 1 <= k <= 12:
+            raise ValueError(f"KmerTokens k must be in 1..12, got {k}")
+        self.k = k
+
+    def call(self, codes):
+        codes = ops.cast(codes, "int32")
+        length = codes.shape[1]
+        n = length - self.k + 1
+        ids = ops.zeros_like(codes[:, :n])
+        has_n = ops.zeros_like(ids)
+        for j in range(self.k):
+            window = codes[:, j:j + n]
+            has_n = ops.maximum(has_n, ops.cast(ops.equal(window, 4), "int32"))
+            ids = ids * 4 + ops.minimum(window, 3)
+        ids = (ids + 1) * (1 - has_n)
+        return ops.pad(ids, [[0, 0], [self.k - 1, 0]])
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def compute_output_spec(self, codes):
+        return keras.KerasTensor(codes.shape, dtype="int32")
+
+    def get_config(self):
+        return {**super().get_config(), "k": self.k}
+
+
+@keras.saving.register_keras_serializable(package="dnazoo")
+class KeepReachable(keras.layers.Layer):
+    """``main + 0 · mean(branch)``: returns ``main`` unchanged while keeping ``branch`` in the graph.
+
+    Used only to reproduce an original's parameter count faithfully: DeepChromeHiC's ResNet blocks
+    build and call a downsample branch whose output is discarded (spec §A.3.5). The branch's
+    weights exist and are saved but receive zero gradient, as in the original.
+    """
+
+    def call(self, inputs):
+        main, branch = inputs
+        axes = list(range(1, len(branch.shape)))
+        dead = ops.mean(branch, axis=axes, keepdims=True)
+        return main + 0.0 * ops.reshape(dead, (-1,) + (1,) * (len(main.shape) - 1))
+
+    def compute_output_shape(self, input_shapes):
+        return tuple(input_shapes[0])
