@@ -137,3 +137,36 @@ def test_deepchromehic_gm_po_distance_baseline_over_http(tmp_path, hg19_like_gen
     print(f"\nGM.po distance baseline, {split['method']} split (chr19-22): AUROC {metrics['auroc']:.3f}")
     assert metrics["auroc"] > 0.75  # negatives lie ~4x further apart than positives
     assert (res / "figures" / "roc.pdf").exists()
+
+
+def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
+    """Two small simulated datasets (different seeds): every model trained on one is tested on
+    both; a dna2vec-initialised DeepChromeHiC model pulls the dna2vec matrix of its genome."""
+    demo = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["datasets"]["simulated_demo"]
+    datasets = {}
+    for name, seed in (("simA", 3), ("simB", 4)):
+        ds = json.loads(json.dumps(demo))
+        ds["simulate"].update(seed=seed, n_chromosomes=3, chrom_length=1_000_000, n_pairs=600)
+        ds["split"] = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
+        datasets[name] = ds
+    config = {"datasets": datasets, "dna2vec": {"max_bp": 300_000, "epochs": 1, "vector_size": 100},
+              "models": ["distance_baseline", "deepbind", "embedding_cnn_two_branch"],
+              "training": {"max_epochs": 2, "patience": 1},
+              "transfer": {"datasets": ["simA", "simB"]}}
+    run_snakemake(tmp_path, config)
+    table = pd.read_csv(tmp_path / "results" / "transfer" / "auc_pearson.tsv", sep="\t")
+    assert list(table.columns) == ["train_dataset", "test_dataset", "model", "auroc", "pearson_r", "n"]
+    assert len(table) == 2 * 2 * 3
+    assert set(zip(table["train_dataset"], table["test_dataset"])) == {(a, b) for a in "simA simB".split()
+                                                                        for b in "simA simB".split()}
+    # the within-dataset rows agree with each dataset's own evaluation
+    for name in ("simA", "simB"):
+        own = json.loads((tmp_path / "results" / name / "models" / "deepbind" / "metrics.json").read_text())
+        row = table[(table["train_dataset"] == name) & (table["test_dataset"] == name) & (table["model"] == "deepbind")]
+        assert row["auroc"].item() == pytest.approx(own["auroc"], abs=1e-6)
+        assert row["n"].item() == own["n"]
+    for stem in ("heatmap_deepbind", "heatmap_embedding_cnn_two_branch", "within_across"):
+        assert (tmp_path / "results" / "transfer" / "figures" / f"{stem}.png").stat().st_size > 1000
+    assert (tmp_path / "results" / "dna2vec" / "simulated_simA" / "kmer_matrix.npy").exists()
+    log = (tmp_path / "logs" / "simA" / "train_embedding_cnn_two_branch.log").read_text()
+    assert "embedding" in log

@@ -50,6 +50,31 @@ def embedding_of(config: dict, name: str) -> str | None:
     return config["datasets"][name].get("embedding")
 
 
+def transfer_models(config: dict) -> list[str]:
+    """Models of the ``transfer:`` block: its ``models`` or every model trained on all its datasets.
+
+    Raises:
+        ConfigError: ``transfer.datasets`` names an unknown or non-pairs dataset, the datasets'
+            windows differ, or a listed model is not trained on every one of them.
+    """
+    block = config["transfer"]
+    names = block["datasets"]
+    for i, n in enumerate(names):
+        if n not in config["datasets"]:
+            raise ConfigError(f"transfer.datasets[{i}]: unknown dataset {n!r}")
+        if config["datasets"][n]["kind"] != "pairs":
+            raise ConfigError(f"transfer.datasets[{i}]: {n!r} is not a pairs dataset")
+    ws = {n: windows(config["datasets"][n]) for n in names}
+    if len(set(ws.values())) > 1:
+        raise ConfigError(f"transfer.datasets: a model takes one window length; the datasets have {ws}")
+    common = [m for m in dataset_models(config, names[0]) if all(m in dataset_models(config, n) for n in names)]
+    chosen = block.get("models") or common
+    for i, m in enumerate(chosen):
+        if m not in common:
+            raise ConfigError(f"transfer.models[{i}]: {m!r} is not trained on every transfer dataset")
+    return list(chosen)
+
+
 def split_spec(config: dict, name: str) -> dict:
     """The split of dataset ``name``: its own ``split`` or the top-level ``split``."""
     return dict(config["datasets"][name].get("split") or config.get("split") or {"method": "chromosome"})
@@ -115,6 +140,8 @@ def check(config: dict) -> None:
                               "dataset has none - give a matrix path or 'random'")
         if emb not in (None, "dna2vec", "random") and not emb.endswith(".npy"):
             raise ConfigError(f"datasets.{name}.embedding: expected 'dna2vec', 'random' or a .npy path, got {emb!r}")
+    if config.get("transfer"):
+        transfer_models(config)  # raises on a bad transfer: block
     for m, over in (config.get("model_overrides") or {}).items():
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")

@@ -293,3 +293,37 @@ def summary_stage(metrics_files: list, out) -> pd.DataFrame:
     df = pd.DataFrame(rows).sort_values(["dataset", "auroc"], ascending=[True, False])
     write_table(df, out)
     return df
+
+
+def transfer_stage(model: str, model_path, train_dataset: str, test_dirs: dict, out, threads: int = 1) -> pd.DataFrame:
+    """Rows of the transfer matrix for one trained model: its test AUROC / Pearson r on every
+    transfer dataset (:func:`dnazoo.transfer.transfer_table`)."""
+    from . import models
+    from .transfer import transfer_table
+
+    if models.get(model).framework == "keras":
+        configure_backend(threads)
+    df = transfer_table(model, model_path, train_dataset, test_dirs)
+    log.info("%s trained on %s:\n%s", model, train_dataset, df.to_string(index=False))
+    write_table(df, out)
+    return df
+
+
+def transfer_matrix_stage(tables: list, out_table, out_dir, note: str = "") -> pd.DataFrame:
+    """The long transfer table (columns of ``auc+pearson.csv``) and its figures."""
+    from .transfer import plot_transfer
+
+    df = pd.concat([read_table(t) for t in tables], ignore_index=True)
+    write_table(df, out_table)
+    plot_transfer(df, out_dir, note)
+    return df
+
+
+def compare_original_stage(summary, original_csv, split_note: str, out_table, out_stem) -> pd.DataFrame:
+    """dnazoo's within-dataset AUROC beside DeepChromeHiC's published ``auc+pearson.csv``."""
+    from .transfer import compare_with_original, read_original_results
+
+    table = compare_with_original(read_table(summary), read_original_results(original_csv), split_note,
+                                  out_table, out_stem)
+    log.info("compared %d dataset/model pairs with the original", len(table))
+    return table

@@ -165,7 +165,12 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[
 
     keras.utils.set_random_seed(int(settings.get("seed", 0)))
     spec = models.get(name)
+    if spec.embedding == "dna2vec" and embedding is None:
+        raise ValueError(f"model {name!r} starts from a k-mer embedding matrix; none was given")
     model = models.build(name, windows, task, embedding)
+    if spec.embedding:
+        log.info("%s: k-mer embedding %s", name, f"initialised from a {embedding.shape} matrix"
+                 if spec.embedding == "dna2vec" and embedding is not None else "randomly initialised")
     compile_model(model, spec.head, settings)
     train = load_split(folder, "train", task)
     val = load_split(folder, "val", task)

@@ -123,8 +123,28 @@ def figure_note(name):
     return ", ".join(notes)
 
 
+TRANSFER = config.get("transfer") or {}
+TRANSFER_DATASETS = list(TRANSFER.get("datasets", []))
+TRANSFER_MODELS = dz_config.transfer_models(config) if TRANSFER else []
+
+
+def transfer_figures():
+    stems = [f"heatmap_{m}" for m in TRANSFER_MODELS] + ["within_across"]
+    return [f"results/transfer/figures/{s}.{ext}" for s in stems for ext in ("png", "pdf")]
+
+
+def transfer_note():
+    """The split (and data kind) of the transfer datasets, for figure titles."""
+    names = TRANSFER_DATASETS or list(DATASETS)
+    return "; ".join(sorted({figure_note(n) for n in names}))
+
+
 def all_targets():
     targets = ["results/summary.tsv"]
+    if TRANSFER:
+        targets += ["results/transfer/auc_pearson.tsv", *transfer_figures()]
+    if config.get("original_results"):
+        targets += ["results/comparison/original_vs_dnazoo.tsv"]
     for name, ds in DATASETS.items():
         if "embedding" in ds:
             targets.append(f"results/{name}/embedding/kmer_matrix.npy")
