@@ -48,3 +48,17 @@ def test_atomic_path_removes_partial_output(tmp_path):
             tmp.write_text("half")
             raise RuntimeError("killed")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_uncaught_error_of_a_stage_script_lands_in_the_rule_log(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "stage.py"
+    log = tmp_path / "rule.log"
+    script.write_text(f"from dnazoo import stages\nstages.setup_logging({str(log)!r})\n"
+                      "raise ValueError('table.bedpe:2: start1 100 > end1 50')\n")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert proc.returncode != 0
+    text = log.read_text()
+    assert "job failed: ValueError: table.bedpe:2: start1 100 > end1 50" in text and "Traceback" in text

@@ -72,6 +72,21 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     tok = np.load(tmp_path / "results" / "simulated_demo" / "kmer6" / "train.anchor1.npy", mmap_mode="r")
     assert tok.shape == a1.shape and tok[:, :5].max() == 0 and tok.max() <= 4096
     assert list(tmp_path.joinpath("logs").rglob("train_deepbind.log"))
+    # the HTML report holds every figure, the summary and the metrics of every model, with captions
+    report = tmp_path / "report.zip"
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
+                           str(tmp_path), "--configfile", str(tmp_path / "config.yaml"), "--report", str(report)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    import zipfile
+    names = zipfile.ZipFile(report).namelist()
+    figures = sorted(p.name for p in (tmp_path / "results").rglob("figures/*.png"))
+    assert figures and all(any(n.endswith(f"/{f}") for n in names) for f in figures), (figures, names)
+    assert any(n.endswith("/summary.tsv") for n in names)
+    for m in summary.index:
+        assert any(n.endswith(f"/{m}/metrics.json") for n in names), m
+    html = "".join(zipfile.ZipFile(report).read(n).decode(errors="ignore") for n in names if n.endswith(".html"))
+    assert "simulated" in html.lower()
 
 
 def test_encode_tfbs_three_tfs_over_http(tmp_path):

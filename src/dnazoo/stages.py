@@ -21,10 +21,21 @@ log = logging.getLogger("dnazoo")
 
 
 def setup_logging(log_path: str | os.PathLike | None) -> None:
-    """Send the ``dnazoo`` loggers (and Python warnings) to the rule's log file."""
+    """Send the ``dnazoo`` loggers, Python warnings and an uncaught exception (with its traceback)
+    to the rule's log file, so a failed job's log says why it failed (also on a cluster, where
+    stderr goes to the scheduler's own log)."""
+    import sys
+
     logging.basicConfig(filename=str(log_path) if log_path else None, level=logging.INFO, force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.captureWarnings(True)
+    default_hook = sys.excepthook
+
+    def log_uncaught(exc_type, exc, tb):
+        log.error("job failed: %s: %s", exc_type.__name__, exc, exc_info=(exc_type, exc, tb))
+        default_hook(exc_type, exc, tb)
+
+    sys.excepthook = log_uncaught
 
 
 def source_location(source: dict) -> str:

@@ -4,7 +4,13 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))  # run from a checkout without install too
+import os
+
+_SRC = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, _SRC)  # run from a checkout without install too
+# Jobs (local, conda environments, SLURM with --export=ALL) import dnazoo from this checkout.
+# (set, not read: no envvars: assertion needed)
+os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("PYTHONPATH")) if p))
 from dnazoo import config as dz_config  # noqa: E402
 from dnazoo import models as dz_models  # noqa: E402
 

@@ -9,6 +9,8 @@ rule download_genome:
         "logs/genomes/{genome}.log",
     benchmark:
         "benchmarks/out/genomes/{genome}.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/download_genome.py"
 
@@ -23,5 +25,7 @@ rule download_table:
         "logs/{dataset}/download_{part}.log",
     benchmark:
         "benchmarks/out/{dataset}/download_{part}.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/download_table.py"

@@ -15,6 +15,8 @@ rule train_dna2vec:
         "logs/dna2vec/{genome}.log",
     benchmark:
         "benchmarks/out/dna2vec/{genome}.tsv"
+    conda:
+        "../../envs/embeddings.yaml"
     script:
         "../scripts/train_dna2vec.py"
 
@@ -32,5 +34,7 @@ rule embedding_matrix:
         "logs/{dataset}/embedding_matrix.log",
     benchmark:
         "benchmarks/out/{dataset}/embedding_matrix.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/embedding_matrix.py"

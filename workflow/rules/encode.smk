@@ -11,6 +11,8 @@ rule encode:
         "logs/{dataset}/encode.log",
     benchmark:
         "benchmarks/out/{dataset}/encode.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/encode.py"
 
@@ -27,5 +29,7 @@ rule kmer_tokens:
         "logs/{dataset}/kmer_tokens.log",
     benchmark:
         "benchmarks/out/{dataset}/kmer_tokens.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/kmer_tokens.py"

@@ -4,7 +4,8 @@ rule evaluate:
         model=get_model_file,
         encoded="results/{dataset}/encoded",
     output:
-        metrics="results/{dataset}/models/{model}/metrics.json",
+        metrics=report("results/{dataset}/models/{model}/metrics.json", caption="../report/metrics.rst",
+                       category="Metrics per model", subcategory="{dataset}", labels={"model": "{model}"}),
         predictions="results/{dataset}/models/{model}/predictions.tsv.gz",
     params:
         kind=lambda wc: dataset(wc)["kind"],
@@ -13,5 +14,7 @@ rule evaluate:
         "logs/{dataset}/evaluate_{model}.log",
     benchmark:
         "benchmarks/out/{dataset}/evaluate_{model}.tsv"
+    conda:
+        "../../envs/training.yaml"
     script:
         "../scripts/evaluate.py"

@@ -6,7 +6,9 @@ rule figures:
         predictions=lambda wc: expand("results/{dataset}/models/{model}/predictions.tsv.gz",
                                       dataset=wc.dataset, model=dataset_models(wc.dataset)),
     output:
-        expand("results/{{dataset}}/figures/{fig}.{ext}", fig=["roc", "pr", "auroc"], ext=["png", "pdf"]),
+        report(expand("results/{{dataset}}/figures/{fig}.png", fig=["roc", "pr", "auroc"]),
+               caption="../report/dataset_figures.rst", category="Test-split figures", subcategory="{dataset}"),
+        expand("results/{{dataset}}/figures/{fig}.pdf", fig=["roc", "pr", "auroc"]),
     params:
         models=lambda wc: dataset_models(wc.dataset),
         note=lambda wc: figure_note(wc.dataset),
@@ -14,6 +16,8 @@ rule figures:
         "logs/{dataset}/figures.log",
     benchmark:
         "benchmarks/out/{dataset}/figures.tsv"
+    conda:
+        "../../envs/plots.yaml"
     script:
         "../scripts/figures.py"
 
@@ -23,10 +27,12 @@ rule summary:
     input:
         [f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in dataset_models(d)],
     output:
-        "results/summary.tsv",
+        report("results/summary.tsv", caption="../report/summary.rst", category="Summary"),
     log:
         "logs/summary.log",
     benchmark:
         "benchmarks/out/summary.tsv"
+    conda:
+        "../../envs/plots.yaml"
     script:
         "../scripts/summary.py"

@@ -10,5 +10,7 @@ rule simulate:
         "logs/{dataset}/simulate.log",
     benchmark:
         "benchmarks/out/{dataset}/simulate.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/simulate.py"

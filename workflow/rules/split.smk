@@ -12,5 +12,7 @@ rule split:
         "logs/{dataset}/split.log",
     benchmark:
         "benchmarks/out/{dataset}/split.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/split.py"

@@ -10,6 +10,8 @@ rule read_pairs:
         "logs/{dataset}/read_pairs.log",
     benchmark:
         "benchmarks/out/{dataset}/read_pairs.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/read_pairs.py"
 
@@ -26,5 +28,7 @@ rule read_sequences:
         "logs/{dataset}/read_sequences.log",
     benchmark:
         "benchmarks/out/{dataset}/read_sequences.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/read_sequences.py"

@@ -20,6 +20,8 @@ rule train:
         "logs/{dataset}/train_{model}.log",
     benchmark:
         "benchmarks/out/{dataset}/train_{model}.tsv"
+    conda:
+        "../../envs/training.yaml"
     script:
         "../scripts/train.py"
 
@@ -41,5 +43,7 @@ rule train_baseline:
         "logs/{dataset}/train_{model}.log",
     benchmark:
         "benchmarks/out/{dataset}/train_{model}.tsv"
+    conda:
+        "../../envs/training.yaml"
     script:
         "../scripts/train.py"

@@ -18,6 +18,8 @@ rule transfer:
         "logs/transfer/{dataset}/{model}.log",
     benchmark:
         "benchmarks/out/transfer/{dataset}/{model}.tsv"
+    conda:
+        "../../envs/training.yaml"
     script:
         "../scripts/transfer.py"
 
@@ -27,15 +29,17 @@ rule transfer_matrix:
     input:
         expand("results/transfer/{dataset}/{model}.tsv", dataset=TRANSFER_DATASETS, model=TRANSFER_MODELS),
     output:
-        table="results/transfer/auc_pearson.tsv",
-        figures=transfer_figures(),
+        table=report("results/transfer/auc_pearson.tsv", caption="../report/transfer.rst", category="Transfer matrix"),
+        figures=report(transfer_figures(), caption="../report/transfer.rst", category="Transfer matrix"),
     params:
-        out_dir="results/transfer/figures",
+        out_dir=lambda wc, output: os.path.dirname(output.figures[0]),
         note=transfer_note(),
     log:
         "logs/transfer/matrix.log",
     benchmark:
         "benchmarks/out/transfer/matrix.tsv"
+    conda:
+        "../../envs/plots.yaml"
     script:
         "../scripts/transfer_matrix.py"
 
@@ -50,6 +54,8 @@ rule download_original_results:
         "logs/original/download.log",
     benchmark:
         "benchmarks/out/original/download.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/download_original.py"
 
@@ -60,13 +66,17 @@ rule compare_original:
         summary="results/summary.tsv",
         original="resources/original/auc_pearson.csv",
     output:
-        table="results/comparison/original_vs_dnazoo.tsv",
-        figures=multiext("results/comparison/original_vs_dnazoo", ".png", ".pdf"),
+        table=report("results/comparison/original_vs_dnazoo.tsv", caption="../report/comparison.rst",
+                      category="Comparison with DeepChromeHiC"),
+        figures=report(multiext("results/comparison/original_vs_dnazoo", ".png", ".pdf"),
+                       caption="../report/comparison.rst", category="Comparison with DeepChromeHiC"),
     params:
         note=transfer_note(),
     log:
         "logs/original/compare.log",
     benchmark:
         "benchmarks/out/original/compare.tsv"
+    conda:
+        "../../envs/plots.yaml"
     script:
         "../scripts/compare_original.py"

@@ -13,5 +13,7 @@ rule windows:
         "logs/{dataset}/windows.log",
     benchmark:
         "benchmarks/out/{dataset}/windows.tsv"
+    conda:
+        "../../envs/data.yaml"
     script:
         "../scripts/windows.py"

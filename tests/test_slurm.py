@@ -1,0 +1,112 @@
+"""The demo DAG (reduced) submitted to a real SLURM cluster with ``profiles/slurm``.
+
+Needs a running cluster: ``.ci/run`` starts a single-node one on localhost
+(``scripts/ci/slurm-up.sh``: slurmctld, slurmd, slurmdbd + MariaDB for ``sacct``, a stand-in GPU
+GRES) and stops it afterwards. Skipped where ``sinfo`` cannot reach a cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO
+
+pytestmark = pytest.mark.workflow
+
+
+def _cluster_up() -> bool:
+    if not shutil.which("sinfo") or not shutil.which("sacct"):
+        return False
+    try:
+        return subprocess.run(["sinfo", "-h"], capture_output=True, timeout=20).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
+needs_slurm = pytest.mark.skipif(not _cluster_up(), reason="no SLURM cluster reachable (scripts/ci/slurm-up.sh starts one)")
+
+
+def _demo_config(tmp_path: Path) -> dict:
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    ds = config["datasets"]["simulated_demo"]
+    ds.pop("embedding", None)
+    ds["simulate"].update(n_chromosomes=3, chrom_length=1_000_000, n_pairs=400)
+    ds["split"] = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
+    config["models"] = ["distance_baseline", "deepbind"]
+    config["training"].update(max_epochs=2, patience=1)
+    return config
+
+
+def _run_on_slurm(workdir: Path, config: dict) -> subprocess.CompletedProcess:
+    cfg = workdir / "config.yaml"
+    cfg.write_text(yaml.safe_dump(config, sort_keys=False))
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
+           "--configfile", str(cfg), "--workflow-profile", str(REPO / "profiles" / "slurm"),
+           # CI-sized cluster: 2 CPUs; fast status checks; no resubmission of the failing test job
+           "--max-threads", "2", "--slurm-init-seconds-before-status-checks", "2", "--latency-wait", "5",
+           "--retries", "0", "--jobs", "4"]
+    # the plugin hangs when status queries fail; bound every run (timeout -k semantics)
+    return subprocess.run(["timeout", "-k", "30", "900", *cmd], capture_output=True, text=True)
+
+
+def _slurm_jobs(workdir: Path) -> dict[str, list[str]]:
+    """``{rule: [slurm job ids]}`` from the plugin's per-job logs."""
+    jobs: dict[str, list[str]] = {}
+    for log in (workdir / ".snakemake" / "slurm_logs").rglob("*.log"):
+        rule = next(p for p in log.relative_to(workdir / ".snakemake" / "slurm_logs").parts if p.startswith("rule_"))
+        jobs.setdefault(rule.removeprefix("rule_"), []).append(log.stem)
+    return jobs
+
+
+def _sacct(job_ids: list[str]) -> pd.DataFrame:
+    out = subprocess.run(["sacct", "-X", "-P", "-n", "-j", ",".join(job_ids), "-o", "JobIDRaw,State,AllocTRES"],
+                         capture_output=True, text=True, check=True).stdout
+    rows = [line.split("|") for line in out.strip().splitlines()]
+    return pd.DataFrame(rows, columns=["job", "state", "tres"]).set_index("job")
+
+
+@needs_slurm
+def test_demo_dag_runs_as_slurm_jobs_with_gpu_requests(tmp_path):
+    proc = _run_on_slurm(tmp_path, _demo_config(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    jobs = _slurm_jobs(tmp_path)
+    expected = {"simulate", "read_pairs", "windows", "split", "encode", "train", "train_baseline", "evaluate",
+                "figures", "summary"}  # every rule of this DAG but the local `all`
+    assert set(jobs) == expected, f"rules run through sbatch: {sorted(jobs)}"
+    assert len(jobs["evaluate"]) == 2
+    acct = _sacct([j for ids in jobs.values() for j in ids])
+    print("\nsacct:\n" + acct.to_string())
+    assert (acct["state"] == "COMPLETED").all()
+    for rule, ids in jobs.items():
+        for j in ids:
+            has_gpu = "gres/gpu=1" in acct.loc[j, "tres"]
+            assert has_gpu == (rule == "train"), f"{rule} job {j}: AllocTRES {acct.loc[j, 'tres']}"
+    metrics = json.loads((tmp_path / "results" / "simulated_demo" / "models" / "deepbind" / "metrics.json").read_text())
+    assert metrics["n"] > 0
+    assert (tmp_path / "logs" / "simulated_demo" / "train_deepbind.log").stat().st_size > 0
+
+
+@needs_slurm
+def test_failing_slurm_job_fails_the_run_and_names_its_log(tmp_path):
+    config = _demo_config(tmp_path)
+    bad = tmp_path / "bad.bedpe"
+    bad.write_text("chrom1\tstart1\tend1\tchrom2\tstart2\tend2\tlabel\nsimchr1\t100\t50\tsimchr1\t900\t1000\t1\n")
+    config["genomes"] = {"sim": {"path": str(tmp_path / "g.fa")}}
+    (tmp_path / "g.fa").write_text(">simchr1\n" + "ACGT" * 500 + "\n")
+    config["datasets"] = {"broken": {"kind": "pairs", "genome": "sim", "window": 100,
+                                     "table": {"path": str(bad), "format": "bedpe"}}}
+    config["models"] = ["distance_baseline"]
+    proc = _run_on_slurm(tmp_path, config)
+    assert proc.returncode != 0
+    assert "read_pairs" in _slurm_jobs(tmp_path)  # the failure happened inside a SLURM job
+    assert "logs/broken/read_pairs.log" in proc.stderr
+    assert "start1 100 > end1 50" in (tmp_path / "logs" / "broken" / "read_pairs.log").read_text()
+    assert not (tmp_path / "results" / "broken" / "pairs.tsv.gz").exists()
