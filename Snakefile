@@ -5,10 +5,11 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-# The demo config is the default; --configfile replaces it rather than merging into it.
+# The demo config (next to this Snakefile) is the default; --configfile replaces it rather than
+# merging into it.
 if not config:
 
-    configfile: "config/config.yaml"
+    configfile: f"{workflow.basedir}/config/config.yaml"
 
 
 

@@ -41,6 +41,7 @@ def _demo_config(tmp_path: Path) -> dict:
     ds["simulate"].update(n_chromosomes=3, chrom_length=1_000_000, n_pairs=400)
     ds["split"] = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
     config["models"] = ["distance_baseline", "deepbind"]
+    config["baselines"] = []
     config["training"].update(max_epochs=2, patience=1)
     return config
 
@@ -79,7 +80,7 @@ def test_demo_dag_runs_as_slurm_jobs_with_gpu_requests(tmp_path):
     assert proc.returncode == 0, proc.stderr[-5000:]
     jobs = _slurm_jobs(tmp_path)
     expected = {"simulate", "read_pairs", "windows", "split", "encode", "train", "train_baseline", "evaluate",
-                "figures", "summary"}  # every rule of this DAG but the local `all`
+                "figures", "summary", "baseline_comparison"}  # every rule of this DAG but the local `all`
     assert set(jobs) == expected, f"rules run through sbatch: {sorted(jobs)}"
     assert len(jobs["evaluate"]) == 2
     acct = _sacct([j for ids in jobs.values() for j in ids])

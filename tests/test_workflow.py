@@ -54,7 +54,14 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     run_snakemake(tmp_path, config, ["all", "results/simulated_demo/kmer6"])
     summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
     assert summary.loc["deepbind", "auroc"] >= 0.80  # the planted grammar is learned
-    assert abs(summary.loc["distance_baseline", "auroc"] - 0.5) < 0.1  # distance-matched negatives
+    assert summary.loc["embedding_cnn_one_branch", "auroc"] >= 0.70  # DeepChromeHiC k-mer CNN from dna2vec
+    for baseline in ("distance_baseline", "gc_baseline", "kmer_baseline"):  # no shortcut in the simulation
+        assert abs(summary.loc[baseline, "auroc"] - 0.5) < 0.1, baseline
+    lo, hi = summary.loc["deepbind", "auroc_ci"].strip("[]").split(",")
+    assert float(lo) < summary.loc["deepbind", "auroc"] < float(hi)
+    comparison = pd.read_csv(tmp_path / "results" / "simulated_demo" / "baseline_comparison.tsv", sep="\t")
+    row = comparison.set_index("model").loc["deepbind"]
+    assert row["ci_low"] > 0 and row["p_value"] < 0.05
     for fig in ("roc", "pr", "auroc"):
         for ext in ("png", "pdf"):
             assert (tmp_path / "results" / "simulated_demo" / "figures" / f"{fig}.{ext}").stat().st_size > 1000
@@ -97,11 +104,15 @@ def test_encode_tfbs_three_tfs_over_http(tmp_path):
     with serve_directory(SHARED_DATA) as base:
         config = rewrite_urls(config, DEEPRAM, f"{base}/tfbs/deepbind_encode_h1hesc_deepRAM/")
         run_snakemake(tmp_path, config)
-    summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("dataset")
-    print("\nENCODE test AUROC (DeepBind-style CNN):\n" + summary[["model", "auroc", "auprc", "n"]].to_string())
+    everything = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")
+    print("\nENCODE test AUROC:\n" + everything[["dataset", "model", "auroc", "auprc", "n"]].to_string())
+    summary = everything[everything["model"] == "deepbind"].set_index("dataset")
     assert set(summary.index) == {"SRF", "USF2", "TCF12"}
-    assert (summary["n"] == 1000).all()  # DeepBind's *_B files: 500 peaks + 500 shuffled
+    assert (everything["n"] == 1000).all()  # DeepBind's *_B files: 500 peaks + 500 shuffled
     assert (summary["auroc"] > 0.75).all()
+    # dinucleotide shuffling keeps GC content: the GC baseline is near chance
+    gc = everything[everything["model"] == "gc_baseline"]["auroc"]
+    assert len(gc) == 3 and ((gc - 0.5).abs() < 0.1).all()
     seqs = pd.read_csv(tmp_path / "results" / "SRF" / "sequences.tsv.gz", sep="\t")
     train = seqs[seqs["split"] == "train"]
     assert (train["label"] == 0).sum() == (train["label"] == 1).sum() == 4605  # shuffled negatives
@@ -171,7 +182,7 @@ def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
     run_snakemake(tmp_path, config)
     table = pd.read_csv(tmp_path / "results" / "transfer" / "auc_pearson.tsv", sep="\t")
     assert list(table.columns) == ["train_dataset", "test_dataset", "model", "auroc", "pearson_r", "n"]
-    assert len(table) == 2 * 2 * 3
+    assert len(table) == 2 * 2 * 5  # 3 models + the GC and k-mer baselines
     assert set(zip(table["train_dataset"], table["test_dataset"])) == {(a, b) for a in "simA simB".split()
                                                                         for b in "simA simB".split()}
     # the within-dataset rows agree with each dataset's own evaluation

@@ -31,9 +31,19 @@ def windows(ds: dict) -> tuple[int, ...]:
     return tuple(int(x) for x in w) if isinstance(w, list) else (int(w), int(w))
 
 
+DEFAULT_BASELINES = ("distance_baseline", "gc_baseline", "kmer_baseline")
+
+
 def dataset_models(config: dict, name: str) -> list[str]:
-    """Model names trained on dataset ``name`` (its own ``models`` or the top-level list)."""
-    return list(config["datasets"][name].get("models", config["models"]))
+    """Model names trained on dataset ``name``: its own ``models`` or the top-level list, followed
+    by the ``baselines`` (default distance, GC and k-mer) that take the dataset's kind and are not
+    listed yet."""
+    ds = config["datasets"][name]
+    out = list(ds.get("models", config["models"]))
+    for b in config.get("baselines", DEFAULT_BASELINES):
+        if b not in out and b in models.REGISTRY and ds["kind"] in models.get(b).tasks:
+            out.append(b)
+    return out
 
 
 def genome_of(config: dict, name: str) -> str | None:
@@ -142,6 +152,10 @@ def check(config: dict) -> None:
             raise ConfigError(f"datasets.{name}.embedding: expected 'dna2vec', 'random' or a .npy path, got {emb!r}")
     if config.get("transfer"):
         transfer_models(config)  # raises on a bad transfer: block
+    for i, b in enumerate(config.get("baselines", DEFAULT_BASELINES)):
+        if b not in models.REGISTRY or models.get(b).framework != "sklearn":
+            raise ConfigError(f"baselines[{i}]: {b!r} is not a baseline; baselines: "
+                              f"{sorted(m for m, s in models.REGISTRY.items() if s.framework == 'sklearn')}")
     for m, over in (config.get("model_overrides") or {}).items():
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")

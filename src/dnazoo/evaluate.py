@@ -39,6 +39,105 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float = 0.
     }
 
 
+def bootstrap_ci(labels: np.ndarray, scores: np.ndarray, replicates: int = 1000, level: float = 0.95,
+                 seed: int = 0) -> dict:
+    """Percentile bootstrap confidence intervals of AUROC and AUPRC over the test rows.
+
+    Resamples rows with replacement ``replicates`` times (seeded); replicates with one class only
+    are skipped.
+
+    Returns:
+        ``{"auroc_ci": [low, high], "auprc_ci": [low, high], "bootstrap_replicates": n, "ci_level": level}``
+        (NaN bounds when fewer than 10 usable replicates).
+    """
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    labels = np.asarray(labels).astype(int)
+    scores = np.asarray(scores, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    aurocs, auprcs = [], []
+    for _ in range(replicates):
+        idx = rng.integers(0, len(labels), len(labels))
+        y = labels[idx]
+        if y.min() == y.max():
+            continue
+        aurocs.append(roc_auc_score(y, scores[idx]))
+        auprcs.append(average_precision_score(y, scores[idx]))
+    q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
+
+    def ci(v):
+        return [float(x) for x in np.percentile(v, q)] if len(v) >= 10 else [float("nan")] * 2
+
+    return {"auroc_ci": ci(aurocs), "auprc_ci": ci(auprcs), "bootstrap_replicates": len(aurocs),
+            "ci_level": level}
+
+
+def paired_bootstrap(labels: np.ndarray, scores_a: np.ndarray, scores_b: np.ndarray, replicates: int = 1000,
+                     level: float = 0.95, seed: int = 0) -> dict:
+    """Paired bootstrap of the AUROC difference ``a − b`` of two models on the same test rows.
+
+    Returns:
+        ``{"auroc_a", "auroc_b", "difference", "ci_low", "ci_high", "p_value"}``; the two-sided
+        p-value is twice the smaller fraction of replicate differences on either side of 0
+        (bounded below by ``1 / replicates``).
+    """
+    from sklearn.metrics import roc_auc_score
+
+    labels = np.asarray(labels).astype(int)
+    a, b = np.asarray(scores_a, dtype=np.float64), np.asarray(scores_b, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(replicates):
+        idx = rng.integers(0, len(labels), len(labels))
+        y = labels[idx]
+        if y.min() == y.max():
+            continue
+        diffs.append(roc_auc_score(y, a[idx]) - roc_auc_score(y, b[idx]))
+    diffs = np.asarray(diffs)
+    auc_a, auc_b = roc_auc_score(labels, a), roc_auc_score(labels, b)
+    q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
+    p = 2 * min((diffs <= 0).mean(), (diffs >= 0).mean()) if len(diffs) else float("nan")
+    return {"auroc_a": float(auc_a), "auroc_b": float(auc_b), "difference": float(auc_a - auc_b),
+            "ci_low": float(np.percentile(diffs, q[0])), "ci_high": float(np.percentile(diffs, q[1])),
+            "p_value": float(min(1.0, max(p, 1 / max(len(diffs), 1))))}
+
+
+def compare_with_baselines(predictions: dict[str, pd.DataFrame], baselines: list[str], replicates: int = 1000,
+                           level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+    """Every non-baseline model against the best baseline (highest test AUROC) on the same test rows.
+
+    Args:
+        predictions: ``{model: table with id, label, score}``, all on the same test split.
+        baselines: the names in ``predictions`` that are baselines.
+
+    Returns:
+        One row per model: ``model, baseline, auroc_model, auroc_baseline, difference, ci_low,
+        ci_high, p_value`` (paired bootstrap, :func:`paired_bootstrap`); empty without a baseline.
+
+    Raises:
+        ValueError: two prediction tables that do not list the same test rows.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    cols = ["model", "baseline", "auroc_model", "auroc_baseline", "difference", "ci_low", "ci_high", "p_value"]
+    present = [b for b in baselines if b in predictions]
+    if not present:
+        return pd.DataFrame(columns=cols)
+    best = max(present, key=lambda b: roc_auc_score(predictions[b]["label"], predictions[b]["score"]))
+    ref = predictions[best]
+    rows = []
+    for model, df in predictions.items():
+        if model in present:
+            continue
+        if not np.array_equal(df["id"].to_numpy(), ref["id"].to_numpy()):
+            raise ValueError(f"predictions of {model} and {best} are not on the same test rows")
+        r = paired_bootstrap(ref["label"], df["score"], ref["score"], replicates, level, seed)
+        rows.append({"model": model, "baseline": best, "auroc_model": r["auroc_a"], "auroc_baseline": r["auroc_b"],
+                     "difference": r["difference"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                     "p_value": r["p_value"]})
+    return pd.DataFrame(rows, columns=cols)
+
+
 def _save(fig, stem: Path) -> None:
     from .io import atomic_path
 
@@ -99,12 +198,18 @@ def plot_dataset(dataset: str, predictions: dict[str, pd.DataFrame], metrics: di
 
     fig, ax = plt.subplots(figsize=(max(4, 1 + 0.9 * len(order)), 4))
     vals = [metrics[m]["auroc"] for m in order]
-    ax.bar(range(len(order)), vals, color="tab:blue")
+    ci = np.array([metrics[m].get("auroc_ci", [np.nan, np.nan]) for m in order], dtype=float).reshape(-1, 2)
+    err = np.vstack([np.array(vals) - ci[:, 0], ci[:, 1] - np.array(vals)])
+    has_ci = np.isfinite(err).all()
+    ax.bar(range(len(order)), vals, color="tab:blue", yerr=err if has_ci else None, capsize=3,
+           error_kw={"elinewidth": 1})
     for i, v in enumerate(vals):
-        ax.text(i, v + 0.01, f"{v:.3f}", ha="center", fontsize=8)
+        ax.text(i, 0.02, f"{v:.3f}", ha="center", fontsize=8, color="white")
     ax.axhline(0.5, ls=":", c="grey")
     ax.set_xticks(range(len(order)), order, rotation=30, ha="right")
-    ax.set(ylabel="test AUROC", ylim=(0, 1.08), title=f"AUROC: {title}")
+    level = next((metrics[m].get("ci_level") for m in order if "ci_level" in metrics[m]), None)
+    ylabel = f"test AUROC ({level:.0%} bootstrap CI)" if has_ci and level else "test AUROC"
+    ax.set(ylabel=ylabel, ylim=(0, 1.08), title=f"AUROC: {title}")
     _save(fig, out_dir / "auroc")
     plt.close(fig)
     for stem in ("roc", "pr", "auroc"):

@@ -256,10 +256,10 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
     of the dna2vec-initialised models.
     """
     from . import models
-    from .training import train_distance_baseline, train_keras
+    from .training import train_baseline, train_keras
 
     if models.get(model).framework == "sklearn":
-        return train_distance_baseline(encoded_dir, model_out, history_out)
+        return train_baseline(model, encoded_dir, kind, settings, model_out, history_out)
     configure_backend(threads)
     matrix = np.load(embedding) if embedding else None
     result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out, matrix)
@@ -268,16 +268,20 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
 
 
 def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
-                   dataset: str = "", threads: int = 1) -> dict:
-    """Test-split metrics (``metrics.json``) and per-row scores (``predictions.tsv.gz``)."""
+                   dataset: str = "", threads: int = 1, evaluation: dict | None = None) -> dict:
+    """Test-split metrics (``metrics.json``, with bootstrap CIs of AUROC and AUPRC per the config's
+    ``evaluation`` block) and per-row scores (``predictions.tsv.gz``)."""
     from . import models
-    from .evaluate import binary_metrics
+    from .evaluate import binary_metrics, bootstrap_ci
     from .training import predict_split
 
     if models.get(model).framework == "keras":
         configure_backend(threads)
     pred = predict_split(model, model_path, encoded_dir, "test", kind)
     metrics = {"dataset": dataset, "model": model, "split": "test", **binary_metrics(pred["label"], pred["score"])}
+    ev = {"bootstrap": 1000, "ci": 0.95, "seed": 0, **(evaluation or {})}
+    if ev["bootstrap"] and pred["label"].nunique() == 2:
+        metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))
     log.info("%s on %s: %s", model, dataset, metrics)
     write_table(pred, predictions_out)
     write_json(metrics, metrics_out)
@@ -338,3 +342,16 @@ def compare_original_stage(summary, original_csv, split_note: str, out_table, ou
                                   out_table, out_stem)
     log.info("compared %d dataset/model pairs with the original", len(table))
     return table
+
+
+def baseline_comparison_stage(models_: list[str], prediction_files: list, baselines: list[str], evaluation: dict,
+                              out) -> pd.DataFrame:
+    """Every model against the dataset's best baseline, paired bootstrap on the same test rows."""
+    from .evaluate import compare_with_baselines
+
+    ev = {"bootstrap": 1000, "ci": 0.95, "seed": 0, **(evaluation or {})}
+    preds = {m: read_table(f) for m, f in zip(models_, prediction_files)}
+    df = compare_with_baselines(preds, baselines, max(ev["bootstrap"], 100), ev["ci"], ev["seed"])
+    log.info("models against the best baseline:\n%s", df.to_string(index=False))
+    write_table(df, out)
+    return df

@@ -195,33 +195,29 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[
             "best_val_auroc": float(history["val_auroc"].iloc[best])}
 
 
-def _log_distance(distance: np.ndarray) -> np.ndarray:
-    return np.log10(np.asarray(distance, dtype=np.float64) + 1.0).reshape(-1, 1)
+def train_baseline(name: str, folder: str | os.PathLike, task: str, settings: dict, model_out: str | os.PathLike,
+                   history_out: str | os.PathLike) -> dict:
+    """Fit a scikit-learn baseline (:mod:`dnazoo.baselines`) on the training split.
 
+    Args:
+        settings: ``k`` (k-mer length of ``kmer_baseline``, default 4) and ``seed``.
 
-def train_distance_baseline(folder: str | os.PathLike, model_out: str | os.PathLike,
-                            history_out: str | os.PathLike) -> dict:
-    """Fit ``LogisticRegression`` on ``log10(distance + 1)`` of the training pairs (scikit-learn).
-
-    Writes the fitted estimator with joblib and a one-row ``history.tsv`` (coefficient, intercept,
-    validation AUROC).
+    Writes the fitted baseline (joblib) and a one-row ``history.tsv`` with the validation AUROC.
     """
-    import joblib
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
-    from .io import atomic_path, write_table
+    from . import baselines
+    from .io import write_table
 
-    train = load_split(folder, "train", "pairs")
-    val = load_split(folder, "val", "pairs")
-    clf = LogisticRegression().fit(_log_distance(train["distance"]), train["labels"])
-    val_auc = roc_auc_score(val["labels"], clf.predict_proba(_log_distance(val["distance"]))[:, 1])
-    write_table(pd.DataFrame([{"epoch": 1, "coef_log10_distance": float(clf.coef_[0, 0]),
-                               "intercept": float(clf.intercept_[0]), "val_auroc": float(val_auc)}]),
-                history_out)
-    with atomic_path(model_out, suffix=".joblib") as tmp:
-        joblib.dump(clf, tmp)
-    return {"epochs": 1, "best_epoch": 1, "best_val_auroc": float(val_auc)}
+    train = load_split(folder, "train", task)
+    val = load_split(folder, "val", task)
+    model = baselines.fit(name, train, int(settings.get("k", 4)), int(settings.get("seed", 0)))
+    scores = baselines.predict(model, val)
+    val_auc = float(roc_auc_score(val["labels"], scores)) if len(np.unique(val["labels"])) == 2 else float("nan")
+    log.info("%s (k=%s): %d training rows, validation AUROC %.4f", name, model["k"], len(train["labels"]), val_auc)
+    write_table(pd.DataFrame([{"epoch": 1, "val_auroc": val_auc}]), history_out)
+    baselines.save(model, model_out)
+    return {"epochs": 1, "best_epoch": 1, "best_val_auroc": val_auc}
 
 
 def predict_split(name: str, model_path: str | os.PathLike, folder: str | os.PathLike, split: str,
@@ -232,10 +228,9 @@ def predict_split(name: str, model_path: str | os.PathLike, folder: str | os.Pat
     data = load_split(folder, split, task)
     spec = models.get(name)
     if spec.framework == "sklearn":
-        import joblib
+        from . import baselines
 
-        clf = joblib.load(model_path)
-        scores = clf.predict_proba(_log_distance(data["distance"]))[:, 1]
+        scores = baselines.predict(baselines.load(model_path), data)
     else:
         import keras
 

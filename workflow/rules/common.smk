@@ -158,4 +158,6 @@ def all_targets():
                 targets.append(f"results/dna2vec/{dz_config.genome_of(config, name)}/report.json")
         targets += expand("results/{dataset}/figures/{fig}.{ext}", dataset=name, fig=["roc", "pr", "auroc"],
                           ext=["png", "pdf"])
+        if any(dz_models.get(m).framework == "sklearn" for m in dataset_models(name)):
+            targets.append(f"results/{name}/baseline_comparison.tsv")
     return targets

@@ -9,6 +9,7 @@ rule evaluate:
         predictions="results/{dataset}/models/{model}/predictions.tsv.gz",
     params:
         kind=lambda wc: dataset(wc)["kind"],
+        evaluation=config["evaluation"],
     threads: 2
     log:
         "logs/{dataset}/evaluate_{model}.log",
@@ -18,3 +19,25 @@ rule evaluate:
         "../../envs/training.yaml"
     script:
         "../scripts/evaluate.py"
+
+
+rule baseline_comparison:
+    """Every model of a dataset against its best baseline: AUROC difference, paired-bootstrap CI, p-value."""
+    input:
+        lambda wc: expand("results/{dataset}/models/{model}/predictions.tsv.gz", dataset=wc.dataset,
+                          model=dataset_models(wc.dataset)),
+    output:
+        report("results/{dataset}/baseline_comparison.tsv", caption="../report/baseline_comparison.rst",
+               category="Models against baselines", subcategory="{dataset}"),
+    params:
+        models=lambda wc: dataset_models(wc.dataset),
+        baselines=lambda wc: [m for m in dataset_models(wc.dataset) if dz_models.get(m).framework == "sklearn"],
+        evaluation=config["evaluation"],
+    log:
+        "logs/{dataset}/baseline_comparison.log",
+    benchmark:
+        "benchmarks/out/{dataset}/baseline_comparison.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/baseline_comparison.py"

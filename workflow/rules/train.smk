@@ -38,7 +38,7 @@ rule train_baseline:
     params:
         kind=lambda wc: dataset(wc)["kind"],
         lengths=lambda wc: dz_config.windows(dataset(wc)),
-        settings={},
+        settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
     log:
         "logs/{dataset}/train_{model}.log",
     benchmark:

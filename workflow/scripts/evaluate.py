@@ -5,4 +5,5 @@ sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])
 
 stages.evaluate_stage(sm.wildcards.model, sm.input.model, sm.input.encoded, sm.params.kind,
-                      sm.output.metrics, sm.output.predictions, sm.wildcards.dataset, sm.threads)
+                      sm.output.metrics, sm.output.predictions, sm.wildcards.dataset, sm.threads,
+                      dict(sm.params.evaluation))

@@ -132,9 +132,16 @@ def _kmer(name: str, section: str, min_window: int, builder: str, embedding: str
 _FIX = " + dnazoo correction"
 
 REGISTRY: dict[str, ModelSpec] = {
+    # scikit-learn baselines (dnazoo.baselines)
     "distance_baseline": ModelSpec(
         "distance_baseline", "sklearn", ("pairs",), {"pairs": 1}, "sigmoid", {},
         "logistic regression on log10 anchor distance (scikit-learn); the shortcut every pair model must beat"),
+    "gc_baseline": ModelSpec(
+        "gc_baseline", "sklearn", ("pairs", "sequences"), {"pairs": 1, "sequences": 1}, "sigmoid", {},
+        "logistic regression on the GC fraction of each window (scikit-learn)"),
+    "kmer_baseline": ModelSpec(
+        "kmer_baseline", "sklearn", ("pairs", "sequences"), {"pairs": 1, "sequences": 1}, "sigmoid", {"k": 4},
+        "logistic regression on k-mer frequencies of each window (scikit-learn; bag-of-k-mers control)"),
     # DeepChromeHiC one-hot family (spec §A.3)
     "onehot_cnn_one_branch": _onehot("onehot_cnn_one_branch", "A.3.1", -(-_TOWER_MIN // 2)),
     "onehot_cnn_two_branch": _onehot("onehot_cnn_two_branch", "A.3.2", _TOWER_MIN),

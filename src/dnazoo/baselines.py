@@ -1,0 +1,116 @@
+"""Shortcut baselines fitted with scikit-learn: what a model must beat before its sequence features mean anything.
+
+* ``distance_baseline`` (pairs): logistic regression on ``log10(distance + 1)`` (bp between anchor
+  midpoints). On DeepChromeHiC's tables it reaches AUROC ≈ 0.8 without any sequence.
+* ``gc_baseline`` (pairs, sequences): logistic regression on the GC fraction of each window
+  (one feature per input; N is left out of the denominator).
+* ``kmer_baseline`` (pairs, sequences): logistic regression (L2, standardised features) on the
+  k-mer frequencies of each window (``4**k`` features per input, k-mers with N skipped; k from the
+  training setting ``k``, default 4) — the classic "bag of k-mers" control for sequence models.
+
+Features are computed from the memory-mapped uint8 base codes in chunks of rows, so a dataset is
+never loaded whole. A fitted baseline is saved with joblib as ``{"name", "k", "estimator"}``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+BASELINES = ("distance_baseline", "gc_baseline", "kmer_baseline")
+_CHUNK = 512
+
+
+def gc_fraction(codes: np.ndarray) -> np.ndarray:
+    """GC fraction of each row of ``(n, L)`` uint8 codes (A, C, G, T, N = 0..4): ``(n,)`` float64;
+    N is excluded from the denominator; an all-N row gives 0.5."""
+    codes = np.asarray(codes)
+    gc = np.isin(codes, (1, 2)).sum(axis=1)
+    acgt = (codes < 4).sum(axis=1)
+    return np.where(acgt > 0, gc / np.maximum(acgt, 1), 0.5)
+
+
+def kmer_frequencies(codes: np.ndarray, k: int) -> np.ndarray:
+    """k-mer frequencies of each row of ``(n, L)`` codes: ``(n, 4**k)`` float32 in product order
+    over A, C, G, T (the token order of spec §0.1 minus one); k-mers with N are skipped; each row
+    sums to 1 (or 0 when it has no k-mer without N).
+
+    Raises:
+        ValueError: k outside 1..8 (4**8 = 65,536 features per window is the sensible limit).
+    """
+    if not 1 <= k <= 8:
+        raise ValueError(f"kmer_baseline k must be in 1..8, got {k}")
+    codes = np.asarray(codes, dtype=np.int64)
+    n, L = codes.shape
+    m = max(L - k + 1, 0)
+    ids = np.zeros((n, m), dtype=np.int64)
+    has_n = np.zeros((n, m), dtype=bool)
+    for j in range(k):
+        w = codes[:, j:j + m]
+        has_n |= w == 4
+        ids = ids * 4 + np.minimum(w, 3)
+    rows = np.broadcast_to(np.arange(n)[:, None], ids.shape)
+    counts = np.bincount((rows * 4 ** k + ids)[~has_n], minlength=n * 4 ** k).reshape(n, 4 ** k)
+    totals = counts.sum(axis=1, keepdims=True)
+    return (counts / np.maximum(totals, 1)).astype(np.float32)
+
+
+def features(name: str, data: dict, k: int = 4) -> np.ndarray:
+    """The feature matrix of baseline ``name`` for one split (``dnazoo.training.load_split`` output).
+
+    Returns:
+        ``(n, f)`` float array: 1 column (distance), 1 per input (GC) or ``4**k`` per input (k-mers).
+
+    Raises:
+        ValueError: an unknown baseline, or the distance baseline on data without distances.
+    """
+    if name == "distance_baseline":
+        if data["distance"] is None:
+            raise ValueError("distance_baseline needs anchor distances (a pairs dataset)")
+        return np.log10(np.asarray(data["distance"], dtype=np.float64) + 1.0).reshape(-1, 1)
+    if name not in BASELINES:
+        raise ValueError(f"unknown baseline {name!r}; known: {BASELINES}")
+    fn = gc_fraction if name == "gc_baseline" else (lambda c: kmer_frequencies(c, k))
+    cols = []
+    for arr in data["inputs"]:
+        parts = [fn(np.asarray(arr[i:i + _CHUNK])) for i in range(0, len(arr), _CHUNK)]
+        f = np.concatenate(parts) if parts else np.zeros((0, 4 ** k if name == "kmer_baseline" else 1))
+        cols.append(f.reshape(len(arr), -1))
+    return np.hstack(cols)
+
+
+def fit(name: str, train: dict, k: int = 4, seed: int = 0) -> dict:
+    """Fit baseline ``name`` on the training split; returns ``{"name", "k", "estimator"}``."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=seed))
+    clf.fit(features(name, train, k), np.asarray(train["labels"]))
+    return {"name": name, "k": k, "estimator": clf}
+
+
+def predict(model: dict, data: dict) -> np.ndarray:
+    """P(label = 1) of a fitted baseline on one split: ``(n,)`` float64."""
+    if len(data["labels"]) == 0:
+        return np.zeros(0)
+    x = features(model["name"], data, model["k"])
+    return model["estimator"].predict_proba(x)[:, 1].astype(np.float64)
+
+
+def save(model: dict, dest: str | os.PathLike) -> None:
+    """Write a fitted baseline with joblib, atomically."""
+    import joblib
+
+    from .io import atomic_path
+
+    with atomic_path(dest, suffix=".joblib") as tmp:
+        joblib.dump(model, tmp)
+
+
+def load(path: str | os.PathLike) -> dict:
+    """Read a baseline written by :func:`save`."""
+    import joblib
+
+    return joblib.load(path)
