@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import needs_shared
 from dnazoo.splits import SplitError, assign_split
 
 
@@ -41,3 +42,44 @@ def test_split_errors():
         assign_split(df, {"method": "chromosome", "val_chromosomes": ["chr2"], "test_chromosomes": ["chr2"]})
     with pytest.raises(SplitError, match=r"\['test'\] empty"):
         assign_split(df, {"method": "chromosome", "val_chromosomes": ["chr2"], "test_chromosomes": ["chrZ"]})
+
+
+def _dchic_pairs(name: str) -> pd.DataFrame:
+    from dnazoo.tables import read_pairs
+
+    return read_pairs(needs_shared("deepchromehic", "rda", f"{name}.train.rda"), "deepchromehic_rda")
+
+
+def test_anchor_split_leaves_no_shared_anchor_on_a_real_table_while_random_does():
+    from dnazoo.splits import shared_anchors
+
+    df = _dchic_pairs("GM.po")
+    mid1, mid2 = (df["start1"] + df["end1"]) // 2, (df["start2"] + df["end2"]) // 2
+    df = df.assign(wstart1=mid1 - 5000, wend1=mid1 + 5001, wstart2=mid2 - 5000, wend2=mid2 + 5001)  # 10,001 bp
+    spec = {"seed": 0, "val_fraction": 0.1, "test_fraction": 0.1}
+    rnd = assign_split(df, {**spec, "method": "random"})
+    anc = assign_split(df, {**spec, "method": "anchor"})
+    leak_r, leak_a = shared_anchors(rnd), shared_anchors(anc)
+    kept = anc["split"].value_counts().to_dict()
+    print(f"\nGM.po random: {rnd['split'].value_counts().to_dict()}, leaks {leak_r}; anchor: {kept}, leaks {leak_a}")
+    assert leak_r["shared_anchors"] > 100 and leak_r["test"] > 0.2 * (rnd["split"] == "test").sum()
+    assert leak_a == {"shared_anchors": 0, "train": 0, "val": 0, "test": 0}
+    assert kept.get("test", 0) > 0.07 * len(df) and kept.get("val", 0) > 0.07 * len(df)
+    assert anc["split_reason"].str.contains("anchor").all()
+
+
+def test_anchor_split_drops_straddling_pairs_of_a_hub():
+    from dnazoo.splits import shared_anchors
+
+    # one promoter hub (anchor 0) linked to 75 others, plus 25 isolated pairs: the isolated pairs
+    # cannot fill test + val, so the hub is dealt anchor by anchor and some of its pairs straddle
+    rows = [("chr1", 0, 100, "chr1", 1000 * (i + 1), 1000 * (i + 1) + 100, i % 2) for i in range(75)]
+    rows += [("chr2", 10000 * i, 10000 * i + 100, "chr2", 10000 * i + 5000, 10000 * i + 5100, i % 2) for i in range(25)]
+    df = pd.DataFrame(rows, columns=["chrom1", "start1", "end1", "chrom2", "start2", "end2", "label"])
+    df.insert(0, "pair_id", [f"p{i}" for i in range(len(df))])
+    out = assign_split(df, {"method": "anchor", "seed": 1, "val_fraction": 0.1, "test_fraction": 0.2})
+    assert shared_anchors(out)["shared_anchors"] == 0
+    hub = out.iloc[:75]
+    dropped = hub["split"] == "dropped"
+    assert dropped.any() and hub.loc[~dropped, "split"].nunique() == 1  # kept hub pairs share the hub's split
+    assert hub.loc[dropped, "split_reason"].str.contains("different splits").all()

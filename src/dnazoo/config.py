@@ -152,6 +152,12 @@ def check(config: dict) -> None:
             raise ConfigError(f"datasets.{name}.embedding: expected 'dna2vec', 'random' or a .npy path, got {emb!r}")
     if config.get("transfer"):
         transfer_models(config)  # raises on a bad transfer: block
+    for name, ds in config["datasets"].items():
+        method = (ds.get("negatives") or {}).get("method")
+        allowed = ("as_given", "distance_matched") if ds["kind"] == "pairs" else ("dinucleotide_shuffle", "given")
+        if method is not None and method not in allowed:
+            raise ConfigError(f"datasets.{name}.negatives.method: {method!r} is not for {ds['kind']} datasets "
+                              f"(use one of {list(allowed)})")
     for i, b in enumerate(config.get("baselines", DEFAULT_BASELINES)):
         if b not in models.REGISTRY or models.get(b).framework != "sklearn":
             raise ConfigError(f"baselines[{i}]: {b!r} is not a baseline; baselines: "

@@ -7,6 +7,14 @@
 * ``random``: seeded and stratified by label (scikit-learn ``train_test_split``), as the original
   DeepChromeHiC and DeepBind protocols split at random; the same anchor may then occur in
   training and test (see the README's caveats).
+* ``anchor``: no anchor occurs in two of train/val/test. Anchors are the windows (``wstart``/
+  ``wend`` when present, else ``start``/``end``); overlapping windows on a chromosome count as the
+  same anchor. Pairs sharing anchors form connected components, and whole components are dealt to
+  test, val and train in a seeded random order until each reaches its fraction (a component that
+  would overshoot its split by more than half goes to train). A component with more than half of
+  all pairs (promoter hubs can join most of a table) is split at the anchor level instead: each of
+  its anchor clusters goes to a split at random, with the fractions still missing, and a pair
+  whose anchors landed in different splits is dropped and counted (``split = "dropped"``).
 * ``given``: a ``split`` column already present (e.g. DeepBind's separate test file) is kept and
   a seeded, stratified validation fraction is carved out of ``train``.
 """
@@ -81,6 +89,101 @@ def random_split(df: pd.DataFrame, val_fraction: float, test_fraction: float, se
     return out
 
 
+def anchor_clusters(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster id of each pair's two anchors: windows overlapping on the same chromosome (0-based
+    half-open; touching windows do not overlap) share a cluster.
+
+    Returns:
+        ``(cluster1, cluster2)``: ``(n,)`` int64 each.
+    """
+    n = len(df)
+    cols = ("wstart", "wend") if "wstart1" in df else ("start", "end")
+    chrom = np.concatenate([df["chrom1"].astype(str).to_numpy(), df["chrom2"].astype(str).to_numpy()])
+    start = np.concatenate([df[f"{cols[0]}1"].to_numpy(), df[f"{cols[0]}2"].to_numpy()]).astype(np.int64)
+    end = np.concatenate([df[f"{cols[1]}1"].to_numpy(), df[f"{cols[1]}2"].to_numpy()]).astype(np.int64)
+    order = np.lexsort((start, chrom))
+    cluster = np.empty(2 * n, dtype=np.int64)
+    cid, cur_chrom, cur_end = -1, None, -1
+    for i in order:
+        if chrom[i] != cur_chrom or start[i] >= cur_end:
+            cid += 1
+            cur_chrom, cur_end = chrom[i], end[i]
+        else:
+            cur_end = max(cur_end, end[i])
+        cluster[i] = cid
+    return cluster[:n], cluster[n:]
+
+
+def anchor_split(df: pd.DataFrame, val_fraction: float, test_fraction: float, seed: int) -> pd.DataFrame:
+    """Leak-free split by anchors (see module docstring): no anchor in two of train/val/test.
+
+    Returns:
+        ``df`` with ``split`` (train/val/test/dropped) and ``split_reason``.
+
+    Raises:
+        SplitError: fractions outside [0, 1) or summing to 1 or more.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if not (0 <= val_fraction < 1 and 0 <= test_fraction < 1 and val_fraction + test_fraction < 1):
+        raise SplitError(f"split fractions val={val_fraction}, test={test_fraction} must be in [0, 1) and sum below 1")
+    c1, c2 = anchor_clusters(df)
+    n_clusters = int(max(c1.max(initial=-1), c2.max(initial=-1)) + 1)
+    graph = coo_matrix((np.ones(len(df)), (c1, c2)), shape=(n_clusters, n_clusters))
+    _, component = connected_components(graph, directed=False)
+    pair_comp = component[c1]
+    sizes = np.bincount(pair_comp, minlength=component.max() + 1)
+    n = len(df)
+    target = {"test": test_fraction * n, "val": val_fraction * n}
+    rng = np.random.default_rng(seed)
+    assign = np.full(len(sizes), "train", dtype=object)
+    filled = {"test": 0, "val": 0}
+    giant = sizes > 0.5 * n  # a hub component: dealt anchor by anchor below
+    for comp in rng.permutation(np.flatnonzero((sizes > 0) & ~giant)):
+        for s in ("test", "val"):
+            if filled[s] < target[s] and filled[s] + sizes[comp] <= target[s] * 1.5:
+                assign[comp] = s
+                filled[s] += sizes[comp]
+                break
+    split = assign[pair_comp].astype(object)
+    reason = np.array([f"anchor component of {sizes[c]} pairs" for c in pair_comp], dtype=object)
+    in_giant = giant[pair_comp]
+    if in_giant.any():
+        # anchor-level assignment inside the hub component, with the fractions still missing
+        left = in_giant.sum()
+        q_test = min(max(target["test"] - filled["test"], 0) / left, 1.0)
+        q_val = min(max(target["val"] - filled["val"], 0) / left, 1.0 - q_test)
+        draw = rng.random(n_clusters)
+        cl_split = np.where(draw < q_test, "test", np.where(draw < q_test + q_val, "val", "train")).astype(object)
+        s1, s2 = cl_split[c1], cl_split[c2]
+        same = s1 == s2
+        split[in_giant & same] = s1[in_giant & same]
+        split[in_giant & ~same] = "dropped"
+        reason[in_giant] = "anchor clusters of a large component dealt at random"
+        reason[in_giant & ~same] = "anchors in different splits (large component)"
+    out = df.copy()
+    out["split"], out["split_reason"] = split, reason
+    return out
+
+
+def shared_anchors(df: pd.DataFrame) -> dict[str, int]:
+    """Number of anchor clusters (overlapping windows) that occur in more than one of train, val
+    and test, and the pairs of each split that touch such an anchor (``dropped`` rows ignored).
+
+    Returns:
+        ``{"shared_anchors": k, "train": n, "val": n, "test": n}``.
+    """
+    keep = df[df["split"].isin(SPLITS)].reset_index(drop=True)
+    c1, c2 = anchor_clusters(keep)
+    long = pd.DataFrame({"cluster": np.concatenate([c1, c2]), "split": np.concatenate([keep["split"]] * 2)})
+    per_cluster = long.groupby("cluster")["split"].nunique()
+    shared = set(per_cluster.index[per_cluster > 1])
+    touches = pd.Series(np.isin(c1, list(shared)) | np.isin(c2, list(shared)))
+    return {"shared_anchors": len(shared),
+            **{s: int(touches[keep["split"] == s].sum()) for s in SPLITS}}
+
+
 def given_split(df: pd.DataFrame, val_fraction: float, seed: int) -> pd.DataFrame:
     """Keep ``df['split']`` (``train``/``test``) and move a stratified ``val_fraction`` of train to val."""
     out = df.copy()
@@ -93,7 +196,7 @@ def given_split(df: pd.DataFrame, val_fraction: float, seed: int) -> pd.DataFram
 
 
 def assign_split(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """Dispatch on ``spec['method']`` (``chromosome``, ``random`` or ``given``; config ``split:``).
+    """Dispatch on ``spec['method']`` (``chromosome``, ``random``, ``anchor`` or ``given``; config ``split:``).
 
     Raises:
         SplitError: an unknown method, or a split of train/val/test left empty.
@@ -104,10 +207,14 @@ def assign_split(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
         out = chromosome_split(df, spec.get("val_chromosomes", []), spec.get("test_chromosomes", []))
     elif method == "random":
         out = random_split(df, spec.get("val_fraction", 0.1), spec.get("test_fraction", 0.1), seed)
+    elif method == "anchor":
+        if "chrom1" not in df:
+            raise SplitError("split.method 'anchor' needs anchor pairs (a pairs dataset)")
+        out = anchor_split(df, spec.get("val_fraction", 0.1), spec.get("test_fraction", 0.1), seed)
     elif method == "given":
         out = given_split(df, spec.get("val_fraction", 0.1), seed)
     else:
-        raise SplitError(f"split.method: unknown method {method!r} (chromosome, random, given)")
+        raise SplitError(f"split.method: unknown method {method!r} (chromosome, random, anchor, given)")
     counts = out["split"].value_counts()
     empty = [s for s in SPLITS if counts.get(s, 0) == 0]
     if empty:

@@ -74,13 +74,23 @@ def simulate_dataset(params: dict, fasta: str | os.PathLike, bedpe: str | os.Pat
              pairs["grammar"].value_counts().to_dict())
 
 
-def read_pairs_stage(table: str | os.PathLike, fmt: str, out: str | os.PathLike) -> pd.DataFrame:
-    """Interaction table → canonical pair table (``pairs.tsv.gz``)."""
+def read_pairs_stage(table: str | os.PathLike, fmt: str, out: str | os.PathLike,
+                     negatives: dict | None = None) -> pd.DataFrame:
+    """Interaction table → canonical pair table (``pairs.tsv.gz``); with ``negatives.method:
+    distance_matched`` the negatives are resampled to the positives' distance distribution
+    (:func:`dnazoo.negatives.distance_matched`)."""
     from .tables import read_pairs
 
     df = read_pairs(table, fmt)
     log.info("%s (%s): %d pairs, %d positive, %d negative", table, fmt, len(df), int(df["label"].sum()),
              int((df["label"] == 0).sum()))
+    negatives = negatives or {}
+    if negatives.get("method", "as_given") == "distance_matched":
+        from .negatives import distance_matched
+
+        df, counts = distance_matched(df, int(negatives.get("bins", 50)), int(negatives.get("seed", 0)),
+                                      bool(negatives.get("new_pairs", False)), source=str(table))
+        log.info("distance-matched negatives: %s", counts)
     write_table(df, out)
     return df
 
