@@ -138,12 +138,17 @@ def compare_with_baselines(predictions: dict[str, pd.DataFrame], baselines: list
     return pd.DataFrame(rows, columns=cols)
 
 
-def _save(fig, stem: Path) -> None:
+def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
+    """Write a matplotlib figure as ``stem.png`` (150 dpi) and ``stem.pdf``, each atomically."""
     from .io import atomic_path
 
+    out = []
     for ext in ("png", "pdf"):
-        with atomic_path(stem.with_suffix(f".{ext}"), suffix=f".{ext}") as tmp:
+        dest = Path(stem).with_suffix(f".{ext}")
+        with atomic_path(dest, suffix=f".{ext}") as tmp:
             fig.savefig(tmp, dpi=150, bbox_inches="tight")
+        out.append(dest)
+    return out
 
 
 def plot_dataset(dataset: str, predictions: dict[str, pd.DataFrame], metrics: dict[str, dict],
@@ -180,7 +185,7 @@ def plot_dataset(dataset: str, predictions: dict[str, pd.DataFrame], metrics: di
     ax.plot([0, 1], [0, 1], ls=":", c="grey")
     ax.set(xlabel="false positive rate", ylabel="true positive rate", title=f"ROC: {title}")
     ax.legend(loc="lower right", fontsize=8)
-    _save(fig, out_dir / "roc")
+    save_figure(fig, out_dir / "roc")
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(5, 5))
@@ -193,7 +198,7 @@ def plot_dataset(dataset: str, predictions: dict[str, pd.DataFrame], metrics: di
     ax.axhline(base, ls=":", c="grey")
     ax.set(xlabel="recall", ylabel="precision", title=f"PR: {title}", ylim=(0, 1.02))
     ax.legend(loc="lower left", fontsize=8)
-    _save(fig, out_dir / "pr")
+    save_figure(fig, out_dir / "pr")
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(max(4, 1 + 0.9 * len(order)), 4))
@@ -210,7 +215,7 @@ def plot_dataset(dataset: str, predictions: dict[str, pd.DataFrame], metrics: di
     level = next((metrics[m].get("ci_level") for m in order if "ci_level" in metrics[m]), None)
     ylabel = f"test AUROC ({level:.0%} bootstrap CI)" if has_ci and level else "test AUROC"
     ax.set(ylabel=ylabel, ylim=(0, 1.08), title=f"AUROC: {title}")
-    _save(fig, out_dir / "auroc")
+    save_figure(fig, out_dir / "auroc")
     plt.close(fig)
     for stem in ("roc", "pr", "auroc"):
         written += [out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"]

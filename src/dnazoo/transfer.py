@@ -73,18 +73,6 @@ def within_across(df: pd.DataFrame) -> pd.DataFrame:
         columns=["within", "across"])
 
 
-def _save(fig, stem: Path) -> list[Path]:
-    from .io import atomic_path
-
-    out = []
-    for ext in ("png", "pdf"):
-        dest = stem.with_suffix(f".{ext}")
-        with atomic_path(dest, suffix=f".{ext}") as tmp:
-            fig.savefig(tmp, dpi=150, bbox_inches="tight")
-        out.append(dest)
-    return out
-
-
 def plot_transfer(df: pd.DataFrame, out_dir: str | os.PathLike, note: str = "") -> list[Path]:
     """A train × test AUROC heatmap per model (``heatmap_<model>``) and the mean AUROC per model
     within and across datasets (``within_across``), PNG + PDF each."""
@@ -92,6 +80,8 @@ def plot_transfer(df: pd.DataFrame, out_dir: str | os.PathLike, note: str = "") 
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    from .evaluate import save_figure
 
     out_dir = Path(out_dir)
     written = []
@@ -110,7 +100,7 @@ def plot_transfer(df: pd.DataFrame, out_dir: str | os.PathLike, note: str = "") 
         ax.set(xlabel="test dataset", ylabel="train dataset",
                title=f"{model}: test AUROC{f' ({note})' if note else ''}")
         fig.colorbar(im, ax=ax, fraction=0.046)
-        written += _save(fig, out_dir / f"heatmap_{model}")
+        written += save_figure(fig, out_dir / f"heatmap_{model}")
         plt.close(fig)
     wa = within_across(df).sort_values("within", ascending=False)
     fig, ax = plt.subplots(figsize=(max(4, 1 + 0.8 * len(wa)), 4))
@@ -121,7 +111,7 @@ def plot_transfer(df: pd.DataFrame, out_dir: str | os.PathLike, note: str = "") 
     ax.set_xticks(x, wa.index, rotation=30, ha="right")
     ax.set(ylabel="mean test AUROC", ylim=(0, 1.05), title=f"Transfer{f' ({note})' if note else ''}")
     ax.legend(fontsize=8)
-    written += _save(fig, out_dir / "within_across")
+    written += save_figure(fig, out_dir / "within_across")
     plt.close(fig)
     return written
 
@@ -145,6 +135,7 @@ def compare_with_original(ours: pd.DataFrame, original: pd.DataFrame, split_note
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .evaluate import save_figure
     from .io import write_table
 
     orig = original[original["train_dataset"] == original["test_dataset"]]
@@ -165,6 +156,6 @@ def compare_with_original(ours: pd.DataFrame, original: pd.DataFrame, split_note
            ylabel=f"dnazoo test AUROC ({split_note})", title="Within-dataset AUROC: dnazoo vs original")
     if not table.empty:
         ax.legend(fontsize=7, loc="lower right")
-    _save(fig, Path(out_stem))
+    save_figure(fig, Path(out_stem))
     plt.close(fig)
     return table

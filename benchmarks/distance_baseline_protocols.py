@@ -1,0 +1,86 @@
+"""Distance-baseline test AUROC of every DeepChromeHiC and TargetFinder table under each protocol.
+
+Protocols (split × negatives): ``random`` (the originals'), ``chromosome`` (val chr7, test chr8 +
+chr9, as ``config/deepchromehic.yaml``), ``anchor`` (no shared anchor between splits; windows of
+10,001 bp / 3,000 + 2,000 bp as the configs), each with the negatives as given and
+distance-matched (50 log-distance bins, new pairs from the table's anchors). The baseline is the
+workflow's own (``dnazoo.baselines``: logistic regression on log10 distance). Reads the real
+tables from ``../shared/data``; no sequence is needed.
+
+    .venv/bin/python benchmarks/distance_baseline_protocols.py > distance_protocols.md
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from sklearn.metrics import roc_auc_score
+
+from dnazoo import baselines
+from dnazoo.negatives import distance_matched
+from dnazoo.splits import SplitError, assign_split
+from dnazoo.tables import read_pairs
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+SPLITS = {"random": {"method": "random", "seed": 0},
+          "chromosome": {"method": "chromosome", "val_chromosomes": ["chr7"], "test_chromosomes": ["chr8", "chr9"]},
+          "anchor": {"method": "anchor", "seed": 0}}
+
+
+def with_windows(df: pd.DataFrame, w1: int, w2: int) -> pd.DataFrame:
+    out = df.copy()
+    for a, w in (("1", w1), ("2", w2)):
+        mid = (out[f"start{a}"] + out[f"end{a}"]) // 2
+        out[f"wstart{a}"], out[f"wend{a}"] = mid - w // 2, mid - w // 2 + w
+    return out
+
+
+def auroc(df: pd.DataFrame, split: dict) -> tuple[float, int]:
+    try:
+        sp = assign_split(df, split)
+    except SplitError:
+        return float("nan"), 0
+    data = {s: {"inputs": [], "labels": g["label"].to_numpy(), "distance": g["distance"].to_numpy()}
+            for s, g in sp.groupby("split")}
+    model = baselines.fit("distance_baseline", data["train"])
+    te = data["test"]
+    return roc_auc_score(te["labels"], baselines.predict(model, te)), len(te["labels"])
+
+
+def main() -> None:
+    if not SHARED.exists():
+        sys.exit(f"real data not available: {SHARED}")
+    tables = []
+    cfg = yaml.safe_load((REPO / "config" / "deepchromehic.yaml").read_text())
+    for name in cfg["datasets"]:
+        tables.append((name, read_pairs(SHARED / "deepchromehic" / "rda" / f"{name}.train.rda", "deepchromehic_rda"),
+                       10001, 10001))
+    for path in sorted((SHARED / "targetfinder").glob("*.ep.csv.gz")):
+        tables.append((path.name.split(".")[0], read_pairs(path, "targetfinder"), 3000, 2000))
+    rows = []
+    for name, df, w1, w2 in tables:
+        df = with_windows(df, w1, w2)
+        matched, _ = distance_matched(df, bins=50, seed=0, new_pairs=True)
+        matched = with_windows(matched, w1, w2)
+        row = {"dataset": name, "pairs": len(df)}
+        for neg, table in (("as given", df), ("distance-matched", matched)):
+            for sname, spec in SPLITS.items():
+                auc, n = auroc(table, spec)
+                row[f"{sname} / {neg}"] = auc
+        rows.append(row)
+        print(name, {k: round(v, 3) for k, v in row.items() if isinstance(v, float)}, file=sys.stderr)
+    out = pd.DataFrame(rows)
+    cols = list(out.columns)
+    print("| " + " | ".join(cols) + " |")
+    print("|" + " --- |" * len(cols))
+    for _, r in out.iterrows():
+        print("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r) + " |")
+
+
+if __name__ == "__main__":
+    main()
