@@ -157,3 +157,29 @@ def test_fixed_kmer_cnn_adds_its_missing_convolutions():
     orig = models.build("embedding_cnn_one_branch", 10001, "pairs").count_params()
     fixed = models.build("embedding_cnn_one_branch_fixed", 10001, "pairs").count_params()
     assert fixed - orig == 3 * (32 * 64 * 64 + 64)
+
+
+def test_multi_gpu_setting_trains_under_a_mirrored_strategy(tmp_path):
+    """``training.multi_gpu`` builds the model under ``MirroredStrategy`` over the job's devices;
+    shown here with two logical CPU devices (TensorFlow must be configured before it starts, hence
+    a subprocess)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "mirror.py"
+    script.write_text(
+        "import os\nos.environ['KERAS_BACKEND'] = 'tensorflow'\nimport tensorflow as tf\n"
+        "cpu = tf.config.list_physical_devices('CPU')[0]\n"
+        "tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)\n"
+        "import numpy as np\nfrom dnazoo import models\n"
+        "from dnazoo.training import compile_model, distribution_scope, make_sequence\n"
+        "for multi in (False, True):\n"
+        "    with distribution_scope(multi):\n"
+        "        m = models.build('deepbind', 60, 'sequences')\n"
+        "        compile_model(m, 'sigmoid', {'learning_rate': 1e-3})\n"
+        "    x = [np.random.default_rng(0).integers(0, 5, (32, 60)).astype(np.uint8)]\n"
+        "    m.fit(make_sequence(x, np.array([0, 1] * 16, dtype=np.int8), 16), epochs=1, verbose=0)\n"
+        "    print('replicas', multi, m.distribute_strategy.num_replicas_in_sync)\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "replicas False 1" in out.stdout and "replicas True 2" in out.stdout

@@ -181,7 +181,14 @@ def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
               "models": ["distance_baseline", "deepbind", "embedding_cnn_two_branch"],
               "training": {"max_epochs": 2, "patience": 1},
               "transfer": {"datasets": ["simA", "simB"]}}
+    original = SHARED_DATA / "deepchromehic" / "auc+pearson.csv"
+    if original.exists():  # the comparison rule runs; no simulated dataset is in the published table
+        config["original_results"] = {"path": str(original), "md5": "9b9f0b9dd27ee3cb00e7cede42606e74"}
     run_snakemake(tmp_path, config)
+    if original.exists():
+        comparison = pd.read_csv(tmp_path / "results" / "comparison" / "original_vs_dnazoo.tsv", sep="\t")
+        assert list(comparison.columns) == ["dataset", "model", "auroc_original", "auroc_dnazoo", "difference"]
+        assert comparison.empty and (tmp_path / "results" / "comparison" / "original_vs_dnazoo.pdf").exists()
     table = pd.read_csv(tmp_path / "results" / "transfer" / "auc_pearson.tsv", sep="\t")
     assert list(table.columns) == ["train_dataset", "test_dataset", "model", "auroc", "pearson_r", "n"]
     assert len(table) == 2 * 2 * 5  # 3 models + the GC and k-mer baselines

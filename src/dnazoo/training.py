@@ -123,6 +123,30 @@ def compile_model(model, head: str, settings: dict) -> None:
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss=loss)
 
 
+def distribution_scope(multi_gpu: bool):
+    """The scope a model is built and compiled in: with ``multi_gpu`` and the TensorFlow backend,
+    a ``tf.distribute.MirroredStrategy`` over every device of the job's type that TensorFlow sees
+    (the GPUs of ``CUDA_VISIBLE_DEVICES``; CPU devices when there is no GPU), so each batch is split
+    across them; otherwise a no-op. Other backends: a no-op with a log line (use
+    ``keras.distribution`` there)."""
+    import contextlib
+
+    import keras
+
+    if not multi_gpu:
+        return contextlib.nullcontext()
+    if keras.backend.backend() != "tensorflow":
+        log.warning("multi_gpu: only the TensorFlow backend is supported here; training on one device")
+        return contextlib.nullcontext()
+    import tensorflow as tf
+
+    gpus = tf.config.list_logical_devices("GPU")
+    devices = [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
+    strategy = tf.distribute.MirroredStrategy(devices=devices)
+    log.info("multi_gpu: MirroredStrategy over %d device(s): %s", strategy.num_replicas_in_sync, devices)
+    return strategy.scope()
+
+
 def auroc_callback(val_inputs: list[np.ndarray], val_labels: np.ndarray, batch_size: int):
     """Callback that writes ``val_auroc`` (scikit-learn ``roc_auc_score`` on the validation split)
     into the epoch logs, so ``EarlyStopping(monitor='val_auroc')`` can use it."""
@@ -167,11 +191,12 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[
     spec = models.get(name)
     if spec.embedding == "dna2vec" and embedding is None:
         raise ValueError(f"model {name!r} starts from a k-mer embedding matrix; none was given")
-    model = models.build(name, windows, task, embedding)
+    with distribution_scope(bool(settings.get("multi_gpu", False))):
+        model = models.build(name, windows, task, embedding)
+        compile_model(model, spec.head, settings)
     if spec.embedding:
         log.info("%s: k-mer embedding %s", name, f"initialised from a {embedding.shape} matrix"
                  if spec.embedding == "dna2vec" and embedding is not None else "randomly initialised")
-    compile_model(model, spec.head, settings)
     train = load_split(folder, "train", task)
     val = load_split(folder, "val", task)
     bs = int(settings["batch_size"])

@@ -113,6 +113,11 @@ def get_source(wildcards):
     return dataset(wildcards)[wildcards.part]
 
 
+def gpu_if_keras(wildcards):
+    """1 GPU for a Keras model's job, none for a scikit-learn baseline."""
+    return int(dz_models.get(wildcards.model).framework == "keras")
+
+
 def get_model_file(wildcards):
     return model_file(wildcards.dataset, wildcards.model)
 

@@ -11,6 +11,10 @@ rule evaluate:
         kind=lambda wc: dataset(wc)["kind"],
         evaluation=config["evaluation"],
     threads: 2
+    resources:
+        gpu=gpu_if_keras,
+        mem_mb=8000,
+        runtime=120,
     log:
         "logs/{dataset}/evaluate_{model}.log",
     benchmark:

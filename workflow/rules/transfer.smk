@@ -13,7 +13,9 @@ rule transfer:
         test_dirs=lambda wc: {d: f"results/{d}/encoded" for d in TRANSFER_DATASETS},
     threads: 2
     resources:
-        gpu=lambda wc: int(dz_models.get(wc.model).framework == "keras"),
+        gpu=gpu_if_keras,
+        mem_mb=8000,
+        runtime=240,
     log:
         "logs/transfer/{dataset}/{model}.log",
     benchmark:
