@@ -151,8 +151,10 @@ def test_deepchromehic_gm_po_distance_baseline_over_http(tmp_path, hg19_like_gen
     config["genomes"]["hg19"] = {"path": str(hg19_like_genome)}
     config["split"] = split
     config["models"] = ["distance_baseline"]
+    config.pop("transfer")  # one dataset here
     with serve_directory(SHARED_DATA) as base:
         config = rewrite_urls(config, DCHIC, f"{base}/deepchromehic/rda/")
+        config["original_results"]["url"] = f"{base}/deepchromehic/auc+pearson.csv"  # md5 kept
         run_snakemake(tmp_path, config)
     res = tmp_path / "results" / "GM.po"
     windows = json.loads((res / "windows.json").read_text())
@@ -165,6 +167,9 @@ def test_deepchromehic_gm_po_distance_baseline_over_http(tmp_path, hg19_like_gen
     print(f"\nGM.po distance baseline, {split['method']} split (chr19-22): AUROC {metrics['auroc']:.3f}")
     assert metrics["auroc"] > 0.75  # negatives lie ~4x further apart than positives
     assert (res / "figures" / "roc.pdf").exists()
+    # the published results were fetched and compared (no baseline is in the original's table)
+    assert (tmp_path / "resources" / "original" / "auc_pearson.csv").stat().st_size > 50_000
+    assert (tmp_path / "results" / "comparison" / "original_vs_dnazoo.png").exists()
 
 
 def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
