@@ -9,7 +9,7 @@ from dnazoo.config import ConfigError, check, load
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("name", ["config.yaml", "deepchromehic.yaml", "targetfinder.yaml", "encode_tfbs.yaml"])
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "config").glob("*.yaml")))
 def test_shipped_configs_validate(name):
     config = load(REPO / "config" / name)
     assert config["datasets"]
@@ -63,3 +63,27 @@ def test_bad_dataset_name_and_unknown_genome(tmp_path):
     ds["genome"], ds["table"] = "hg19", {"path": "x.bedpe", "format": "bedpe"}
     with pytest.raises(ConfigError, match=r"datasets.simulated_demo.genome: genome 'hg19' is not defined"):
         check(config)
+
+
+def test_config_cross_key_errors_name_the_key(tmp_path):
+    from dnazoo.config import ConfigError, check
+
+    def demo():
+        return yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+
+    c = demo()
+    c["transfer"] = {"datasets": ["nope"]}
+    with pytest.raises(ConfigError, match=r"transfer.datasets\[0\]: unknown dataset 'nope'"):
+        check(c)
+    c = demo()
+    c["baselines"] = ["deepbind"]
+    with pytest.raises(ConfigError, match=r"baselines\[0\]: 'deepbind' is not a baseline"):
+        check(c)
+    c = demo()
+    c["datasets"]["simulated_demo"]["negatives"] = {"method": "dinucleotide_shuffle"}
+    with pytest.raises(ConfigError, match=r"datasets.simulated_demo.negatives.method"):
+        check(c)
+    c = demo()
+    del c["datasets"]["simulated_demo"]["embedding"]
+    check(c)  # a dna2vec model fills in the default embedding of a pairs dataset
+    assert c["datasets"]["simulated_demo"]["embedding"] == "dna2vec"
