@@ -41,17 +41,13 @@ def kmer_frequencies(codes: np.ndarray, k: int) -> np.ndarray:
     """
     if not 1 <= k <= 8:
         raise ValueError(f"kmer_baseline k must be in 1..8, got {k}")
-    codes = np.asarray(codes, dtype=np.int64)
-    n, L = codes.shape
-    m = max(L - k + 1, 0)
-    ids = np.zeros((n, m), dtype=np.int64)
-    has_n = np.zeros((n, m), dtype=bool)
-    for j in range(k):
-        w = codes[:, j:j + m]
-        has_n |= w == 4
-        ids = ids * 4 + np.minimum(w, 3)
-    rows = np.broadcast_to(np.arange(n)[:, None], ids.shape)
-    counts = np.bincount((rows * 4 ** k + ids)[~has_n], minlength=n * 4 ** k).reshape(n, 4 ** k)
+    from .encoding import kmer_tokens
+
+    tokens = np.atleast_2d(kmer_tokens(np.asarray(codes), k)).astype(np.int64)  # 0 = padding or N
+    n = len(tokens)
+    rows = np.broadcast_to(np.arange(n)[:, None], tokens.shape)
+    counts = np.bincount((rows * (4 ** k + 1) + tokens).ravel(), minlength=n * (4 ** k + 1))
+    counts = counts.reshape(n, 4 ** k + 1)[:, 1:]
     totals = counts.sum(axis=1, keepdims=True)
     return (counts / np.maximum(totals, 1)).astype(np.float32)
 

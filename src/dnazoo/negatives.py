@@ -91,7 +91,8 @@ def distance_matched(pairs: pd.DataFrame, bins: int = 20, seed: int = 0, new_pai
     keep = np.zeros(len(pairs), dtype=bool)
     new_rows = []
     anchors = _anchor_index(pairs) if new_pairs else None
-    known = set(zip(pairs["chrom1"], pairs["start1"], pairs["end1"], pairs["chrom2"], pairs["start2"], pairs["end2"]))
+    known = (set(zip(pairs["chrom1"], pairs["start1"], pairs["end1"], pairs["chrom2"], pairs["start2"], pairs["end2"]))
+             if new_pairs else set())
     for b in range(bins):
         p_idx = np.flatnonzero(pos & (which == b))
         n_idx = np.flatnonzero(~pos & (which == b))
@@ -125,8 +126,8 @@ def _anchor_index(pairs: pd.DataFrame) -> dict:
     a = pd.concat([pairs[["chrom1", "start1", "end1"]].set_axis(["chrom", "start", "end"], axis=1),
                    pairs[["chrom2", "start2", "end2"]].set_axis(["chrom", "start", "end"], axis=1)]).drop_duplicates()
     a["mid"] = (a["start"] + a["end"]) // 2
-    return {c: (g.sort_values("mid")["mid"].to_numpy(), g.sort_values("mid")[["start", "end"]].to_numpy(np.int64))
-            for c, g in a.groupby("chrom")}
+    a = a.sort_values("mid")
+    return {c: (g["mid"].to_numpy(), g[["start", "end"]].to_numpy(np.int64)) for c, g in a.groupby("chrom")}
 
 
 def _new_pairs(anchors: dict, known: set, lo: float, hi: float, n: int, rng, tries: int = 20) -> list[tuple]:

@@ -277,6 +277,11 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
     return result
 
 
+def evaluation_settings(evaluation: dict | None) -> dict:
+    """The config's ``evaluation`` block over its schema defaults (bootstrap 1,000, 95 %, seed 0)."""
+    return {"bootstrap": 1000, "ci": 0.95, "seed": 0, **(evaluation or {})}
+
+
 def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
                    dataset: str = "", threads: int = 1, evaluation: dict | None = None) -> dict:
     """Test-split metrics (``metrics.json``, with bootstrap CIs of AUROC and AUPRC per the config's
@@ -289,7 +294,7 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
         configure_backend(threads)
     pred = predict_split(model, model_path, encoded_dir, "test", kind)
     metrics = {"dataset": dataset, "model": model, "split": "test", **binary_metrics(pred["label"], pred["score"])}
-    ev = {"bootstrap": 1000, "ci": 0.95, "seed": 0, **(evaluation or {})}
+    ev = evaluation_settings(evaluation)
     if ev["bootstrap"] and pred["label"].nunique() == 2:
         metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))
     log.info("%s on %s: %s", model, dataset, metrics)
@@ -359,7 +364,7 @@ def baseline_comparison_stage(models_: list[str], prediction_files: list, baseli
     """Every model against the dataset's best baseline, paired bootstrap on the same test rows."""
     from .evaluate import compare_with_baselines
 
-    ev = {"bootstrap": 1000, "ci": 0.95, "seed": 0, **(evaluation or {})}
+    ev = evaluation_settings(evaluation)
     preds = {m: read_table(f) for m, f in zip(models_, prediction_files)}
     df = compare_with_baselines(preds, baselines, max(ev["bootstrap"], 100), ev["ci"], ev["seed"])
     log.info("models against the best baseline:\n%s", df.to_string(index=False))

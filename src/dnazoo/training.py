@@ -245,23 +245,37 @@ def train_baseline(name: str, folder: str | os.PathLike, task: str, settings: di
     return {"epochs": 1, "best_epoch": 1, "best_val_auroc": val_auc}
 
 
-def predict_split(name: str, model_path: str | os.PathLike, folder: str | os.PathLike, split: str,
-                  task: str) -> pd.DataFrame:
-    """Predictions of a trained model on one split: a table ``id, label, score`` (score = P(1))."""
+def load_trained(name: str, model_path: str | os.PathLike):
+    """A trained model of registry entry ``name``: a Keras model or a fitted baseline."""
     from . import models
 
-    data = load_split(folder, split, task)
-    spec = models.get(name)
-    if spec.framework == "sklearn":
+    if models.get(name).framework == "sklearn":
         from . import baselines
 
-        scores = baselines.predict(baselines.load(model_path), data)
+        return baselines.load(model_path)
+    import keras
+
+    from .models import layers  # noqa: F401  (registers dnazoo's layers for loading)
+
+    return keras.saving.load_model(model_path)
+
+
+def predict_split(name: str, model, folder: str | os.PathLike, split: str, task: str) -> pd.DataFrame:
+    """Predictions of a trained model on one split: a table ``id, label, score`` (score = P(1)).
+
+    ``model``: the model's file, or the model already loaded by :func:`load_trained` (so a caller
+    scoring several datasets loads it once).
+    """
+    from . import models
+
+    if isinstance(model, (str, os.PathLike)):
+        model = load_trained(name, model)
+    data = load_split(folder, split, task)
+    if models.get(name).framework == "sklearn":
+        from . import baselines
+
+        scores = baselines.predict(model, data)
     else:
-        import keras
-
-        from .models import layers  # noqa: F401  (registers dnazoo's layers for loading)
-
-        model = keras.saving.load_model(model_path)
         scores = predict(model, data["inputs"])
     return pd.DataFrame({"id": data["ids"], "label": data["labels"].astype(int), "score": scores})
 

@@ -37,11 +37,12 @@ def transfer_table(model: str, model_path: str | os.PathLike, train_dataset: str
         One row per test dataset with the columns of :data:`COLUMNS`.
     """
     from .evaluate import binary_metrics
-    from .training import predict_split
+    from .training import load_trained, predict_split
 
+    trained = load_trained(model, model_path)  # once for all test datasets
     rows = []
     for test_dataset, folder in test_dirs.items():
-        pred = predict_split(model, model_path, folder, "test", task)
+        pred = predict_split(model, trained, folder, "test", task)
         m = binary_metrics(pred["label"], pred["score"])
         rows.append({"train_dataset": train_dataset, "test_dataset": test_dataset, "model": model,
                      "auroc": m["auroc"], "pearson_r": m["pearson_r"], "n": m["n"]})
