@@ -30,7 +30,8 @@ def test_registry_holds_the_eleven_deepchromehic_models_and_fixed_twins():
     assert set(ORIGINAL_COUNTS) == set(models.DEEPCHROMEHIC_MODELS) <= set(models.REGISTRY)
     fixed = {m for m in models.REGISTRY if m.endswith("_fixed")}
     assert {f.removesuffix("_fixed") for f in fixed} <= set(models.DEEPCHROMEHIC_MODELS)
-    assert {"onehot_resnet18_fixed", "onehot_resnet34_fixed", "embedding_cnn_one_branch_fixed"} <= fixed
+    assert {"onehot_resnet18_fixed", "onehot_resnet34_fixed", "embedding_cnn_one_branch_fixed",
+            "onehot_cnn_one_branch_fixed", "onehot_cnn_two_branch_fixed"} <= fixed
 
 
 @pytest.mark.parametrize("name", sorted(ORIGINAL_COUNTS))
@@ -139,6 +140,26 @@ def test_faithful_resnet_sees_only_the_a_column_and_fixed_twin_sees_all():
     assert np.allclose(before, after, atol=1e-6)  # the original's defect (spec §A.3.5)
     before, after = _predict_after_swapping_non_a("onehot_resnet18_fixed")
     assert not np.allclose(before, after, atol=1e-4)
+
+
+def test_faithful_onehot_cnn_filters_columns_apart_and_fixed_twin_mixes_them():
+    """Spec §A.3: the (24, 1) kernel sees one nucleotide column at a time, so relabelling the bases
+    only permutes the first convolution's output columns; the _fixed twin's (24, 5) kernel mixes them."""
+    rng = np.random.default_rng(0)
+    x = [rng.integers(0, 4, (2, 4129)).astype(np.uint8) for _ in range(2)]
+    perm = np.array([2, 0, 3, 1, 4], dtype=np.uint8)  # A->G, C->A, G->T, T->C, N stays
+
+    def first_conv(name):
+        model = models.build(name, 4129, "pairs")
+        sub = keras.Model(model.inputs, model.get_layer("tower_c1_conv").output)
+        return [keras.ops.convert_to_numpy(sub([keras.ops.convert_to_tensor(a) for a in inputs]))
+                for inputs in (x, [perm[a] for a in x])]
+
+    before, after = first_conv("onehot_cnn_one_branch")
+    assert before.shape[2] == 5 and np.allclose(after[:, :, perm], before, atol=1e-5)
+    fixed_before, fixed_after = first_conv("onehot_cnn_one_branch_fixed")
+    assert fixed_before.shape[1:3] == (before.shape[1], 1)
+    assert not np.allclose(fixed_before, fixed_after, atol=1e-3)
 
 
 def test_dna2vec_matrix_is_loaded_into_embedding_models_only():

@@ -164,6 +164,25 @@ def auroc_callback(val_inputs: list[np.ndarray], val_labels: np.ndarray, batch_s
     return ValAuroc()
 
 
+def time_limit_callback(seconds: float):
+    """Callback that stops training at the end of the first epoch that ends ``seconds`` after
+    training began (the best epoch so far is still restored by early stopping)."""
+    import time
+
+    import keras
+
+    class TimeLimit(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.monotonic()
+
+        def on_epoch_end(self, epoch, logs=None):
+            if time.monotonic() - self.start > seconds:
+                log.info("epoch %d: training time limit of %.0f s reached; stopping", epoch + 1, seconds)
+                self.model.stop_training = True
+
+    return TimeLimit()
+
+
 def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[int, ...], settings: dict,
                 model_out: str | os.PathLike, history_out: str | os.PathLike, embedding=None) -> dict:
     """Train registry model ``name`` on an encoded dataset; keep the epoch with the best validation AUROC.
@@ -174,7 +193,8 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[
         task: ``pairs`` or ``sequences``.
         windows: window length in bp per input.
         settings: merged training settings (registry defaults + config); keys ``learning_rate``,
-            ``decay``, ``batch_size``, ``max_epochs``, ``patience``, ``seed``.
+            ``decay``, ``batch_size``, ``max_epochs``, ``patience``, ``seed``; optional
+            ``max_train_s``: stop after the epoch during which this many seconds of training passed.
         model_out: ``model.keras`` path (written atomically).
         history_out: ``history.tsv`` path, one row per epoch (loss, val_auroc).
         embedding: ``(4097, d)`` float32 k-mer matrix for the dna2vec-initialised models, or None.
@@ -207,6 +227,8 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[
         keras.callbacks.EarlyStopping(monitor="val_auroc", mode="max", patience=int(settings["patience"]),
                                       restore_best_weights=True, verbose=1),
     ]
+    if settings.get("max_train_s"):
+        callbacks.append(time_limit_callback(float(settings["max_train_s"])))
     hist = model.fit(make_sequence(train["inputs"], train["labels"], bs, shuffle=True,
                                    seed=int(settings.get("seed", 0))),
                      epochs=int(settings["max_epochs"]), callbacks=callbacks, verbose=2)

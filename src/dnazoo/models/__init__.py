@@ -145,6 +145,10 @@ REGISTRY: dict[str, ModelSpec] = {
     # DeepChromeHiC one-hot family (spec §A.3)
     "onehot_cnn_one_branch": _onehot("onehot_cnn_one_branch", "A.3.1", -(-_TOWER_MIN // 2)),
     "onehot_cnn_two_branch": _onehot("onehot_cnn_two_branch", "A.3.2", _TOWER_MIN),
+    "onehot_cnn_one_branch_fixed": _onehot("onehot_cnn_one_branch_fixed", "A.3.1" + _FIX, -(-_TOWER_MIN // 2),
+                                           "onehot_cnn_one_branch", fixed=True),
+    "onehot_cnn_two_branch_fixed": _onehot("onehot_cnn_two_branch_fixed", "A.3.2" + _FIX, _TOWER_MIN,
+                                           "onehot_cnn_two_branch", fixed=True),
     "onehot_dense": _onehot("onehot_dense", "A.3.3", 1),
     "onehot_embedding_dense": _onehot("onehot_embedding_dense", "A.3.4", 1),
     "onehot_resnet18": _onehot("onehot_resnet18", "A.3.5", 1),

@@ -22,11 +22,22 @@ from .blocks import (basic_block_2d, branch_merge, cnn4_block, codes_input, conv
                      kmer_embedding, load_embedding, onehot_image, sigmoid_head, softmax2_head)
 
 
-def _cnn_tower(image, name: str):
+def _cnn_tower(image, name: str, fixed: bool = False):
     """Rows 1–8 of spec §A.3.1: 3 × conv unit(64, 24, stride 4) → MP(2,1) → BN → 3 × conv unit(128,
-    24, stride 4) → MP(2,1) → Flatten → BN. ``(L, 5, 1)`` → ``5 · 128 · rows`` features."""
+    24, stride 4) → MP(2,1) → Flatten → BN. ``(L, 5, 1)`` → ``5 · 128 · rows`` features.
+
+    ``fixed`` (dnazoo correction): the first unit's kernel is ``(24, 5)`` with the five columns
+    'valid', so every filter sees A, C, G, T and N together (the faithful ``(24, 1)`` kernel filters
+    each nucleotide column on its own, spec §A.3); the tower then runs on one column, giving
+    ``128 · rows`` features. Same length schedule."""
     x = image
     for i in range(3):
+        if fixed and i == 0:
+            x = layers.ZeroPadding2D(((11, 12), (0, 0)), name=f"{name}_c1_pad")(x)
+            x = layers.Conv2D(64, (24, 5), strides=(4, 1), padding="valid", activation="relu",
+                              kernel_initializer="he_uniform", name=f"{name}_c1_conv")(x)
+            x = layers.BatchNormalization(name=f"{name}_c1_bn")(x)
+            continue
         x = conv_unit_2d(x, 64, 24, 4, f"{name}_c{i + 1}")
     x = layers.MaxPooling2D((2, 1), strides=(2, 1), name=f"{name}_pool1")(x)
     x = layers.BatchNormalization(name=f"{name}_pool1_bn")(x)
@@ -37,7 +48,7 @@ def _cnn_tower(image, name: str):
     return layers.BatchNormalization(name=f"{name}_flat_bn")(x)
 
 
-def onehot_cnn_one_branch(window: int) -> keras.Model:
+def onehot_cnn_one_branch(window: int, fixed: bool = False) -> keras.Model:
     """``onehot_cnn_one_branch`` (spec §A.3.1; ``model.py: model_onehot_cnn_one_branch``).
 
     Inputs ``anchor1``, ``anchor2``: ``(G,)`` uint8 codes; they are concatenated along the length
@@ -48,30 +59,34 @@ def onehot_cnn_one_branch(window: int) -> keras.Model:
 
     Deviations from the original: the one-hot image is made in the model from codes (not read
     from PNGs); N is kept as the fifth column (the original replaced N by one random base per file).
+    ``fixed`` builds ``onehot_cnn_one_branch_fixed``: the first convolution sees all five columns
+    (:func:`_cnn_tower`); 1,783,362 parameters at G = 10,001.
     """
     a1, a2 = codes_input(window, "anchor1"), codes_input(window, "anchor2")
     merged = layers.Concatenate(axis=1, name="anchors_concat")([a1, a2])
-    x = _cnn_tower(onehot_image(merged, "pair"), "tower")
+    x = _cnn_tower(onehot_image(merged, "pair"), "tower", fixed)
     x = dense_stack(x, [512, 512, 512], 0.5, "head")
-    return keras.Model([a1, a2], softmax2_head(x), name="onehot_cnn_one_branch")
+    return keras.Model([a1, a2], softmax2_head(x), name="onehot_cnn_one_branch" + ("_fixed" if fixed else ""))
 
 
-def onehot_cnn_two_branch(window: int) -> keras.Model:
+def onehot_cnn_two_branch(window: int, fixed: bool = False) -> keras.Model:
     """``onehot_cnn_two_branch`` (spec §A.3.2; ``model.py: model_onehot_cnn_two_branch``).
 
     Each anchor ``(G,)`` → one-hot ``(G, 5, 1)`` → its own tower (no weight sharing, rows 1–8 of
     §A.3.1) → ``Dense(512) → Drop(0.5)``; the two 512-vectors are concatenated →
     ``Dense(512) → Drop(0.5) → Dense(512) → Dense(2, softmax)``. Parameters at G = 10,001:
-    3,818,626. Needs G ≥ 8,257. Deviations: as :func:`onehot_cnn_one_branch`.
+    3,818,626. Needs G ≥ 8,257. Deviations: as :func:`onehot_cnn_one_branch`; ``fixed`` builds
+    ``onehot_cnn_two_branch_fixed`` (both towers' first convolution sees all five columns;
+    3,302,530 parameters).
     """
     inputs, feats = [], []
     for a in ("anchor1", "anchor2"):
         inp = codes_input(window, a)
-        x = _cnn_tower(onehot_image(inp, a), f"{a}_tower")
+        x = _cnn_tower(onehot_image(inp, a), f"{a}_tower", fixed)
         feats.append(dense_stack(x, [512], 0.5, f"{a}_branch", dropout_last=True))
         inputs.append(inp)
     x = dense_stack(branch_merge(feats), [512, 512], 0.5, "head")
-    return keras.Model(inputs, softmax2_head(x), name="onehot_cnn_two_branch")
+    return keras.Model(inputs, softmax2_head(x), name="onehot_cnn_two_branch" + ("_fixed" if fixed else ""))
 
 
 def _pair_image(window: int):
