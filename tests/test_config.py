@@ -87,3 +87,42 @@ def test_config_cross_key_errors_name_the_key(tmp_path):
     del c["datasets"]["simulated_demo"]["embedding"]
     check(c)  # a dna2vec model fills in the default embedding of a pairs dataset
     assert c["datasets"]["simulated_demo"]["embedding"] == "dna2vec"
+
+
+def test_cv_and_seeds_expand_into_replicates_sharing_one_simulation(tmp_path):
+    from dnazoo.config import genome_of, protocol_label, training_settings
+
+    config = _demo()
+    name = next(iter(config["datasets"]))
+    config["datasets"][name]["split"] = {"method": "cv", "folds": 3}
+    config["seeds"] = [7, 8]
+    loaded = load(_write(tmp_path, config))
+    names = list(loaded["datasets"])
+    assert names == [f"{name}.fold{f}.seed{s}" for f in range(3) for s in (7, 8)]
+    for n in names:
+        ds = loaded["datasets"][n]
+        assert ds["replicate_of"] == name and ds["group"] == name
+        assert genome_of(loaded, n) == f"simulated_{name}"  # one simulated genome for all replicates
+        assert protocol_label(loaded, n) == "cv (3 folds), negatives as_given"
+    assert loaded["datasets"][f"{name}.fold2.seed8"]["split"]["fold"] == 2
+    assert training_settings(loaded, "deepbind", f"{name}.fold2.seed8")["seed"] == 8
+    assert training_settings(loaded, "deepbind")["seed"] == 0
+    before = copy.deepcopy(loaded["datasets"])
+    check(loaded)  # idempotent: replicates are not expanded again
+    assert loaded["datasets"] == before
+
+
+def test_replicate_errors_name_the_key(tmp_path):
+    config = _demo()
+    name = next(iter(config["datasets"]))
+    config["datasets"][name]["seeds"] = [0, 1]
+    config["datasets"][f"{name}.seed1"] = copy.deepcopy(config["datasets"][name])
+    del config["datasets"][f"{name}.seed1"]["seeds"]
+    with pytest.raises(ConfigError, match=rf"datasets.{name}: its replicate '{name}.seed1' clashes"):
+        load(_write(tmp_path, config))
+    config = _demo()
+    config["datasets"][name]["seeds"] = [0, 1]
+    config["datasets"]["other"] = copy.deepcopy(config["datasets"][name])
+    config["transfer"] = {"datasets": [name, "other"]}
+    with pytest.raises(ConfigError, match=r"transfer.datasets: '(other|simulated_demo)' has replicates"):
+        load(_write(tmp_path, config))

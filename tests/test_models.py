@@ -204,3 +204,18 @@ def test_multi_gpu_setting_trains_under_a_mirrored_strategy(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "replicas False 1" in out.stdout and "replicas True 2" in out.stdout
+
+
+@pytest.mark.parametrize("limit, epochs", [(None, 3), (1e-9, 1)])
+def test_training_time_limit_stops_after_the_epoch_that_passes_it(tmp_path, limit, epochs):
+    from dnazoo.training import train_keras
+
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 64), ("val", 32)):
+        np.save(tmp_path / f"{split}.sequence.npy", rng.integers(0, 4, (n, 50)).astype(np.uint8))
+        np.save(tmp_path / f"{split}.labels.npy", (np.arange(n) % 2).astype(np.int8))
+        np.save(tmp_path / f"{split}.ids.npy", np.array([f"s{i}" for i in range(n)]))
+    settings = {**models.get("deepbind").defaults, "max_epochs": 3, "patience": 10, "batch_size": 32,
+                "max_train_s": limit}
+    res = train_keras("deepbind", tmp_path, "sequences", (50,), settings, tmp_path / "m.keras", tmp_path / "h.tsv")
+    assert res["epochs"] == epochs and (tmp_path / "m.keras").exists()

@@ -83,3 +83,40 @@ def test_anchor_split_drops_straddling_pairs_of_a_hub():
     dropped = hub["split"] == "dropped"
     assert dropped.any() and hub.loc[~dropped, "split"].nunique() == 1  # kept hub pairs share the hub's split
     assert hub.loc[dropped, "split_reason"].str.contains("different splits").all()
+
+
+def test_cv_folds_test_every_pair_once_on_a_real_table():
+    """cv by chromosome groups on DeepChromeHiC GM.po: the k test folds partition the kept pairs,
+    no chromosome is in two of train/val/test within a fold, and the groups are balanced."""
+    from dnazoo.splits import chromosome_folds
+
+    df = _dchic_pairs("GM.po")
+    k = 5
+    groups = chromosome_folds(df, k)
+    assert set(groups) == set(df["chrom1"].astype(str)) and set(groups.values()) == set(range(k))
+    sizes = df["chrom1"].astype(str).map(groups).value_counts()
+    assert sizes.max() - sizes.min() <= df["chrom1"].value_counts().max()  # greedy balance bound
+    tested = []
+    for fold in range(k):
+        out = assign_split(df, {"method": "cv", "folds": k, "fold": fold})
+        roles = {s: set(out.loc[out["split"] == s, "chrom1"]) | set(out.loc[out["split"] == s, "chrom2"])
+                 for s in ("train", "val", "test")}
+        assert not (roles["train"] & roles["test"]) and not (roles["val"] & roles["test"])
+        assert not (roles["train"] & roles["val"])
+        assert (out.loc[out["split"] == "test", "cv_fold"] == fold).all()
+        assert (out.loc[out["split"] == "val", "cv_fold"] == (fold + 1) % k).all()
+        assert out["split_reason"].str.startswith(("cv fold", "anchors on")).all()
+        tested += out.index[out["split"] == "test"].tolist()
+    kept = df.index[df["chrom1"] == df["chrom2"]]
+    assert sorted(tested) == sorted(kept)  # every intra-chromosomal pair tested exactly once
+    print(f"\nGM.po cv k={k}: pairs per group {sizes.sort_index().tolist()}")
+
+
+def test_cv_errors_name_the_key():
+    df = _table()
+    with pytest.raises(SplitError, match="split.folds: cv needs at least 3"):
+        assign_split(df, {"method": "cv", "folds": 2, "fold": 0})
+    with pytest.raises(SplitError, match="split.folds: 5 folds need at least 5 chromosomes"):
+        assign_split(df, {"method": "cv", "folds": 5, "fold": 0})
+    with pytest.raises(SplitError, match="split.fold: must be in 0..3"):
+        assign_split(df, {"method": "cv", "folds": 4, "fold": 4})

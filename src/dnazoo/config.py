@@ -7,6 +7,7 @@ The schema is ``workflow/schemas/config.schema.yaml``; :func:`load` validates a 
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def genome_of(config: dict, name: str) -> str | None:
     dataset, None for a sequences dataset."""
     ds = config["datasets"][name]
     if "simulate" in ds:
-        return f"simulated_{name}"
+        return f"simulated_{ds.get('replicate_of', name)}"
     return ds.get("genome")
 
 
@@ -91,11 +92,85 @@ def split_spec(config: dict, name: str) -> dict:
 
 
 def training_settings(config: dict, model: str, dataset: str | None = None) -> dict:
-    """Registry defaults of ``model`` updated by ``training`` and ``model_overrides[model]``."""
+    """Registry defaults of ``model`` updated by ``training`` and ``model_overrides[model]``; a seed
+    replicate of :func:`expand_replicates` (``dataset``) sets ``seed`` last."""
     out = {"seed": 0, **models.get(model).defaults}
     out.update(config.get("training", {}) or {})
     out.update((config.get("model_overrides", {}) or {}).get(model, {}))
+    if dataset is not None and "training_seed" in config["datasets"].get(dataset, {}):
+        out["seed"] = int(config["datasets"][dataset]["training_seed"])
     return out
+
+
+def replicate_names(config: dict, name: str) -> list[tuple[str, int | None, int | None]]:
+    """The replicates dataset ``name`` expands into: ``[(new name, cv fold or None, seed or None)]``.
+
+    A ``cv`` split without ``fold`` gives one dataset per fold (``<name>.fold<i>``, i = 0..k-1);
+    ``seeds`` (the dataset's, else the top-level list) one per training seed (``<name>.seed<s>``);
+    both give ``<name>.fold<i>.seed<s>``. Without either: ``[(name, None, None)]``.
+    """
+    ds = config["datasets"][name]
+    if "replicate_of" in ds:  # already a replicate
+        return [(name, None, None)]
+    split = split_spec(config, name)
+    folds = [None]
+    if split.get("method") == "cv" and "fold" not in split:
+        folds = list(range(int(split.get("folds", 5))))
+    seeds = ds.get("seeds", config.get("seeds"))
+    seeds = [None] if seeds is None else [int(x) for x in seeds]
+    if folds == [None] and seeds == [None]:
+        return [(name, None, None)]
+    return [(name + ("" if f is None else f".fold{f}") + ("" if s is None else f".seed{s}"), f, s)
+            for f in folds for s in seeds]
+
+
+def expand_replicates(config: dict) -> None:
+    """Replace every dataset with cv folds or training seeds by its replicates (in place).
+
+    Each replicate is a copy of the dataset with ``split.fold`` and/or ``training_seed`` set,
+    ``replicate_of`` (the original name; a simulated genome and its dna2vec embedding are made once
+    for all replicates) and ``group`` (default: the original name; the group's figure shows one
+    panel per split/negatives protocol with mean ± sd over its replicates). Idempotent.
+
+    Raises:
+        ConfigError: a replicate's name is already a dataset, or ``transfer.datasets`` names a
+            dataset that has replicates (list a replicate instead).
+    """
+    out = {}
+    transfer = set((config.get("transfer") or {}).get("datasets", []))
+    for name, ds in config["datasets"].items():
+        reps = replicate_names(config, name)
+        if reps == [(name, None, None)]:
+            out[name] = ds
+            continue
+        if name in transfer:
+            raise ConfigError(f"transfer.datasets: {name!r} has replicates ({reps[0][0]}, ...); list replicates "
+                              "or give the dataset one fold and no seeds")
+        for rname, fold, seed in reps:
+            if rname in config["datasets"] or rname in out:
+                raise ConfigError(f"datasets.{name}: its replicate {rname!r} clashes with another dataset")
+            r = copy.deepcopy(ds)
+            r.pop("seeds", None)
+            if fold is not None:
+                r["split"] = {**split_spec(config, name), "fold": fold}
+            if seed is not None:
+                r["training_seed"] = seed
+            r["replicate_of"] = ds.get("replicate_of", name)
+            r.setdefault("group", name)
+            out[rname] = r
+    config["datasets"] = out
+
+
+def protocol_label(config: dict, name: str) -> str:
+    """Short label of dataset ``name``'s evaluation protocol: split method (cv with k) and, for pairs,
+    the negatives method, e.g. ``"chromosome split, negatives as_given"``."""
+    ds = config["datasets"][name]
+    split = split_spec(config, name)
+    method = split.get("method", "chromosome")
+    label = f"cv ({split.get('folds', 5)} folds)" if method == "cv" else f"{method} split"
+    if ds["kind"] == "pairs":
+        label += f", negatives {(ds.get('negatives') or {}).get('method', 'as_given')}"
+    return label
 
 
 def check(config: dict) -> None:
@@ -107,7 +182,8 @@ def check(config: dict) -> None:
             anchor windows for a model that needs equal ones, each with the key's path.
 
     A pairs dataset that lists a dna2vec-initialised model (``embedding_*``) and no ``embedding``
-    key gets ``embedding: dna2vec`` (filled in, like the schema's defaults).
+    key gets ``embedding: dna2vec`` (filled in, like the schema's defaults). Finally, datasets with cv
+    folds or training seeds are replaced by their replicates (:func:`expand_replicates`).
     """
     for i, m in enumerate(config["models"]):
         if m not in models.REGISTRY:
@@ -165,6 +241,7 @@ def check(config: dict) -> None:
     for m, over in (config.get("model_overrides") or {}).items():
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")
+    expand_replicates(config)
 
 
 def load(path: str | os.PathLike) -> dict:

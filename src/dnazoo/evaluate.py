@@ -220,3 +220,89 @@ def plot_dataset(dataset: str, predictions: dict[str, pd.DataFrame], metrics: di
     for stem in ("roc", "pr", "auroc"):
         written += [out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"]
     return written
+
+
+def protocol_summary(metrics: list[dict], protocols: dict[str, str]) -> pd.DataFrame:
+    """Aggregate test metrics of a group of datasets by evaluation protocol and model.
+
+    Args:
+        metrics: ``metrics.json`` records (keys ``dataset``, ``model``, ``auroc``, ``auprc`` and,
+            when bootstrapped, ``auroc_ci``).
+        protocols: ``{dataset: protocol label}`` (:func:`dnazoo.config.protocol_label`); datasets
+            with the same label are replicates of one protocol (cv folds, training seeds).
+
+    Returns:
+        One row per (protocol, model), protocols in first-seen order: ``replicates`` (n),
+        ``auroc_mean``, ``auroc_sd`` (sample sd, ddof = 1; NaN for n = 1), ``auprc_mean``,
+        ``auprc_sd``, ``auroc_ci_low``/``auroc_ci_high`` (the bootstrap CI when n = 1, else NaN),
+        ``aurocs`` (the replicate values, comma-separated) and ``datasets``.
+
+    Raises:
+        KeyError: a record whose dataset has no protocol label.
+    """
+    df = pd.DataFrame(metrics)
+    df["protocol"] = [protocols[d] for d in df["dataset"]]
+    order = list(dict.fromkeys(protocols[d] for d in protocols))
+    rows = []
+    for (protocol, model), g in df.groupby(["protocol", "model"], sort=False):
+        ci = g["auroc_ci"].iloc[0] if len(g) == 1 and "auroc_ci" in g and isinstance(g["auroc_ci"].iloc[0], list) \
+            else [np.nan, np.nan]
+        rows.append({"protocol": protocol, "model": model, "replicates": len(g),
+                     "auroc_mean": g["auroc"].mean(), "auroc_sd": g["auroc"].std(ddof=1),
+                     "auprc_mean": g["auprc"].mean(), "auprc_sd": g["auprc"].std(ddof=1),
+                     "auroc_ci_low": ci[0], "auroc_ci_high": ci[1],
+                     "aurocs": ",".join(f"{v:.4f}" for v in g["auroc"]), "datasets": ",".join(g["dataset"])})
+    out = pd.DataFrame(rows)
+    out["_p"] = out["protocol"].map({p: i for i, p in enumerate(order)})
+    return out.sort_values(["_p", "auroc_mean"], ascending=[True, False]).drop(columns="_p").reset_index(drop=True)
+
+
+def plot_protocols(summary: pd.DataFrame, group: str, stem: str | os.PathLike, baselines: tuple[str, ...] = (),
+                   title_note: str = "") -> list[Path]:
+    """One panel per protocol, the models and baselines side by side: mean test AUROC with ± sd over
+    replicates (points: each replicate) or, for a single run, its bootstrap CI. PNG + PDF at ``stem``.
+
+    Args:
+        summary: :func:`protocol_summary` output.
+        group: the group's name (title).
+        baselines: model names drawn in grey.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    protocols = list(dict.fromkeys(summary["protocol"]))
+    models_ = list(dict.fromkeys(summary.sort_values("auroc_mean", ascending=False)["model"]))
+    fig, axes = plt.subplots(1, len(protocols), figsize=(1 + max(2.6, 0.55 * len(models_) + 0.6) * len(protocols), 4.4),
+                             sharey=True, squeeze=False)
+    for ax, protocol in zip(axes[0], protocols):
+        part = summary[summary["protocol"] == protocol].set_index("model")
+        for i, m in enumerate(models_):
+            if m not in part.index:
+                continue
+            row = part.loc[m]
+            colour = "0.6" if m in baselines else "tab:blue"
+            if row["replicates"] > 1:
+                err = [[row["auroc_sd"]], [row["auroc_sd"]]]
+            elif np.isfinite([row["auroc_ci_low"], row["auroc_ci_high"]]).all():
+                err = [[row["auroc_mean"] - row["auroc_ci_low"]], [row["auroc_ci_high"] - row["auroc_mean"]]]
+            else:
+                err = None
+            ax.bar(i, row["auroc_mean"], color=colour, yerr=err, capsize=3, error_kw={"elinewidth": 1})
+            if row["replicates"] > 1:
+                vals = [float(v) for v in str(row["aurocs"]).split(",")]
+                ax.scatter(np.full(len(vals), i) + np.linspace(-0.15, 0.15, len(vals)), vals, s=8, c="k", zorder=3)
+            ax.text(i, 0.02, f"{row['auroc_mean']:.2f}", ha="center", fontsize=7, color="white")
+        n = sorted(set(part["replicates"]))
+        sub = "bootstrap CI" if n == [1] else f"mean ± sd, n = {'/'.join(map(str, n))}"
+        ax.set_title(protocol.replace(", ", "\n") + f"\n({sub})", fontsize=8)
+        ax.axhline(0.5, ls=":", c="grey")
+        ax.set_xticks(range(len(models_)), models_, rotation=40, ha="right", fontsize=8)
+    axes[0][0].set(ylabel="test AUROC", ylim=(0, 1.08))
+    fig.suptitle(f"{group}{f' ({title_note})' if title_note else ''}: test AUROC by protocol (grey: baselines)",
+                 fontsize=10, y=1.02)
+    fig.tight_layout()
+    written = save_figure(fig, stem)
+    plt.close(fig)
+    return written

@@ -15,6 +15,11 @@
   all pairs (promoter hubs can join most of a table) is split at the anchor level instead: each of
   its anchor clusters goes to a split at random, with the fractions still missing, and a pair
   whose anchors landed in different splits is dropped and counted (``split = "dropped"``).
+* ``cv``: k-fold cross-validation by chromosome groups. The chromosomes are dealt to ``folds``
+  groups, largest pair count first, each to the group holding the fewest pairs so far (ties: the
+  lower group number); fold ``fold`` is the test set, fold ``fold + 1`` (mod k) the validation set,
+  the rest train. Pairs straddling groups are dropped, as in ``chromosome``. Over the k folds every
+  kept pair is tested exactly once.
 * ``given``: a ``split`` column already present (e.g. DeepBind's separate test file) is kept and
   a seeded, stratified validation fraction is carved out of ``train``.
 """
@@ -67,6 +72,66 @@ def chromosome_split(df: pd.DataFrame, val_chroms: list[str], test_chroms: list[
         reason[straddle] = "anchors on chromosomes of different splits"
     out = df.copy()
     out["split"], out["split_reason"] = split.to_numpy(), reason.to_numpy()
+    return out
+
+
+def chromosome_folds(df: pd.DataFrame, folds: int) -> dict[str, int]:
+    """Deal the chromosomes of ``df`` to ``folds`` groups balanced by pair count (module docstring).
+
+    Args:
+        df: table with ``chrom1`` (pairs) or ``chrom`` (windows); a pair counts for its first anchor.
+        folds: number of groups k (>= 3: one test, one validation and at least one training group).
+
+    Returns:
+        ``{chromosome: fold index 0..k-1}``; deterministic (ties broken by chromosome name).
+
+    Raises:
+        SplitError: k < 3, or fewer chromosomes than folds.
+    """
+    col = "chrom1" if "chrom1" in df else "chrom"
+    counts = df[col].value_counts()
+    if folds < 3:
+        raise SplitError(f"split.folds: cv needs at least 3 folds (test, validation, train), got {folds}")
+    if len(counts) < folds:
+        raise SplitError(f"split.folds: {folds} folds need at least {folds} chromosomes; the table has "
+                         f"{len(counts)}: {sorted(counts.index)}")
+    order = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    load = [0] * folds
+    out = {}
+    for chrom, n in order:
+        g = min(range(folds), key=lambda i: (load[i], i))
+        out[str(chrom)] = g
+        load[g] += int(n)
+    return out
+
+
+def cv_split(df: pd.DataFrame, folds: int, fold: int) -> pd.DataFrame:
+    """Fold ``fold`` of a k-fold chromosome-group cross-validation (module docstring, ``cv``).
+
+    Returns:
+        ``df`` with ``split``, ``split_reason`` (naming the chromosome's fold) and ``cv_fold`` (the
+        fold of the first anchor's chromosome).
+
+    Raises:
+        SplitError: as :func:`chromosome_folds`, or ``fold`` outside 0..k-1.
+    """
+    if not 0 <= fold < folds:
+        raise SplitError(f"split.fold: must be in 0..{folds - 1} for {folds} folds, got {fold}")
+    groups = chromosome_folds(df, folds)
+    val_fold = (fold + 1) % folds
+    role = {c: "test" if g == fold else "val" if g == val_fold else "train" for c, g in groups.items()}
+    cols = ["chrom1", "chrom2"] if "chrom1" in df else ["chrom"]
+    parts = [df[c].astype(str).map(role).fillna("dropped") for c in cols]
+    split = parts[0].copy()
+    reason = df[cols[0]].astype(str).map(lambda c: f"cv fold {fold} of 0..{folds - 1}: {c} in group {groups.get(c, -1)} "
+                                                   f"({role.get(c, 'absent')})")
+    if len(parts) == 2:
+        straddle = parts[0] != parts[1]
+        split[straddle] = "dropped"
+        reason[straddle] = "anchors on chromosomes of different cv groups"
+    out = df.copy()
+    out["split"], out["split_reason"] = split.to_numpy(), reason.to_numpy()
+    out["cv_fold"] = df[cols[0]].astype(str).map(groups).fillna(-1).astype(int).to_numpy()
     return out
 
 
@@ -196,7 +261,8 @@ def given_split(df: pd.DataFrame, val_fraction: float, seed: int) -> pd.DataFram
 
 
 def assign_split(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """Dispatch on ``spec['method']`` (``chromosome``, ``random``, ``anchor`` or ``given``; config ``split:``).
+    """Dispatch on ``spec['method']`` (``chromosome``, ``random``, ``anchor``, ``cv`` or ``given``;
+    config ``split:``; ``cv`` reads ``folds`` and ``fold``).
 
     Raises:
         SplitError: an unknown method, or a split of train/val/test left empty.
@@ -211,10 +277,12 @@ def assign_split(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
         if "chrom1" not in df:
             raise SplitError("split.method 'anchor' needs anchor pairs (a pairs dataset)")
         out = anchor_split(df, spec.get("val_fraction", 0.1), spec.get("test_fraction", 0.1), seed)
+    elif method == "cv":
+        out = cv_split(df, int(spec.get("folds", 5)), int(spec.get("fold", 0)))
     elif method == "given":
         out = given_split(df, spec.get("val_fraction", 0.1), seed)
     else:
-        raise SplitError(f"split.method: unknown method {method!r} (chromosome, random, anchor, given)")
+        raise SplitError(f"split.method: unknown method {method!r} (chromosome, random, anchor, cv, given)")
     counts = out["split"].value_counts()
     empty = [s for s in SPLITS if counts.get(s, 0) == 0]
     if empty:

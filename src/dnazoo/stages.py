@@ -152,9 +152,9 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
     df = read_table(table)
     if kind == "sequences" and "split" not in df:
         df["split"] = "train"
-    if kind == "sequences" and split_spec.get("method") == "chromosome":
-        raise cfg.ConfigError("split.method: 'chromosome' needs genomic coordinates; sequences datasets "
-                              "take 'given' or 'random'")
+    if kind == "sequences" and split_spec.get("method") in ("chromosome", "cv"):
+        raise cfg.ConfigError(f"split.method: {split_spec['method']!r} needs genomic coordinates; sequences "
+                              "datasets take 'given' or 'random'")
     if kind == "sequences" and split_spec.get("method") == "random":
         df = df.drop(columns=["split"])
     out_df = assign_split(df, split_spec)
@@ -162,6 +162,7 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
     log.info("split counts (rows: split, columns: label):\n%s", counts)
     id_col = "pair_id" if kind == "pairs" else "seq_id"
     keep = [id_col, "label", "split", "split_reason"] + (["chrom1", "chrom2", "distance"] if kind == "pairs" else [])
+    keep += [c for c in ("cv_fold",) if c in out_df]
     write_table(out_df[keep], out)
     write_json({s: {str(k): int(v) for k, v in row.items()} for s, row in counts.iterrows()}, report)
     return out_df
@@ -370,3 +371,18 @@ def baseline_comparison_stage(models_: list[str], prediction_files: list, baseli
     log.info("models against the best baseline:\n%s", df.to_string(index=False))
     write_table(df, out)
     return df
+
+
+def protocols_stage(group: str, metrics_files: list, protocols: dict, baselines: list[str], out_table, out_stem,
+                    note: str = "") -> pd.DataFrame:
+    """A group's protocol comparison: ``<group>.tsv`` (:func:`dnazoo.evaluate.protocol_summary`) and
+    the one-panel-per-protocol figure (:func:`dnazoo.evaluate.plot_protocols`)."""
+    import json
+
+    from .evaluate import plot_protocols, protocol_summary
+
+    summary = protocol_summary([json.loads(Path(f).read_text()) for f in metrics_files], dict(protocols))
+    log.info("group %s:\n%s", group, summary.drop(columns=["aurocs", "datasets"]).to_string())
+    write_table(summary, out_table)
+    plot_protocols(summary, group, out_stem, tuple(baselines), note)
+    return summary

@@ -220,8 +220,8 @@ def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[
     train = load_split(folder, "train", task)
     val = load_split(folder, "val", task)
     bs = int(settings["batch_size"])
-    log.info("%s: %d parameters; %d train / %d val rows of %s bp", name, model.count_params(),
-             len(train["labels"]), len(val["labels"]), list(windows))
+    log.info("%s: %d parameters; %d train / %d val rows of %s bp; seed %d", name, model.count_params(),
+             len(train["labels"]), len(val["labels"]), list(windows), int(settings.get("seed", 0)))
     callbacks = [
         auroc_callback(val["inputs"], val["labels"], max(bs, 256)),
         keras.callbacks.EarlyStopping(monitor="val_auroc", mode="max", patience=int(settings["patience"]),

@@ -39,6 +39,20 @@ def is_simulated(name):
     return "simulate" in DATASETS[name]
 
 
+def base_name(name):
+    """The dataset a cv-fold / seed replicate was made from (itself otherwise)."""
+    return DATASETS[name].get("replicate_of", name)
+
+
+# Simulation parameters by the name the simulated genome is made under (replicates share one).
+SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds}
+# Groups of datasets compared protocol by protocol (results/protocols/<group>.*).
+GROUPS = {}
+for _name, _ds in DATASETS.items():
+    if "group" in _ds:
+        GROUPS.setdefault(_ds["group"], []).append(_name)
+
+
 def model_file(ds, model):
     ext = "keras" if dz_models.get(model).framework == "keras" else "joblib"
     return f"results/{ds}/models/{model}/model.{ext}"
@@ -47,7 +61,7 @@ def model_file(ds, model):
 def get_genome_fasta(wildcards):
     ds = dataset(wildcards)
     if "simulate" in ds:
-        return f"resources/simulated/{wildcards.dataset}/genome.fa"
+        return f"resources/simulated/{base_name(wildcards.dataset)}/genome.fa"
     return f"resources/genomes/{ds['genome']}.fa"
 
 
@@ -57,9 +71,8 @@ def get_genome_fai(wildcards):
 
 def genome_fasta(genome):
     """FASTA of a genome name: a configured genome, or simulated_<dataset> for a simulated dataset."""
-    for name, ds in DATASETS.items():
-        if "simulate" in ds and genome == f"simulated_{name}":
-            return f"resources/simulated/{name}/genome.fa"
+    if genome.startswith("simulated_") and genome[len("simulated_"):] in SIMULATIONS:
+        return f"resources/simulated/{genome[len('simulated_'):]}/genome.fa"
     return f"resources/genomes/{genome}.fa"
 
 
@@ -79,7 +92,7 @@ def get_train_inputs(wildcards):
 
 def get_raw_table(wildcards):
     if is_simulated(wildcards.dataset):
-        return f"resources/simulated/{wildcards.dataset}/pairs.bedpe"
+        return f"resources/simulated/{base_name(wildcards.dataset)}/pairs.bedpe"
     return f"resources/tables/{wildcards.dataset}/table.raw"
 
 
@@ -130,7 +143,7 @@ def figure_note(name):
     notes = []
     if DATASETS[name].get("simulated") or "simulate" in DATASETS[name]:
         notes.append("simulated data")
-    notes.append(f"{dz_config.split_spec(config, name).get('method', 'chromosome')} split")
+    notes.append(dz_config.protocol_label(config, name))
     return ", ".join(notes)
 
 
@@ -152,6 +165,7 @@ def transfer_note():
 
 def all_targets():
     targets = ["results/summary.tsv"]
+    targets += [f"results/protocols/{g}.{ext}" for g in GROUPS for ext in ("tsv", "png", "pdf")]
     if TRANSFER:
         targets += ["results/transfer/auc_pearson.tsv", *transfer_figures()]
     if config.get("original_results"):

@@ -36,3 +36,30 @@ rule summary:
         "../../envs/plots.yaml"
     script:
         "../scripts/summary.py"
+
+
+rule protocols:
+    """A group of datasets (cv folds, seeds, or datasets given one `group`): test AUROC per
+    split/negatives protocol, mean ± sd over replicates, one panel per protocol."""
+    input:
+        lambda wc: [f"results/{d}/models/{m}/metrics.json" for d in GROUPS[wc.group] for m in dataset_models(d)],
+    output:
+        table=report("results/protocols/{group}.tsv", caption="../report/protocols.rst",
+                     category="Protocols", subcategory="{group}"),
+        png=report("results/protocols/{group}.png", caption="../report/protocols.rst",
+                   category="Protocols", subcategory="{group}"),
+        pdf="results/protocols/{group}.pdf",
+    wildcard_constraints:
+        group="[A-Za-z0-9_.-]+",
+    params:
+        protocols=lambda wc: {d: dz_config.protocol_label(config, d) for d in GROUPS[wc.group]},
+        baselines=SKLEARN_MODELS,
+        note=lambda wc: "simulated data" if any(is_simulated(d) for d in GROUPS[wc.group]) else "",
+    log:
+        "logs/protocols/{group}.log",
+    benchmark:
+        "benchmarks/out/protocols/{group}.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/protocols.py"

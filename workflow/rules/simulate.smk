@@ -5,7 +5,7 @@ rule simulate:
         fai="resources/simulated/{dataset}/genome.fa.fai",
         bedpe="resources/simulated/{dataset}/pairs.bedpe",
     params:
-        simulate=lambda wc: DATASETS[wc.dataset]["simulate"],
+        simulate=lambda wc: SIMULATIONS[wc.dataset],
     log:
         "logs/{dataset}/simulate.log",
     benchmark:
