@@ -248,3 +248,41 @@ def test_cv_folds_and_seeds_become_replicates_with_a_protocol_figure(tmp_path):
         assert row["replicates"] == n == len(aurocs)
         assert row["auroc_mean"] == pytest.approx(np.mean(aurocs)) and row["auroc_sd"] == pytest.approx(np.std(aurocs, ddof=1))
     assert (results / "protocols" / "sim.png").stat().st_size > 1000
+
+
+def test_peaks_bed_with_gc_matched_background_on_a_real_genome(tmp_path):
+    """A sequences dataset from a BED of peaks (the 829 real yeast replication origins) on a real
+    genome: positives centred on the peaks, GC-matched genomic background negatives, chromosome
+    hold-out; the GC baseline is left with no signal."""
+    from scipy.stats import ks_2samp
+
+    from dnazoo.negatives import gc_fraction
+
+    folder = needs_shared("genomes", "scerevisiae_S288C_sacCer1")
+    ars = pd.read_csv(folder / "ARS_origins_oridb.csv")
+    bed = tmp_path / "origins.bed"
+    pd.DataFrame({"chrom": "chr" + ars["chr"].astype(str), "start": ars["start"] - 1, "end": ars["end"],
+                  "name": [f"ori{i}" for i in range(len(ars))]}).to_csv(bed, sep="\t", header=False, index=False)
+    config = {
+        "genomes": {"sacCer": {"path": str(folder / "scerevisiae_S288C_16chr.fa.gz")}},
+        "datasets": {"origins": {
+            "kind": "sequences", "genome": "sacCer", "window": 200,
+            "train": {"path": str(bed), "format": "bed"},
+            "negatives": {"method": "gc_matched_background", "seed": 0},
+            "split": {"method": "chromosome", "val_chromosomes": ["chr15"], "test_chromosomes": ["chr4", "chr16"]},
+        }},
+        "models": ["kmer_baseline"], "baselines": ["gc_baseline"], "evaluation": {"bootstrap": 100},
+    }
+    run_snakemake(tmp_path, config)
+    seqs = pd.read_csv(tmp_path / "results" / "origins" / "sequences.tsv.gz", sep="\t")
+    assert seqs.groupby("label").size().to_dict() == {0: 829, 1: 829}
+    gc = seqs["sequence"].map(gc_fraction)
+    assert ks_2samp(gc[seqs["label"] == 1], gc[seqs["label"] == 0]).pvalue > 0.05
+    split = pd.read_csv(tmp_path / "results" / "origins" / "split.tsv.gz", sep="\t")
+    assert set(split.loc[split["split"] == "test", "chrom"]) == {"chr4", "chr16"}
+    metrics = {m: json.loads((tmp_path / "results" / "origins" / "models" / m / "metrics.json").read_text())
+               for m in ("gc_baseline", "kmer_baseline")}
+    print(f"\nyeast origins, GC-matched background, test AUROC: "
+          f"{ {m: round(v['auroc'], 3) for m, v in metrics.items()} }")
+    lo, hi = metrics["gc_baseline"]["auroc_ci"]
+    assert lo < 0.5 < hi  # no GC shortcut left on the test chromosomes

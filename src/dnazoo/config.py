@@ -194,8 +194,10 @@ def check(config: dict) -> None:
             ws = windows(ds)
         except ConfigError as err:
             raise ConfigError(f"{key}.{err}") from None
-        if ds["kind"] == "pairs" and "genome" in ds and ds["genome"] not in config.get("genomes", {}):
+        if "genome" in ds and ds["genome"] not in config.get("genomes", {}):
             raise ConfigError(f"{key}.genome: genome {ds['genome']!r} is not defined under genomes:")
+        if ds["kind"] == "sequences" and (ds.get("train") or {}).get("format") == "bed" and "genome" not in ds:
+            raise ConfigError(f"{key}.genome: a 'bed' training source needs the genome its peaks are on")
         for i, m in enumerate(dataset_models(config, name)):
             mkey = f"{key}.models[{i}]" if "models" in ds else f"models[{i}] (dataset {name})"
             if m not in models.REGISTRY:
@@ -230,10 +232,14 @@ def check(config: dict) -> None:
         transfer_models(config)  # raises on a bad transfer: block
     for name, ds in config["datasets"].items():
         method = (ds.get("negatives") or {}).get("method")
-        allowed = ("as_given", "distance_matched") if ds["kind"] == "pairs" else ("dinucleotide_shuffle", "given")
+        allowed = ("as_given", "distance_matched") if ds["kind"] == "pairs" else (
+            "dinucleotide_shuffle", "given", "gc_matched_background")
         if method is not None and method not in allowed:
             raise ConfigError(f"datasets.{name}.negatives.method: {method!r} is not for {ds['kind']} datasets "
                               f"(use one of {list(allowed)})")
+        if method == "gc_matched_background" and (ds.get("train") or {}).get("format") != "bed":
+            raise ConfigError(f"datasets.{name}.negatives.method: 'gc_matched_background' needs train.format 'bed' "
+                              "(peaks on the dataset's genome)")
     for i, b in enumerate(config.get("baselines", DEFAULT_BASELINES)):
         if b not in models.REGISTRY or models.get(b).framework != "sklearn":
             raise ConfigError(f"baselines[{i}]: {b!r} is not a baseline; baselines: "

@@ -9,10 +9,15 @@ Sequences (``kind: sequences``):
 ``dinucleotide_shuffle``: the DeepBind protocol (Alipanahi et al., Nat Biotechnol 2015): each
 positive is shuffled preserving its exact dinucleotide counts (the Altschul-Erickson / uShuffle
 algorithm, Jiang et al., BMC Bioinformatics 2008, through the ``ushuffle`` package).
+
+``gc_matched_background``: genomic background windows whose GC content follows the positives'
+(:func:`gc_matched_background`), the usual control against GC bias in peak sets (e.g. the GUE TF
+tasks, Zhou et al. 2023; gkm-SVM's ``genNullSeqs``, Ghandi et al. 2014).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -153,3 +158,121 @@ def _new_pairs(anchors: dict, known: set, lo: float, hi: float, n: int, rng, tri
         seen.add(row)
         out.append(row)
     return out
+
+
+def gc_fraction(seq: str) -> float:
+    """G + C over A + C + G + T of ``seq`` (N and other letters ignored); NaN without ACGT."""
+    s = seq.upper()
+    gc, at = s.count("G") + s.count("C"), s.count("A") + s.count("T")
+    return gc / (gc + at) if gc + at else float("nan")
+
+
+def peak_windows(peaks: pd.DataFrame, window: int, sizes: dict[str, int]) -> tuple[pd.DataFrame, dict]:
+    """Centre a ``window``-bp window on every peak (0-based half-open) and keep those inside the genome.
+
+    Returns:
+        ``(windows, counts)``: the peaks with ``wstart``/``wend``, and ``{"input", "kept",
+        "chromosome_absent", "off_chromosome_end"}``.
+    """
+    from .genome import recentre
+
+    wstart, wend = recentre(peaks["start"].to_numpy(), peaks["end"].to_numpy(), window)
+    size = peaks["chrom"].map(sizes)
+    absent = size.isna().to_numpy()
+    off = ~absent & ((wstart < 0) | (wend > size.fillna(0).to_numpy()))
+    out = peaks.assign(wstart=wstart, wend=wend)[~absent & ~off].reset_index(drop=True)
+    return out, {"input": len(peaks), "kept": len(out), "chromosome_absent": int(absent.sum()),
+                 "off_chromosome_end": int(off.sum())}
+
+
+def gc_matched_background(fasta, positives: pd.DataFrame, window: int, per_positive: int = 1, bins: int = 50,
+                          seed: int = 0, exclude: pd.DataFrame | None = None, rounds: int = 30) -> tuple[pd.DataFrame, dict]:
+    """Sample genomic background windows whose GC content matches the positives' distribution.
+
+    The positives' GC fractions are binned into ``bins`` equal-width bins on [0, 1]; each bin gets
+    ``per_positive`` × (positives in it) background windows. Candidates are ``window``-bp windows
+    drawn uniformly over the genome (seeded), without N and overlapping no ``exclude`` interval
+    (default: the positives' windows); each sampling round draws ``max(10,000, 20 × still missing)``
+    candidates. After ``rounds`` rounds a bin still short is filled with the unused candidates of
+    closest GC, counted as ``substituted``. ``bins = 1`` draws plain, unmatched background.
+
+    Args:
+        fasta: indexed plain FASTA (pyfaidx).
+        positives: ``sequence`` column (str), ``window`` bp each.
+        window: window length in bp.
+        exclude: ``chrom``, ``wstart``, ``wend`` intervals (0-based half-open) no background window
+            may overlap.
+
+    Returns:
+        ``(background, report)``: a table ``seq_id`` (``bg<i>``), ``sequence``, ``label`` (0),
+        ``chrom``, ``start``, ``end``, ``gc``; and ``{"requested", "sampled", "substituted",
+        "candidates_drawn", "gc_mean_positives", "gc_mean_background"}``.
+
+    Raises:
+        ValueError: no chromosome holds a window, or no N-free non-overlapping candidate is found.
+    """
+    from pyfaidx import Fasta
+
+    rng = np.random.default_rng(seed)
+    pos_gc = np.array([gc_fraction(s) for s in positives["sequence"]])
+    pos_gc = pos_gc[np.isfinite(pos_gc)]
+    edges = np.linspace(0, 1, bins + 1)
+    pos_bin = np.clip(np.digitize(pos_gc, edges[1:-1]), 0, bins - 1)
+    quota = np.bincount(pos_bin, minlength=bins) * per_positive
+    ex = exclude if exclude is not None else positives
+    ex_by_chrom = {c: (np.sort(g["wstart"].to_numpy()), np.sort(g["wend"].to_numpy()))
+                   for c, g in ex.groupby("chrom")} if len(ex) and "wstart" in ex else {}
+    chosen: list[list[dict]] = [[] for _ in range(bins)]
+    spare: list[dict] = []
+    seen: set = set()
+    drawn = 0
+    with Fasta(str(fasta), as_raw=True, sequence_always_upper=True) as fa:
+        chroms = [c for c in fa.keys() if len(fa[c]) > window]
+        if not chroms:
+            raise ValueError(f"{fasta}: no chromosome is longer than the {window}-bp window")
+        spans = np.array([len(fa[c]) - window for c in chroms], dtype=float)
+        for _ in range(rounds):
+            missing = int(sum(max(0, q - len(c)) for q, c in zip(quota, chosen)))
+            if missing == 0:
+                break
+            n = max(10_000, 20 * missing)
+            drawn += n
+            which = rng.choice(len(chroms), size=n, p=spans / spans.sum())
+            starts = (rng.random(n) * spans[which]).astype(np.int64)
+            for ci, st in zip(which, starts):
+                c = chroms[ci]
+                key = (c, int(st))
+                if key in seen:
+                    continue
+                seen.add(key)
+                if c in ex_by_chrom:  # overlap with [wstart, wend): some interval starts before st + window and ends after st
+                    s_sorted, e_sorted = ex_by_chrom[c]
+                    if np.searchsorted(s_sorted, st + window) - np.searchsorted(e_sorted, st, side="right") > 0:
+                        continue
+                seq = fa[c][int(st):int(st) + window]
+                if "N" in seq:
+                    continue
+                gc = gc_fraction(seq)
+                b = min(int(np.digitize(gc, edges[1:-1])), bins - 1)
+                row = {"sequence": seq, "chrom": c, "start": int(st), "end": int(st) + window, "gc": gc}
+                (chosen[b] if len(chosen[b]) < quota[b] else spare).append(row)
+    substituted = 0
+    for b in range(bins):
+        short = quota[b] - len(chosen[b])
+        if short > 0:
+            if not spare:
+                raise ValueError(f"{fasta}: no N-free background window outside the peaks left to fill GC bin "
+                                 f"[{edges[b]:.2f}, {edges[b + 1]:.2f})")
+            centre = (edges[b] + edges[b + 1]) / 2
+            spare.sort(key=lambda r: abs(r["gc"] - centre))
+            take, spare = spare[:short], spare[short:]
+            chosen[b] += take
+            substituted += len(take)
+    rows = [r for b in chosen for r in b]
+    out = pd.DataFrame(rows, columns=["sequence", "chrom", "start", "end", "gc"])
+    out.insert(0, "seq_id", [f"bg{i + 1}" for i in range(len(out))])
+    out.insert(2, "label", np.int8(0))
+    report = {"requested": int(quota.sum()), "sampled": len(out), "substituted": int(substituted),
+              "candidates_drawn": int(drawn), "gc_mean_positives": float(pos_gc.mean()) if len(pos_gc) else float("nan"),
+              "gc_mean_background": float(out["gc"].mean()) if len(out) else float("nan")}
+    return out, report

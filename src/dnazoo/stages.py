@@ -109,27 +109,67 @@ def windows_stage(pairs: str | os.PathLike, fai: str | os.PathLike, lengths: tup
 
 
 def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_path, test_path,
-                         out: str | os.PathLike) -> pd.DataFrame:
+                         out: str | os.PathLike, fasta: str | os.PathLike | None = None,
+                         window: int | None = None) -> pd.DataFrame:
     """Labelled sequence files → canonical sequence table with a ``split`` column (train/test).
 
     Training negatives are added by dinucleotide shuffling of the training positives when
     ``negatives.method`` is ``dinucleotide_shuffle``; test files are taken as given (DeepBind's
-    test files already contain shuffled negatives).
+    test files already contain shuffled negatives). A ``bed`` training source is a peak set on the
+    dataset's genome (``fasta``): each peak gives a ``window``-bp positive centred on it (with
+    ``chrom``/``start``/``end``, so chromosome and cv splits apply), and ``negatives.method:
+    gc_matched_background`` adds GC-matched genomic background windows
+    (:func:`dnazoo.negatives.gc_matched_background`).
+
+    Raises:
+        ConfigError: a ``bed`` source without a genome/window, or ``gc_matched_background``
+            without a ``bed`` source.
     """
     from .negatives import add_shuffled_negatives
     from .tables import read_deepbind_seq, read_fasta_labels
 
+    method = negatives.get("method", "dinucleotide_shuffle")
+
     def read(src: dict, path) -> pd.DataFrame:
         if src["format"] == "deepbind_seq":
             return read_deepbind_seq(path, source=Path(source_location(src)).name)
+        if src["format"] == "bed":
+            return read_peaks(path)
         return read_fasta_labels(path, src.get("labels", 1), source=Path(source_location(src)).name)
+
+    def read_peaks(path) -> pd.DataFrame:
+        from pyfaidx import Fasta
+
+        from .genome import read_chrom_sizes
+        from .negatives import peak_windows
+        from .tables import read_bed
+
+        if fasta is None or window is None:
+            raise cfg.ConfigError("train.format: 'bed' needs the dataset's genome and window")
+        peaks, counts = peak_windows(read_bed(path), int(window), read_chrom_sizes(str(fasta) + ".fai"))
+        log.info("%s: %d-bp windows on the peaks: %s", path, window, counts)
+        with Fasta(str(fasta), as_raw=True, sequence_always_upper=True) as fa:
+            seqs = [fa[c][int(a):int(b)] for c, a, b in zip(peaks["chrom"], peaks["wstart"], peaks["wend"])]
+        return pd.DataFrame({"seq_id": peaks["name"].astype(str), "sequence": seqs, "label": np.int8(1),
+                             "chrom": peaks["chrom"], "start": peaks["wstart"], "end": peaks["wend"]})
 
     tr = read(train, train_path)
     tr["split"] = "train"
-    if negatives.get("method", "dinucleotide_shuffle") == "dinucleotide_shuffle":
+    if method == "dinucleotide_shuffle":
         n_before = len(tr)
         tr = add_shuffled_negatives(tr, seed=negatives.get("seed", 0), per_positive=negatives.get("per_positive", 1))
         log.info("added %d dinucleotide-shuffled negatives to %d training sequences", len(tr) - n_before, n_before)
+    elif method == "gc_matched_background":
+        from .negatives import gc_matched_background
+
+        if train["format"] != "bed":
+            raise cfg.ConfigError("negatives.method: 'gc_matched_background' needs a 'bed' training source")
+        pos = tr.rename(columns={"start": "wstart", "end": "wend"})
+        bg, report = gc_matched_background(fasta, pos, int(window), int(negatives.get("per_positive", 1)),
+                                           int(negatives.get("bins", 50)), int(negatives.get("seed", 0)))
+        log.info("GC-matched genomic background: %s", report)
+        bg = bg.drop(columns="gc").assign(split="train")
+        tr = pd.concat([tr, bg], ignore_index=True)
     parts = [tr]
     if test is not None:
         te = read(test, test_path)
@@ -152,9 +192,9 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
     df = read_table(table)
     if kind == "sequences" and "split" not in df:
         df["split"] = "train"
-    if kind == "sequences" and split_spec.get("method") in ("chromosome", "cv"):
+    if kind == "sequences" and split_spec.get("method") in ("chromosome", "cv") and "chrom" not in df:
         raise cfg.ConfigError(f"split.method: {split_spec['method']!r} needs genomic coordinates; sequences "
-                              "datasets take 'given' or 'random'")
+                              "datasets without coordinates (a 'bed' source has them) take 'given' or 'random'")
     if kind == "sequences" and split_spec.get("method") == "random":
         df = df.drop(columns=["split"])
     out_df = assign_split(df, split_spec)
@@ -162,7 +202,7 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
     log.info("split counts (rows: split, columns: label):\n%s", counts)
     id_col = "pair_id" if kind == "pairs" else "seq_id"
     keep = [id_col, "label", "split", "split_reason"] + (["chrom1", "chrom2", "distance"] if kind == "pairs" else [])
-    keep += [c for c in ("cv_fold",) if c in out_df]
+    keep += [c for c in ("chrom", "cv_fold") if c in out_df and c not in keep]
     write_table(out_df[keep], out)
     write_json({s: {str(k): int(v) for k, v in row.items()} for s, row in counts.iterrows()}, report)
     return out_df

@@ -233,6 +233,46 @@ def read_pairs(path: str | os.PathLike, fmt: str) -> pd.DataFrame:
     return reader(path)
 
 
+def read_bed(path: str | os.PathLike) -> pd.DataFrame:
+    """Read the intervals of a BED file (peaks; 0-based half-open, tab-separated, optionally gzipped).
+
+    Columns 1–3 are ``chrom start end``; a 4th column, when present, is the name. ``track``,
+    ``browser``, ``#`` and blank lines are skipped.
+
+    Returns:
+        ``chrom`` (str), ``start``, ``end`` (int64, bp), ``name`` (str; ``chrom:start-end`` when the
+        file has none or it is ``.``), in file order.
+
+    Raises:
+        TableError: fewer than 3 columns, a non-integer coordinate, start >= end, or no rows, with
+            ``file:line``.
+    """
+    rows, line_numbers = [], []
+    with _open_text(path) as fh:
+        for lineno, line in enumerate(fh, start=1):
+            line = line.rstrip("\n\r")
+            if not line.strip() or line.startswith(("track", "browser", "#")):
+                continue
+            fields = line.split("\t")
+            if len(fields) < 3:
+                raise TableError(f"{path}:{lineno}: expected at least 3 tab-separated columns (chrom, start, end), "
+                                 f"got {len(fields)}")
+            rows.append(fields[:4] + [""] * (4 - len(fields[:4])))
+            line_numbers.append(lineno)
+    if not rows:
+        raise TableError(f"{path}: no data rows")
+    lines = np.asarray(line_numbers)
+    df = pd.DataFrame(rows, columns=["chrom", "start", "end", "name"])
+    _check_int_columns(df, ["start", "end"], path, lines)
+    bad = df["start"] >= df["end"]
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise TableError(f"{path}:{lines[i]}: start {df['start'].iloc[i]} must be below end {df['end'].iloc[i]}")
+    unnamed = df["name"].isin(["", "."])
+    df.loc[unnamed, "name"] = (df["chrom"] + ":" + df["start"].astype(str) + "-" + df["end"].astype(str))[unnamed]
+    return df
+
+
 def _check_sequences(df: pd.DataFrame, path, lines: np.ndarray) -> pd.DataFrame:
     bad_seq = ~df["sequence"].astype(str).str.fullmatch(r"[ACGTNacgtnRYKMSWBDHVryksmwbdhv]+")
     if bad_seq.any():

@@ -103,6 +103,9 @@ def get_table_format(wildcards):
 def get_sequence_files(wildcards):
     ds = dataset(wildcards)
     files = {"train": f"resources/tables/{wildcards.dataset}/train.raw"}
+    if ds["train"]["format"] == "bed":  # peaks on a genome
+        files["fasta"] = genome_fasta(ds["genome"])
+        files["fai"] = genome_fasta(ds["genome"]) + ".fai"
     if "test" in ds:
         files["test"] = f"resources/tables/{wildcards.dataset}/test.raw"
     return files

@@ -18,13 +18,15 @@ rule read_pairs:
 
 
 rule read_sequences:
-    """Labelled sequences (DeepBind .seq, FASTA + labels) -> canonical table, with shuffled negatives."""
+    """Labelled sequences (DeepBind .seq, FASTA + labels, or BED peaks on a genome) -> canonical table,
+    with dinucleotide-shuffled or GC-matched genomic background negatives."""
     input:
         unpack(get_sequence_files),
     output:
         "results/{dataset}/sequences.tsv.gz",
     params:
         ds=dataset,
+        window=lambda wc: dz_config.windows(dataset(wc))[0],
     log:
         "logs/{dataset}/read_sequences.log",
     benchmark:

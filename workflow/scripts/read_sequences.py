@@ -6,4 +6,4 @@ stages.setup_logging(sm.log[0])
 
 ds = sm.params.ds
 stages.read_sequences_stage(ds["train"], ds.get("test"), ds.get("negatives", {}), sm.input.train,
-                            sm.input.get("test"), sm.output[0])
+                            sm.input.get("test"), sm.output[0], fasta=sm.input.get("fasta"), window=sm.params.window)
