@@ -3,7 +3,8 @@
 Protocols (split × negatives): ``random`` (the originals'), ``chromosome`` (val chr7, test chr8 +
 chr9, as ``config/deepchromehic.yaml``), ``anchor`` (no shared anchor between splits; windows of
 10,001 bp / 3,000 + 2,000 bp as the configs), each with the negatives as given and
-distance-matched (50 log-distance bins, new pairs from the table's anchors). The baseline is the
+distance-matched within each split as the workflow does (50 log-distance bins, new pairs from the
+split's anchors; ``dnazoo.negatives.distance_matched_within_splits``). The baseline is the
 workflow's own (``dnazoo.baselines``: logistic regression on log10 distance). Reads the real
 tables from ``../shared/data``; no sequence is needed.
 
@@ -21,7 +22,7 @@ import yaml
 from sklearn.metrics import roc_auc_score
 
 from dnazoo import baselines
-from dnazoo.negatives import distance_matched
+from dnazoo.negatives import distance_matched_within_splits
 from dnazoo.splits import SplitError, assign_split
 from dnazoo.tables import read_pairs
 
@@ -40,11 +41,13 @@ def with_windows(df: pd.DataFrame, w1: int, w2: int) -> pd.DataFrame:
     return out
 
 
-def auroc(df: pd.DataFrame, split: dict) -> tuple[float, int]:
+def auroc(df: pd.DataFrame, split: dict, matched: bool) -> tuple[float, int]:
     try:
         sp = assign_split(df, split)
     except SplitError:
         return float("nan"), 0
+    if matched:
+        sp, _ = distance_matched_within_splits(sp, bins=50, seed=0, new_pairs=True)
     data = {s: {"inputs": [], "labels": g["label"].to_numpy(), "distance": g["distance"].to_numpy()}
             for s, g in sp.groupby("split")}
     model = baselines.fit("distance_baseline", data["train"])
@@ -65,12 +68,10 @@ def main() -> None:
     rows = []
     for name, df, w1, w2 in tables:
         df = with_windows(df, w1, w2)
-        matched, _ = distance_matched(df, bins=50, seed=0, new_pairs=True)
-        matched = with_windows(matched, w1, w2)
         row = {"dataset": name, "pairs": len(df)}
-        for neg, table in (("as given", df), ("distance-matched", matched)):
+        for neg, matched in (("as given", False), ("distance-matched", True)):
             for sname, spec in SPLITS.items():
-                auc, n = auroc(table, spec)
+                auc, n = auroc(df, spec, matched)
                 row[f"{sname} / {neg}"] = auc
         rows.append(row)
         print(name, {k: round(v, 3) for k, v in row.items() if isinstance(v, float)}, file=sys.stderr)

@@ -46,3 +46,44 @@ def test_distance_matching_needs_both_classes():
                        "start2": [100], "end2": [110], "label": [1], "distance": [100]})
     with pytest.raises(ValueError, match="t.bedpe: distance matching needs positives and negatives"):
         distance_matched(df, source="t.bedpe")
+
+
+def _with_windows(df: pd.DataFrame, w: int = 10001) -> pd.DataFrame:
+    out = df.copy()
+    for a in ("1", "2"):
+        mid = (out[f"start{a}"] + out[f"end{a}"]) // 2
+        out[f"wstart{a}"], out[f"wend{a}"] = mid - w // 2, mid - w // 2 + w
+    return out
+
+
+# The four (table, split) cells where matching the whole table before splitting left the distance
+# baseline outside 0.5 ± 0.05 (README: 0.443, 0.407, 0.447, 0.407).
+@pytest.mark.parametrize("name, split", [("AD2.pp", "anchor"), ("ME.pp", "chromosome"), ("NPC.po", "random"),
+                                         ("SX.pp", "anchor")])
+def test_matching_within_each_split_removes_the_below_half_lean(name, split):
+    from dnazoo.negatives import distance_matched_within_splits
+    from dnazoo.splits import shared_anchors
+    from dnazoo.tables import read_pairs
+
+    df = _with_windows(read_pairs(needs_shared("deepchromehic", "rda", f"{name}.train.rda"), "deepchromehic_rda"))
+    spec = {"method": split, "seed": 0, "val_chromosomes": ["chr7"], "test_chromosomes": ["chr8", "chr9"]}
+    sp, counts = distance_matched_within_splits(assign_split(df, spec), bins=50, seed=0, new_pairs=True)
+    kept = sp[sp["split"].isin(["train", "val", "test"])]
+    tr, te = kept[kept["split"] == "train"], kept[kept["split"] == "test"]
+    feat = lambda d: np.log10(d["distance"].to_numpy() + 1.0).reshape(-1, 1)  # noqa: E731
+    auc = roc_auc_score(te["label"], LogisticRegression().fit(feat(tr), tr["label"]).predict_proba(feat(te))[:, 1])
+    print(f"\n{name} {split}, matched within splits: distance baseline test AUROC {auc:.3f}; {counts}")
+    assert abs(auc - 0.5) <= 0.02
+    for s, g in kept.groupby("split"):  # balanced classes in every split
+        assert (g["label"] == 1).sum() == (g["label"] == 0).sum() == counts[s]["positives_kept"]
+    new = kept[kept["pair_id"].str.startswith("matched_neg_")]
+    assert len(new) == sum(c["negatives_new"] for c in counts.values()) > 0
+    assert new[["wstart1", "wend1", "wstart2", "wend2"]].notna().all().all()
+    assert ((new["wend1"] - new["wstart1"]) == 10001).all()
+    known = set(zip(df["chrom1"], df["start1"], df["end1"], df["chrom2"], df["start2"], df["end2"]))
+    assert not any(r in known for r in zip(new["chrom1"], new["start1"], new["end1"], new["chrom2"],
+                                           new["start2"], new["end2"]))
+    assert len(sp) == len(df) + len(new)  # every input pair is still listed, removed ones as dropped
+    assert sp["split_reason"].str.len().gt(0).all()
+    if split == "anchor":
+        assert sum(shared_anchors(kept).values()) == 0  # new pairs use their own split's anchors

@@ -140,14 +140,18 @@ def hg19_like_genome(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("split", [
-    {"method": "random", "seed": 0, "val_fraction": 0.1, "test_fraction": 0.1},
-    {"method": "chromosome", "val_chromosomes": ["chr21"], "test_chromosomes": ["chr22"]},
+@pytest.mark.parametrize("split, negatives", [
+    ({"method": "random", "seed": 0, "val_fraction": 0.1, "test_fraction": 0.1}, None),
+    ({"method": "chromosome", "val_chromosomes": ["chr21"], "test_chromosomes": ["chr22"]}, None),
+    ({"method": "anchor", "seed": 0, "val_fraction": 0.15, "test_fraction": 0.15},
+     {"method": "distance_matched", "new_pairs": True}),
 ])
-def test_deepchromehic_gm_po_distance_baseline_over_http(tmp_path, hg19_like_genome, split):
+def test_deepchromehic_gm_po_distance_baseline_over_http(tmp_path, hg19_like_genome, split, negatives):
     needs_shared("deepchromehic", "rda", "GM.po.train.rda")
     config = yaml.safe_load((REPO / "config" / "deepchromehic.yaml").read_text())
     config["datasets"] = {"GM.po": config["datasets"]["GM.po"]}
+    if negatives:
+        config["datasets"]["GM.po"]["negatives"] = negatives
     config["genomes"]["hg19"] = {"path": str(hg19_like_genome)}
     config["split"] = split
     config["models"] = ["distance_baseline"]
@@ -164,8 +168,21 @@ def test_deepchromehic_gm_po_distance_baseline_over_http(tmp_path, hg19_like_gen
     assert windows["input"] == 5284 and windows["kept"] == expected
     assert windows["chromosome_absent"] == 5284 - expected and windows["off_chromosome_end"] == 0
     metrics = json.loads((res / "models" / "distance_baseline" / "metrics.json").read_text())
-    print(f"\nGM.po distance baseline, {split['method']} split (chr19-22): AUROC {metrics['auroc']:.3f}")
-    assert metrics["auroc"] > 0.75  # negatives lie ~4x further apart than positives
+    print(f"\nGM.po distance baseline, {split['method']} split, negatives {negatives} (chr19-22): "
+          f"AUROC {metrics['auroc']:.3f}")
+    if negatives:  # matched within each split: distance says nothing; new negative pairs are encoded
+        assert abs(metrics["auroc"] - 0.5) < 0.05
+        table = pd.read_csv(res / "split.tsv.gz", sep="\t")
+        for s in ("train", "val", "test"):
+            part = table[table["split"] == s]
+            ids = np.load(res / "encoded" / f"{s}.ids.npy")
+            assert sorted(ids) == sorted(part["pair_id"].astype(str))
+            assert (part["label"] == 1).sum() == (part["label"] == 0).sum()
+            assert np.load(res / "encoded" / f"{s}.anchor1.npy", mmap_mode="r").shape == (len(part), 10001)
+        assert table["pair_id"].astype(str).str.startswith("matched_neg_").any()
+        assert (table["split_reason"].str.startswith("removed by distance matching")).any()
+    else:
+        assert metrics["auroc"] > 0.75  # negatives lie ~4x further apart than positives
     assert (res / "figures" / "roc.pdf").exists()
     # the published results were fetched and compared (no baseline is in the original's table)
     assert (tmp_path / "resources" / "original" / "auc_pearson.csv").stat().st_size > 50_000

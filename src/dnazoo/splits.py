@@ -62,14 +62,21 @@ def chromosome_split(df: pd.DataFrame, val_chroms: list[str], test_chroms: list[
     if overlap:
         raise SplitError(f"split.val_chromosomes and split.test_chromosomes share {sorted(overlap)}")
     which = {c: "val" for c in val_chroms} | {c: "test" for c in test_chroms}
+    return _split_by_chromosome(df, which, "train", lambda c: f"{c} in {which.get(c, 'train')} chromosomes",
+                                "anchors on chromosomes of different splits")
+
+
+def _split_by_chromosome(df: pd.DataFrame, role: dict, default: str, describe, straddle_reason: str) -> pd.DataFrame:
+    """``df`` with ``split`` = ``role`` of its (first anchor's) chromosome (``default`` when absent),
+    ``split_reason`` = ``describe(chromosome)``; pairs whose anchors get different roles are dropped."""
     cols = ["chrom1", "chrom2"] if "chrom1" in df else ["chrom"]
-    parts = [df[c].map(which).fillna("train") for c in cols]
+    parts = [df[c].astype(str).map(role).fillna(default) for c in cols]
     split = parts[0].copy()
-    reason = df[cols[0]].map(lambda c: f"{c} in {which.get(c, 'train')} chromosomes")
+    reason = df[cols[0]].astype(str).map(describe)
     if len(parts) == 2:
         straddle = parts[0] != parts[1]
         split[straddle] = "dropped"
-        reason[straddle] = "anchors on chromosomes of different splits"
+        reason[straddle] = straddle_reason
     out = df.copy()
     out["split"], out["split_reason"] = split.to_numpy(), reason.to_numpy()
     return out
@@ -120,18 +127,11 @@ def cv_split(df: pd.DataFrame, folds: int, fold: int) -> pd.DataFrame:
     groups = chromosome_folds(df, folds)
     val_fold = (fold + 1) % folds
     role = {c: "test" if g == fold else "val" if g == val_fold else "train" for c, g in groups.items()}
-    cols = ["chrom1", "chrom2"] if "chrom1" in df else ["chrom"]
-    parts = [df[c].astype(str).map(role).fillna("dropped") for c in cols]
-    split = parts[0].copy()
-    reason = df[cols[0]].astype(str).map(lambda c: f"cv fold {fold} of 0..{folds - 1}: {c} in group {groups.get(c, -1)} "
-                                                   f"({role.get(c, 'absent')})")
-    if len(parts) == 2:
-        straddle = parts[0] != parts[1]
-        split[straddle] = "dropped"
-        reason[straddle] = "anchors on chromosomes of different cv groups"
-    out = df.copy()
-    out["split"], out["split_reason"] = split.to_numpy(), reason.to_numpy()
-    out["cv_fold"] = df[cols[0]].astype(str).map(groups).fillna(-1).astype(int).to_numpy()
+    out = _split_by_chromosome(df, role, "dropped",
+                               lambda c: f"cv fold {fold} of 0..{folds - 1}: {c} in group {groups.get(c, -1)} "
+                                         f"({role.get(c, 'absent')})",
+                               "anchors on chromosomes of different cv groups")
+    out["cv_fold"] = df["chrom1" if "chrom1" in df else "chrom"].astype(str).map(groups).fillna(-1).astype(int).to_numpy()
     return out
 
 

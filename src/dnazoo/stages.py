@@ -74,23 +74,14 @@ def simulate_dataset(params: dict, fasta: str | os.PathLike, bedpe: str | os.Pat
              pairs["grammar"].value_counts().to_dict())
 
 
-def read_pairs_stage(table: str | os.PathLike, fmt: str, out: str | os.PathLike,
-                     negatives: dict | None = None) -> pd.DataFrame:
-    """Interaction table → canonical pair table (``pairs.tsv.gz``); with ``negatives.method:
-    distance_matched`` the negatives are resampled to the positives' distance distribution
-    (:func:`dnazoo.negatives.distance_matched`)."""
+def read_pairs_stage(table: str | os.PathLike, fmt: str, out: str | os.PathLike) -> pd.DataFrame:
+    """Interaction table → canonical pair table (``pairs.tsv.gz``). Distance matching of the
+    negatives happens after the split (:func:`split_stage`)."""
     from .tables import read_pairs
 
     df = read_pairs(table, fmt)
     log.info("%s (%s): %d pairs, %d positive, %d negative", table, fmt, len(df), int(df["label"].sum()),
              int((df["label"] == 0).sum()))
-    negatives = negatives or {}
-    if negatives.get("method", "as_given") == "distance_matched":
-        from .negatives import distance_matched
-
-        df, counts = distance_matched(df, int(negatives.get("bins", 50)), int(negatives.get("seed", 0)),
-                                      bool(negatives.get("new_pairs", False)), source=str(table))
-        log.info("distance-matched negatives: %s", counts)
     write_table(df, out)
     return df
 
@@ -185,8 +176,13 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
 
 
 def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str | os.PathLike,
-                report: str | os.PathLike) -> pd.DataFrame:
-    """Assign train/val/test to every pair or sequence; write the split table and counts."""
+                report: str | os.PathLike, negatives: dict | None = None) -> pd.DataFrame:
+    """Assign train/val/test to every pair or sequence; write the split table and counts.
+
+    Pairs with ``negatives.method: distance_matched`` are then resampled within each split
+    (:func:`dnazoo.negatives.distance_matched_within_splits`); the split table of a pairs dataset
+    carries the windows, so new negative pairs reach the encoding.
+    """
     from .splits import assign_split
 
     df = read_table(table)
@@ -198,10 +194,20 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
     if kind == "sequences" and split_spec.get("method") == "random":
         df = df.drop(columns=["split"])
     out_df = assign_split(df, split_spec)
+    negatives = negatives or {}
+    if kind == "pairs" and negatives.get("method", "as_given") == "distance_matched":
+        from .negatives import distance_matched_within_splits
+
+        out_df, matched = distance_matched_within_splits(out_df, int(negatives.get("bins", 50)),
+                                                         int(negatives.get("seed", 0)),
+                                                         bool(negatives.get("new_pairs", False)), source=str(table))
+        log.info("distance-matched negatives within each split: %s", matched)
     counts = out_df.groupby(["split", "label"]).size().unstack(fill_value=0)
     log.info("split counts (rows: split, columns: label):\n%s", counts)
     id_col = "pair_id" if kind == "pairs" else "seq_id"
-    keep = [id_col, "label", "split", "split_reason"] + (["chrom1", "chrom2", "distance"] if kind == "pairs" else [])
+    keep = [id_col, "label", "split", "split_reason"] + (
+        ["chrom1", "start1", "end1", "wstart1", "wend1", "chrom2", "start2", "end2", "wstart2", "wend2", "distance"]
+        if kind == "pairs" else [])
     keep += [c for c in ("chrom", "cv_fold") if c in out_df and c not in keep]
     write_table(out_df[keep], out)
     write_json({s: {str(k): int(v) for k, v in row.items()} for s, row in counts.iterrows()}, report)
@@ -223,7 +229,10 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
     id_col = "pair_id" if kind == "pairs" else "seq_id"
     data[id_col] = data[id_col].astype(str)
     splits[id_col] = splits[id_col].astype(str)
-    merged = data.merge(splits[[id_col, "split"]], on=id_col, suffixes=("_input", ""))
+    if kind == "pairs" and "wstart1" in splits:  # the split table holds the windows (and new pairs)
+        merged = splits
+    else:
+        merged = data.merge(splits[[id_col, "split"]], on=id_col, suffixes=("_input", ""))
     for split in ("train", "val", "test"):
         part = merged[merged["split"] == split].reset_index(drop=True)
         if kind == "pairs":

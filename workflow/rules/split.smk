@@ -1,5 +1,6 @@
 rule split:
-    """Assign train/val/test (chromosome hold-out, random or given) to every pair or sequence."""
+    """Assign train/val/test (chromosome hold-out, random, anchor, cv or given) to every pair or
+    sequence; distance-match the negatives of pairs within each split."""
     input:
         get_split_input,
     output:
@@ -8,6 +9,7 @@ rule split:
     params:
         spec=lambda wc: dz_config.split_spec(config, wc.dataset),
         kind=lambda wc: dataset(wc)["kind"],
+        negatives=lambda wc: dataset(wc).get("negatives", {}),
     log:
         "logs/{dataset}/split.log",
     benchmark:

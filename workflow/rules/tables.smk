@@ -6,7 +6,6 @@ rule read_pairs:
         "results/{dataset}/pairs.tsv.gz",
     params:
         fmt=get_table_format,
-        negatives=lambda wc: dataset(wc).get("negatives", {}),
     log:
         "logs/{dataset}/read_pairs.log",
     benchmark:

@@ -4,4 +4,4 @@ from dnazoo import stages
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])
 
-stages.read_pairs_stage(sm.input[0], sm.params.fmt, sm.output[0], dict(sm.params.negatives))
+stages.read_pairs_stage(sm.input[0], sm.params.fmt, sm.output[0])
