@@ -126,3 +126,30 @@ def test_replicate_errors_name_the_key(tmp_path):
     config["transfer"] = {"datasets": [name, "other"]}
     with pytest.raises(ConfigError, match=r"transfer.datasets: '(other|simulated_demo)' has replicates"):
         load(_write(tmp_path, config))
+
+
+def test_protocols_expand_per_dataset_then_folds_and_seeds(tmp_path):
+    from dnazoo.config import protocol_label, training_settings
+
+    config = _demo()
+    name = next(iter(config["datasets"]))
+    config["seeds"] = [1, 2]
+    config["datasets"][name]["protocols"] = {
+        "random": {"split": {"method": "random", "seed": 0}},
+        "cv": {"split": {"method": "cv", "folds": 3}, "negatives": {"method": "distance_matched", "new_pairs": True}},
+    }
+    loaded = load(_write(tmp_path, config))
+    names = list(loaded["datasets"])
+    assert sorted(names) == sorted([f"{name}.random.seed1", f"{name}.random.seed2"] + [
+        f"{name}.cv.fold{f}.seed{s}" for f in range(3) for s in (1, 2)])
+    assert {loaded["datasets"][n]["group"] for n in names} == {name}
+    assert {loaded["datasets"][n]["replicate_of"] for n in names} == {name}
+    assert protocol_label(loaded, f"{name}.random.seed2") == "random split, negatives as_given"
+    assert protocol_label(loaded, f"{name}.cv.fold1.seed1") == "cv (3 folds), negatives distance_matched"
+    assert training_settings(loaded, "deepbind", f"{name}.cv.fold1.seed2")["seed"] == 2
+    before = copy.deepcopy(loaded["datasets"])
+    check(loaded)
+    assert loaded["datasets"] == before
+    config["datasets"][name]["protocols"]["random"]["negatives"] = {"method": "dinucleotide_shuffle"}
+    with pytest.raises(ConfigError, match=rf"datasets.{name}.random.seed1.negatives.method: 'dinucleotide_shuffle'"):
+        load(_write(tmp_path, config))

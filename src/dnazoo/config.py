@@ -107,21 +107,58 @@ def replicate_names(config: dict, name: str) -> list[tuple[str, int | None, int 
 
     A ``cv`` split without ``fold`` gives one dataset per fold (``<name>.fold<i>``, i = 0..k-1);
     ``seeds`` (the dataset's, else the top-level list) one per training seed (``<name>.seed<s>``);
-    both give ``<name>.fold<i>.seed<s>``. Without either: ``[(name, None, None)]``.
+    both give ``<name>.fold<i>.seed<s>``. Without either: ``[(name, None, None)]``. A replicate
+    (``replicate_of`` set) takes only its own ``seeds``.
     """
     ds = config["datasets"][name]
-    if "replicate_of" in ds:  # already a replicate
-        return [(name, None, None)]
     split = split_spec(config, name)
     folds = [None]
     if split.get("method") == "cv" and "fold" not in split:
         folds = list(range(int(split.get("folds", 5))))
-    seeds = ds.get("seeds", config.get("seeds"))
+    seeds = ds.get("seeds", None if "replicate_of" in ds else config.get("seeds"))
     seeds = [None] if seeds is None else [int(x) for x in seeds]
     if folds == [None] and seeds == [None]:
         return [(name, None, None)]
     return [(name + ("" if f is None else f".fold{f}") + ("" if s is None else f".seed{s}"), f, s)
             for f in folds for s in seeds]
+
+
+def expand_protocols(config: dict) -> None:
+    """Replace every dataset with ``protocols`` by one dataset per protocol (in place).
+
+    ``protocols: {name: {split: ..., negatives: ...}}`` gives ``<dataset>.<name>``: a copy of the
+    dataset with that split and/or negatives, ``replicate_of`` (the original name: one simulated
+    genome and dna2vec run for all) and ``group`` (default: the original name), so the group's
+    figure shows one panel per protocol. The top-level ``seeds`` are copied in (they apply to each
+    protocol); cv folds and seeds are expanded afterwards by :func:`expand_replicates`.
+
+    Raises:
+        ConfigError: a protocol's dataset name is already a dataset, or ``transfer.datasets`` names
+            a dataset with protocols.
+    """
+    out = {}
+    transfer = set((config.get("transfer") or {}).get("datasets", []))
+    for name, ds in config["datasets"].items():
+        if not ds.get("protocols"):
+            out[name] = ds
+            continue
+        if name in transfer:
+            raise ConfigError(f"transfer.datasets: {name!r} has protocols; list one of its protocol datasets "
+                              f"({name}.{next(iter(ds['protocols']))}, ...)")
+        for pname, proto in ds["protocols"].items():
+            pname_full = f"{name}.{pname}"
+            if pname_full in config["datasets"] or pname_full in out:
+                raise ConfigError(f"datasets.{name}.protocols.{pname}: dataset {pname_full!r} already exists")
+            r = copy.deepcopy({k: v for k, v in ds.items() if k != "protocols"})
+            r.update(copy.deepcopy(proto))
+            if "seeds" not in r and config.get("seeds"):
+                r["seeds"] = list(config["seeds"])
+            if "split" not in r and config.get("split"):
+                r["split"] = dict(config["split"])
+            r["replicate_of"] = ds.get("replicate_of", name)
+            r.setdefault("group", name)
+            out[pname_full] = r
+    config["datasets"] = out
 
 
 def expand_replicates(config: dict) -> None:
@@ -156,7 +193,7 @@ def expand_replicates(config: dict) -> None:
             if seed is not None:
                 r["training_seed"] = seed
             r["replicate_of"] = ds.get("replicate_of", name)
-            r.setdefault("group", name)
+            r.setdefault("group", ds.get("group", name))
             out[rname] = r
     config["datasets"] = out
 
@@ -182,12 +219,15 @@ def check(config: dict) -> None:
             anchor windows for a model that needs equal ones, each with the key's path.
 
     A pairs dataset that lists a dna2vec-initialised model (``embedding_*``) and no ``embedding``
-    key gets ``embedding: dna2vec`` (filled in, like the schema's defaults). Finally, datasets with cv
-    folds or training seeds are replaced by their replicates (:func:`expand_replicates`).
+    key gets ``embedding: dna2vec`` (filled in, like the schema's defaults). First, datasets with
+    ``protocols``, cv folds or training seeds are replaced by their replicates
+    (:func:`expand_protocols`, :func:`expand_replicates`); the checks then name the replicate.
     """
     for i, m in enumerate(config["models"]):
         if m not in models.REGISTRY:
             raise ConfigError(f"models[{i}]: unknown model {m!r}; known: {sorted(models.REGISTRY)}")
+    expand_protocols(config)
+    expand_replicates(config)
     for name, ds in config["datasets"].items():
         key = f"datasets.{name}"
         try:
@@ -247,7 +287,6 @@ def check(config: dict) -> None:
     for m, over in (config.get("model_overrides") or {}).items():
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")
-    expand_replicates(config)
 
 
 def load(path: str | os.PathLike) -> dict:
