@@ -230,16 +230,20 @@ def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
 
 
 def test_cv_folds_and_seeds_become_replicates_with_a_protocol_figure(tmp_path):
-    """`split.method: cv` without `fold` and `seeds: [..]` expand into replicate datasets; the
-    simulated genome is made once per original dataset; the group's table and figure give mean ± sd
-    over the replicates of each protocol."""
+    """`protocols`, `split.method: cv` without `fold` and `seeds: [..]` expand into replicate
+    datasets; the simulated genome is made once per original dataset; the group's table and figure
+    give mean ± sd over the replicates of each protocol, and a single run's bootstrap CI."""
     config = {
         "datasets": {
-            "sim": {"kind": "pairs", "simulated": True, "window": 500, "split": {"method": "cv", "folds": 3},
-                    "simulate": {"seed": 1, "n_chromosomes": 4, "chrom_length": 1_000_000, "n_pairs": 400}},
+            "sim": {"kind": "pairs", "simulated": True, "window": 500,
+                    "simulate": {"seed": 1, "n_chromosomes": 4, "chrom_length": 1_000_000, "n_pairs": 400},
+                    "protocols": {"cv": {"split": {"method": "cv", "folds": 3}},
+                                  "chrom": {"split": {"method": "chromosome", "val_chromosomes": ["simchr3"],
+                                                      "test_chromosomes": ["simchr4"]}}}},
             "simseeds": {"kind": "pairs", "simulated": True, "window": 500, "seeds": [0, 1], "group": "sim",
                          "split": {"method": "chromosome", "val_chromosomes": ["simchr2"],
                                    "test_chromosomes": ["simchr3"]},
+                         "negatives": {"method": "distance_matched"},
                          "simulate": {"seed": 2, "n_chromosomes": 3, "chrom_length": 1_000_000, "n_pairs": 300}},
         },
         "models": ["deepbind"], "baselines": ["distance_baseline"],
@@ -250,20 +254,27 @@ def test_cv_folds_and_seeds_become_replicates_with_a_protocol_figure(tmp_path):
     assert sorted(p.name for p in (tmp_path / "resources" / "simulated").iterdir()) == ["sim", "simseeds"]
     tested = []
     for f in range(3):
-        split = pd.read_csv(results / f"sim.fold{f}" / "split.tsv.gz", sep="\t")
+        split = pd.read_csv(results / f"sim.cv.fold{f}" / "split.tsv.gz", sep="\t")
         assert (split.loc[split["split"] == "test", "cv_fold"] == f).all()
         tested += split.loc[split["split"] == "test", "pair_id"].tolist()
     assert len(tested) == len(set(tested)) == 400  # each pair tested in exactly one fold
     for s in (0, 1):  # the seed reaches the training job
         assert f"; seed {s}" in (tmp_path / "logs" / f"simseeds.seed{s}" / "train_deepbind.log").read_text()
     table = pd.read_csv(results / "protocols" / "sim.tsv", sep="\t")
-    assert set(table["protocol"]) == {"cv (3 folds), negatives as_given", "chromosome split, negatives as_given"}
-    for protocol, n in (("cv (3 folds), negatives as_given", 3), ("chromosome split, negatives as_given", 2)):
+    expected = {"cv (3 folds), negatives as_given": 3, "chromosome split, negatives as_given": 1,
+                "chromosome split, negatives distance_matched": 2}
+    assert set(table["protocol"]) == set(expected)
+    for protocol, n in expected.items():
         row = table[(table["protocol"] == protocol) & (table["model"] == "deepbind")].iloc[0]
-        aurocs = [json.loads((results / d / "models" / "deepbind" / "metrics.json").read_text())["auroc"]
-                  for d in row["datasets"].split(",")]
+        metrics = [json.loads((results / d / "models" / "deepbind" / "metrics.json").read_text())
+                   for d in row["datasets"].split(",")]
+        aurocs = [m["auroc"] for m in metrics]
         assert row["replicates"] == n == len(aurocs)
-        assert row["auroc_mean"] == pytest.approx(np.mean(aurocs)) and row["auroc_sd"] == pytest.approx(np.std(aurocs, ddof=1))
+        assert row["auroc_mean"] == pytest.approx(np.mean(aurocs))
+        if n > 1:
+            assert row["auroc_sd"] == pytest.approx(np.std(aurocs, ddof=1))
+        else:
+            assert [row["auroc_ci_low"], row["auroc_ci_high"]] == pytest.approx(metrics[0]["auroc_ci"])
     assert (results / "protocols" / "sim.png").stat().st_size > 1000
 
 
