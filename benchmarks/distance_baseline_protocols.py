@@ -9,6 +9,10 @@ workflow's own (``dnazoo.baselines``: logistic regression on log10 distance). Re
 tables from ``../shared/data``; no sequence is needed.
 
     .venv/bin/python benchmarks/distance_baseline_protocols.py > distance_protocols.md
+    .venv/bin/python benchmarks/distance_baseline_protocols.py --figure GM.po docs/gm_po_protocols
+
+``--figure NAME STEM`` draws that table's six protocols as the workflow's protocol figure
+(``dnazoo.evaluate.plot_protocols``; 95 % bootstrap CIs of the test AUROC, 1,000 replicates).
 """
 
 from __future__ import annotations
@@ -41,18 +45,45 @@ def with_windows(df: pd.DataFrame, w1: int, w2: int) -> pd.DataFrame:
     return out
 
 
-def auroc(df: pd.DataFrame, split: dict, matched: bool) -> tuple[float, int]:
+def test_scores(df: pd.DataFrame, split: dict, matched: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """Test labels and distance-baseline scores under one protocol (None when the split fails)."""
     try:
         sp = assign_split(df, split)
     except SplitError:
-        return float("nan"), 0
+        return None
     if matched:
         sp, _ = distance_matched_within_splits(sp, bins=50, seed=0, new_pairs=True)
     data = {s: {"inputs": [], "labels": g["label"].to_numpy(), "distance": g["distance"].to_numpy()}
             for s, g in sp.groupby("split")}
     model = baselines.fit("distance_baseline", data["train"])
     te = data["test"]
-    return roc_auc_score(te["labels"], baselines.predict(model, te)), len(te["labels"])
+    return te["labels"], baselines.predict(model, te)
+
+
+def auroc(df: pd.DataFrame, split: dict, matched: bool) -> tuple[float, int]:
+    got = test_scores(df, split, matched)
+    if got is None:
+        return float("nan"), 0
+    return roc_auc_score(*got), len(got[0])
+
+
+def figure(name: str, stem: str) -> None:
+    """The protocol figure of one DeepChromeHiC table (distance baseline, bootstrap CIs)."""
+    from dnazoo.evaluate import binary_metrics, bootstrap_ci, plot_protocols, protocol_summary
+
+    df = with_windows(read_pairs(SHARED / "deepchromehic" / "rda" / f"{name}.train.rda", "deepchromehic_rda"),
+                      10001, 10001)
+    records, protocols = [], {}
+    for neg, matched in (("as_given", False), ("distance_matched", True)):
+        for sname, spec in SPLITS.items():
+            key = f"{name}.{sname}.{neg}"
+            protocols[key] = f"{sname} split, negatives {neg}"
+            labels, scores = test_scores(df, spec, matched)
+            records.append({"dataset": key, "model": "distance_baseline", **binary_metrics(labels, scores),
+                            **bootstrap_ci(labels, scores, 1000, 0.95, 0)})
+    summary = protocol_summary(records, protocols)
+    print(summary[["protocol", "auroc_mean", "auroc_ci_low", "auroc_ci_high"]].round(3).to_string(index=False))
+    plot_protocols(summary, name, stem, ("distance_baseline",), "real table, no sequence model")
 
 
 def main() -> None:
@@ -84,4 +115,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--figure":
+        figure(sys.argv[2], sys.argv[3])
+    else:
+        main()
