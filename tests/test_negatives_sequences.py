@@ -10,7 +10,10 @@ from scipy.stats import ks_2samp
 from sklearn.metrics import roc_auc_score
 
 from conftest import needs_shared
-from dnazoo.negatives import gc_fraction, gc_matched_background, peak_windows
+from dnazoo.baselines import gc_fraction
+from dnazoo.encoding import encode_codes
+from dnazoo.genome import peak_windows
+from dnazoo.negatives import gc_matched_background
 from dnazoo.tables import TableError, read_bed
 
 
@@ -34,7 +37,7 @@ def yeast(tmp_path_factory):
 
 
 def _gc_auroc(positives, background):
-    pos = [gc_fraction(s) for s in positives["sequence"]]
+    pos = gc_fraction(np.stack([encode_codes(s) for s in positives["sequence"]]))
     y = np.r_[np.ones(len(pos)), np.zeros(len(background))]
     return roc_auc_score(y, np.r_[pos, background["gc"]]), ks_2samp(pos, background["gc"]).pvalue
 

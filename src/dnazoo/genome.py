@@ -77,6 +77,21 @@ def window_status(chrom: pd.Series, wstart: np.ndarray, wend: np.ndarray, sizes:
     return status
 
 
+def peak_windows(peaks: pd.DataFrame, window: int, sizes: dict[str, int]) -> tuple[pd.DataFrame, dict]:
+    """Centre a ``window``-bp window on every peak (:func:`recentre`, 0-based half-open) and keep
+    those inside the genome (:func:`window_status`).
+
+    Returns:
+        ``(windows, counts)``: the kept peaks with ``wstart``/``wend``, and ``{"input", "kept",
+        "chromosome_absent", "off_chromosome_end"}``.
+    """
+    wstart, wend = recentre(peaks["start"].to_numpy(), peaks["end"].to_numpy(), window)
+    status = window_status(peaks["chrom"], wstart, wend, sizes)
+    out = peaks.assign(wstart=wstart, wend=wend)[status == "ok"].reset_index(drop=True)
+    return out, {"input": len(peaks), "kept": len(out),
+                 **{k: int((status == k).sum()) for k in ("chromosome_absent", "off_chromosome_end")}}
+
+
 def pair_windows(
     pairs: pd.DataFrame, sizes: dict[str, int], lengths: tuple[int, int], strict: bool = False,
     source: str = "pairs",

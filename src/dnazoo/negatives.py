@@ -170,7 +170,7 @@ def _new_pairs(anchors: dict, known: set, lo: float, hi: float, n: int, rng, tri
             continue
         j = rng.integers(j_lo, j_hi)
         row = (c, *map(int, coords[i]), c, *map(int, coords[j]))
-        key = (c, row[1], row[2], c, row[len(row) // 2 + 1], row[len(row) // 2 + 2])
+        key = (c, int(coords[i][0]), int(coords[i][1]), c, int(coords[j][0]), int(coords[j][1]))
         if key in known or key in seen:
             continue
         seen.add(key)
@@ -217,36 +217,12 @@ def distance_matched_within_splits(table: pd.DataFrame, bins: int = 50, seed: in
     return pd.concat(parts, ignore_index=True), counts
 
 
-def gc_fraction(seq: str) -> float:
-    """G + C over A + C + G + T of ``seq`` (N and other letters ignored); NaN without ACGT."""
-    s = seq.upper()
-    gc, at = s.count("G") + s.count("C"), s.count("A") + s.count("T")
-    return gc / (gc + at) if gc + at else float("nan")
-
-
-def peak_windows(peaks: pd.DataFrame, window: int, sizes: dict[str, int]) -> tuple[pd.DataFrame, dict]:
-    """Centre a ``window``-bp window on every peak (0-based half-open) and keep those inside the genome.
-
-    Returns:
-        ``(windows, counts)``: the peaks with ``wstart``/``wend``, and ``{"input", "kept",
-        "chromosome_absent", "off_chromosome_end"}``.
-    """
-    from .genome import recentre
-
-    wstart, wend = recentre(peaks["start"].to_numpy(), peaks["end"].to_numpy(), window)
-    size = peaks["chrom"].map(sizes)
-    absent = size.isna().to_numpy()
-    off = ~absent & ((wstart < 0) | (wend > size.fillna(0).to_numpy()))
-    out = peaks.assign(wstart=wstart, wend=wend)[~absent & ~off].reset_index(drop=True)
-    return out, {"input": len(peaks), "kept": len(out), "chromosome_absent": int(absent.sum()),
-                 "off_chromosome_end": int(off.sum())}
-
-
 def gc_matched_background(fasta, positives: pd.DataFrame, window: int, per_positive: int = 1, bins: int = 50,
                           seed: int = 0, exclude: pd.DataFrame | None = None, rounds: int = 30) -> tuple[pd.DataFrame, dict]:
     """Sample genomic background windows whose GC content matches the positives' distribution.
 
-    The positives' GC fractions are binned into ``bins`` equal-width bins on [0, 1]; each bin gets
+    GC fraction is the GC baseline's (:func:`dnazoo.baselines.gc_fraction`: N excluded). The
+    positives' GC fractions are binned into ``bins`` equal-width bins on [0, 1]; each bin gets
     ``per_positive`` × (positives in it) background windows. Candidates are ``window``-bp windows
     drawn uniformly over the genome (seeded), without N and overlapping no ``exclude`` interval
     (default: the positives' windows); each sampling round draws ``max(10,000, 20 × still missing)``
@@ -270,9 +246,11 @@ def gc_matched_background(fasta, positives: pd.DataFrame, window: int, per_posit
     """
     from pyfaidx import Fasta
 
+    from .baselines import gc_fraction
+    from .encoding import N_CODE, encode_codes
+
     rng = np.random.default_rng(seed)
-    pos_gc = np.array([gc_fraction(s) for s in positives["sequence"]])
-    pos_gc = pos_gc[np.isfinite(pos_gc)]
+    pos_gc = np.array([gc_fraction(encode_codes(s)[None])[0] for s in positives["sequence"]])
     edges = np.linspace(0, 1, bins + 1)
     pos_bin = np.clip(np.digitize(pos_gc, edges[1:-1]), 0, bins - 1)
     quota = np.bincount(pos_bin, minlength=bins) * per_positive
@@ -296,6 +274,7 @@ def gc_matched_background(fasta, positives: pd.DataFrame, window: int, per_posit
             drawn += n
             which = rng.choice(len(chroms), size=n, p=spans / spans.sum())
             starts = (rng.random(n) * spans[which]).astype(np.int64)
+            found = []
             for ci, st in zip(which, starts):
                 c = chroms[ci]
                 key = (c, int(st))
@@ -307,11 +286,16 @@ def gc_matched_background(fasta, positives: pd.DataFrame, window: int, per_posit
                     if np.searchsorted(s_sorted, st + window) - np.searchsorted(e_sorted, st, side="right") > 0:
                         continue
                 seq = fa[c][int(st):int(st) + window]
-                if "N" in seq:
+                codes = encode_codes(seq)
+                if (codes == N_CODE).any():
                     continue
-                gc = gc_fraction(seq)
+                found.append(({"sequence": seq, "chrom": c, "start": int(st), "end": int(st) + window}, codes))
+            if not found:
+                continue
+            gcs = gc_fraction(np.stack([codes for _, codes in found]))
+            for (row, _), gc in zip(found, gcs):
                 b = min(int(np.digitize(gc, edges[1:-1])), bins - 1)
-                row = {"sequence": seq, "chrom": c, "start": int(st), "end": int(st) + window, "gc": gc}
+                row["gc"] = float(gc)
                 (chosen[b] if len(chosen[b]) < quota[b] else spare).append(row)
     substituted = 0
     for b in range(bins):
@@ -330,6 +314,6 @@ def gc_matched_background(fasta, positives: pd.DataFrame, window: int, per_posit
     out.insert(0, "seq_id", [f"bg{i + 1}" for i in range(len(out))])
     out.insert(2, "label", np.int8(0))
     report = {"requested": int(quota.sum()), "sampled": len(out), "substituted": int(substituted),
-              "candidates_drawn": int(drawn), "gc_mean_positives": float(pos_gc.mean()) if len(pos_gc) else float("nan"),
+              "candidates_drawn": int(drawn), "gc_mean_positives": float(pos_gc.mean()),
               "gc_mean_background": float(out["gc"].mean()) if len(out) else float("nan")}
     return out, report

@@ -131,8 +131,7 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
     def read_peaks(path) -> pd.DataFrame:
         from pyfaidx import Fasta
 
-        from .genome import read_chrom_sizes
-        from .negatives import peak_windows
+        from .genome import peak_windows, read_chrom_sizes
         from .tables import read_bed
 
         if fasta is None or window is None:
