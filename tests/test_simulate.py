@@ -44,3 +44,23 @@ def test_distance_alone_does_not_separate_classes(tmp_path):
     df = read_bedpe(tmp_path / "p.bedpe")  # the simulated BEDPE is read by the normal reader
     auc = roc_auc_score(df["label"], -np.log10(df["distance"]))
     assert abs(auc - 0.5) < 0.05
+
+
+def test_plant_radius_bounds_the_motif_offset_from_the_anchor_midpoint():
+    fwd, rev = MOTIF, decode_codes(reverse_complement_codes(encode_codes(MOTIF)))
+
+    def offsets(params):
+        genome, pairs = simulate(params)
+        out = []
+        for _, r in pairs.iterrows():
+            for chrom, start, end in ((r.chrom1, r.start1, r.end1), (r.chrom2, r.start2, r.end2)):
+                mid = (start + end) // 2
+                s = genome[chrom][mid - 400:mid + 400].tobytes().decode()
+                hits = [s.find(m) for m in (fwd, rev) if m in s]
+                out += [h - 400 + len(MOTIF) // 2 for h in hits]
+        return np.array(out)
+
+    aligned = offsets(SimulationParams(**{**SMALL.__dict__, "plant_radius": 0}))
+    assert len(aligned) >= 400 and np.all(aligned == 0)
+    jittered = offsets(SMALL)
+    assert np.abs(jittered).max() <= SMALL.plant_radius and np.unique(jittered).size > 50
