@@ -83,6 +83,10 @@ def main() -> None:
     chroms = [f"simchr{i + 1}" for i in range(args.n_chromosomes)]
     t0 = time.perf_counter()
     fasta, bedpe = work / "genome.fa", work / "pairs.bedpe"
+    params = {"simulation": sim, "window_bp": w, "mask_outside_bp": args.mask_outside}
+    if (work / "params.json").exists() and json.loads((work / "params.json").read_text()) != params:
+        raise SystemExit(f"{work}: holds data made with other parameters ({work / 'params.json'}); "
+                         "use another --workdir")
     if not (work / "encoded" / "test.labels.npy").exists():
         stages.simulate_dataset(sim, fasta, bedpe)
         stages.read_pairs_stage(bedpe, "bedpe", work / "pairs.tsv.gz")
@@ -94,8 +98,9 @@ def main() -> None:
         stages.encode_stage("pairs", work / "windows.tsv.gz", work / "split.tsv.gz", (w, w), fasta, work / "encoded")
         if args.mask_outside is not None:
             mask_flanks(work / "encoded", args.mask_outside)
+        (work / "params.json").write_text(json.dumps(params) + "\n")
     t_data = time.perf_counter() - t0
-    results = {"simulation": sim, "window_bp": w, "mask_outside_bp": args.mask_outside, "data_s": round(t_data, 1),
+    results = {**params, "data_s": round(t_data, 1),
                "split": json.loads((work / "split.json").read_text())}
     for name in ("distance_baseline", "kmer_baseline"):
         train_baseline(name, work / "encoded", "pairs", {"k": 4, "seed": 0}, work / f"{name}.joblib",
