@@ -34,14 +34,16 @@ from pathlib import Path
 
 def mask_flanks(encoded: Path, keep_bp: int) -> None:
     """Overwrite the codes of every ``{split}.anchor{1,2}.npy`` outside the central ``keep_bp`` bp
-    (0-based half-open ``[(G - keep_bp) // 2, (G - keep_bp) // 2 + keep_bp)``) with N (code 4)."""
+    (0-based half-open ``[(G - keep_bp) // 2, (G - keep_bp) // 2 + keep_bp)``) with N."""
     import numpy as np
+
+    from dnazoo.encoding import N_CODE
 
     for f in sorted(encoded.glob("*.anchor[12].npy")):
         codes = np.load(f, mmap_mode="r+")
         lo = (codes.shape[1] - keep_bp) // 2
-        codes[:, :lo] = 4
-        codes[:, lo + keep_bp:] = 4
+        codes[:, :lo] = N_CODE
+        codes[:, lo + keep_bp:] = N_CODE
         codes.flush()
 
 
@@ -61,7 +63,7 @@ def main() -> None:
     ap.add_argument("--max-train-s", type=float, default=None, help="stop training after this many seconds")
     ap.add_argument("--policy", default="float32", help="Keras dtype policy (mixed_bfloat16 on a GPU)")
     ap.add_argument("--mask-outside", type=int, default=None, metavar="BP",
-                    help="set every base outside the central BP of each window to N (code 4): the planted "
+                    help="set every base outside the central BP of each window to N: the planted "
                          "site stays, the random flank goes")
     ap.add_argument("--workdir", default="onehot_cnn_simulated")
     ap.add_argument("--out", default=None, help="JSON of the results")
