@@ -5,6 +5,8 @@ keras = pytest.importorskip("keras")
 
 from dnazoo import models  # noqa: E402
 from dnazoo.encoding import onehot  # noqa: E402
+from dnazoo.models import parts  # noqa: E402
+from dnazoo.tasks import Task  # noqa: E402
 from dnazoo.training import compile_model, make_sequence, predict  # noqa: E402
 
 
@@ -23,7 +25,12 @@ ORIGINAL_COUNTS = {
     "onehot_embedding_cnn_two_branch": 6_584_649,
 }
 KERAS_MODELS = [m for m, s in models.REGISTRY.items() if s.framework == "keras"]
-PAIR_MODELS = [m for m in KERAS_MODELS if "pairs" in models.get(m).tasks]
+PAIR_MODELS = [m for m in KERAS_MODELS if "pairs" in models.get(m).kinds]
+TASKS = {"binary": Task(), "multilabel": Task("multilabel", ("a", "b", "c")), "regression": Task("regression", ("x", "y"))}
+#: One model per family: the ones whose training is exercised here (a family shares its tower code).
+FAMILY_REPRESENTATIVES = {}
+for _m in KERAS_MODELS:
+    FAMILY_REPRESENTATIVES.setdefault(models.get(_m).family, _m)
 
 
 def test_registry_holds_the_eleven_deepchromehic_models_and_fixed_twins():
@@ -39,7 +46,7 @@ def test_deepchromehic_parameter_counts_at_10001_bp(name):
     model = models.build(name, 10001, "pairs")  # onehot_embedding_dense: ~20 s, ~6 GB
     assert model.count_params() == ORIGINAL_COUNTS[name]
     assert [tuple(i.shape) for i in model.inputs] == [(None, 10001), (None, 10001)]
-    head = models.get(name).head
+    head = models.get(name).binary_head
     assert tuple(model.output.shape) == ((None, 2) if head == "softmax2" else (None, 1))
 
 
@@ -47,17 +54,104 @@ def test_deepbind_parameter_count_spec_c1():
     assert models.build("deepbind", 101, "sequences").count_params() == 2_129
 
 
-@pytest.mark.parametrize("name", [m for m in KERAS_MODELS if models.get(m).min_window.get("pairs", 1) > 1])
-def test_minimum_window_is_exact(name):
+def _kind(name):
     spec = models.get(name)
-    task = spec.tasks[-1] if "pairs" in spec.tasks else spec.tasks[0]
-    minimum = spec.min_window[task]
-    models.build(name, minimum, task)  # builds at the minimum
-    with pytest.raises(ValueError, match=f"at least {minimum} bp"):
-        models.check_compatible(name, minimum - 1, task)
-    if name != "deepbind":  # the Keras graph itself cannot be built one bp shorter
-        with pytest.raises(Exception):
-            spec.build((minimum - 1,) * 2)
+    return "pairs" if "pairs" in spec.kinds else spec.kinds[0]
+
+
+def _codes(n, window, kind, seed=0):
+    rng = np.random.default_rng(seed)
+    names = ["anchor1", "anchor2"] if kind == "pairs" else ["sequence"]
+    return {a: rng.integers(0, 5, (n, window)).astype(np.uint8) for a in names}
+
+
+@pytest.mark.parametrize("name", KERAS_MODELS)
+def test_registry_contract(tmp_path, name):
+    """Every Keras model, for each task it takes: builds at its minimum window with the task's output
+    shape; not one bp shorter; saves and reloads with equal predictions; one-hot models have
+    non-zero gradients at their one-hot input and a first convolution named ``first_conv``."""
+    spec = models.get(name)
+    kind = _kind(name)
+    window = max(spec.min_window[kind], 30)
+    with pytest.raises(ValueError, match=f"at least {spec.min_window[kind]} bp"):
+        models.check_compatible(name, spec.min_window[kind] - 1, kind)
+    x = _codes(3, window, kind)
+    for tname in spec.tasks:
+        task = TASKS[tname]
+        model = models.build(name, window, kind, task=task)
+        out = model.predict(x, verbose=0)
+        want = (3, 2) if (tname == "binary" and spec.binary_head == "softmax2") else (3, max(task.n_targets, 1))
+        assert out.shape == want, (tname, out.shape)
+    model = models.build(name, window, kind, task=TASKS["multilabel"])
+    path = tmp_path / "model.keras"
+    model.save(path)
+    again = keras.saving.load_model(path)
+    assert np.allclose(model.predict(x, verbose=0), again.predict(x, verbose=0), atol=1e-6)
+    if spec.encoder == "kmer6":
+        with pytest.raises(ValueError, match="in-silico mutagenesis"):
+            parts.onehot_model(model)
+        return
+    onehots = [onehot(v, int(spec.encoder[-1])).astype(np.float32) for v in x.values()]
+    grads = parts.input_gradients(model, onehots)
+    assert [g.shape for g in grads] == [o.shape for o in onehots]
+    # onehot_embedding_dense casts the one-hot image to Embedding indices (spec §A.3.4, faithful):
+    # no gradient reaches its input
+    assert any(np.abs(g).sum() > 0 for g in grads) == (name != "onehot_embedding_dense")
+    convs = parts.first_conv_layers(model)
+    assert convs or name in ("onehot_dense", "onehot_embedding_dense")  # no convolution in these two
+
+
+@pytest.mark.parametrize("name", sorted(FAMILY_REPRESENTATIVES.values()))
+def test_one_train_step_per_family_then_reload(tmp_path, name):
+    spec = models.get(name)
+    kind = _kind(name)
+    window = max(spec.min_window[kind], 300 if spec.encoder == "kmer6" else 50)
+    for tname, task in TASKS.items():
+        model = models.build(name, window, kind, task=task)
+        compile_model(model, spec.binary_head, {**spec.defaults, "learning_rate": 1e-3}, task)
+        x = _codes(8, window, kind)
+        rng = np.random.default_rng(1)
+        y = (np.array([0, 1] * 4, dtype=np.int8) if tname == "binary" else
+             rng.integers(-1, 2, (8, 3)).astype(np.int8) if tname == "multilabel" else
+             rng.normal(size=(8, 2)).astype(np.float32))
+        if tname == "regression":
+            y[0, 0] = np.nan  # a missing target is masked out, not a NaN loss
+        before = [w.copy() for w in model.get_weights()]
+        hist = model.fit(make_sequence(x, y, 4), epochs=1, verbose=0)
+        assert np.isfinite(hist.history["loss"][0])
+        assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+        p1 = predict(model, x, task=task)
+        assert p1.shape == (8, *task.target_shape)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    assert np.allclose(p1, predict(keras.saving.load_model(path), x, task=task), atol=1e-6)
+
+
+@pytest.mark.parametrize("fusion", ["siamese", "add", "abs_diff", "mul", "bilinear", "concat_diff_mul"])
+def test_late_fusions_and_distance_input_make_a_pair_model_of_a_sequence_tower(tmp_path, fusion):
+    model = models.build("deepbind", (60, 40), "pairs", fusion=fusion, with_distance=True)
+    names = [i.name for i in model.inputs]
+    assert names == ["anchor1", "anchor2", "log10_distance"]
+    x = {**_codes(4, 60, "sequences"), "log10_distance": np.full((4, 1), 4.0, np.float32)}
+    x = {"anchor1": x["sequence"], "anchor2": x["sequence"][:, :40], "log10_distance": x["log10_distance"]}
+    a = model.predict(x, verbose=0)
+    b = model.predict({**x, "log10_distance": np.full((4, 1), 6.0, np.float32)}, verbose=0)
+    assert a.shape == (4, 1) and not np.allclose(a, b)  # the distance reaches the head
+    if fusion in ("add", "mul", "abs_diff"):
+        tower = parts.onehot_model(model).get_layer("tower")
+        assert len(parts.first_conv_layers(model)) == 1 and tower.name == "tower"  # one shared tower
+    path = tmp_path / "m.keras"
+    model.save(path)
+    assert np.allclose(a, keras.saving.load_model(path).predict(x, verbose=0), atol=1e-6)
+
+
+def test_fusion_and_params_are_checked_against_the_registry():
+    with pytest.raises(ValueError, match="takes the fusions"):
+        models.build("onehot_cnn_one_branch", 4129, "pairs", fusion="add")
+    with pytest.raises(ValueError, match="no parameter"):
+        models.build("deepbind", 101, "sequences", params={"motif": 3})
+    m = models.build("deepbind", 101, "sequences", params={"motifs": 8, "hidden": 0})
+    assert m.count_params() == 8 * 24 * 4 + 8 + 8 + 1
 
 
 def test_onehot_and_reverse_complement_layers_match_numpy():
@@ -76,34 +170,9 @@ def test_deepbind_reverse_complement_mode_is_strand_symmetric():
 
     model = models.build("deepbind", 60, "sequences")
     codes = np.random.default_rng(0).integers(0, 4, (4, 60)).astype(np.uint8)
-    a = predict(model, [codes])
-    b = predict(model, [reverse_complement_codes(codes).copy()])
+    a = predict(model, {"sequence": codes})
+    b = predict(model, {"sequence": reverse_complement_codes(codes).copy()})
     assert np.allclose(a, b, atol=1e-6)
-
-
-@pytest.mark.parametrize("name, window, task", [
-    ("onehot_cnn_one_branch", 4129, "pairs"),
-    ("onehot_cnn_two_branch", 8257, "pairs"),
-    ("deepbind", 50, "sequences"),
-    *[(m, 500, "pairs") for m in PAIR_MODELS if models.get(m).min_window["pairs"] <= 500],
-])
-def test_train_step_save_and_reload_give_same_predictions(tmp_path, name, window, task):
-    spec = models.get(name)
-    model = models.build(name, window, task)
-    compile_model(model, spec.head, {**spec.defaults, "learning_rate": 1e-3})
-    rng = np.random.default_rng(0)
-    n_in = 2 if task == "pairs" else 1
-    x = [rng.integers(0, 5, (8, window)).astype(np.uint8) for _ in range(n_in)]
-    y = np.array([0, 1] * 4, dtype=np.int8)
-    before = [w.copy() for w in model.get_weights()]
-    model.fit(make_sequence(x, y, 4), epochs=1, verbose=0)
-    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
-    p1 = predict(model, x)
-    assert p1.shape == (8,) and ((p1 >= 0) & (p1 <= 1)).all()
-    path = tmp_path / "model.keras"
-    model.save(path)
-    p2 = predict(keras.saving.load_model(path), x)
-    assert np.allclose(p1, p2, atol=1e-6)
 
 
 def test_registry_rejects_unknown_and_wrong_task():
@@ -111,6 +180,8 @@ def test_registry_rejects_unknown_and_wrong_task():
         models.get("nope")
     with pytest.raises(ValueError, match="takes datasets of kind"):
         models.check_compatible("distance_baseline", 100, "sequences")
+    with pytest.raises(ValueError, match="takes the tasks"):
+        models.check_compatible("deepbind", 100, "sequences", "profile")
     with pytest.raises(ValueError, match="equal anchor windows"):
         models.check_compatible("onehot_cnn_two_branch", (9000, 10000), "pairs")
 
@@ -151,8 +222,9 @@ def test_faithful_onehot_cnn_filters_columns_apart_and_fixed_twin_mixes_them():
 
     def first_conv(name):
         model = models.build(name, 4129, "pairs")
-        sub = keras.Model(model.inputs, model.get_layer("tower_c1_conv").output)
-        return [keras.ops.convert_to_numpy(sub([keras.ops.convert_to_tensor(a) for a in inputs]))
+        tower = parts.onehot_model(model).get_layer("tower")
+        sub = keras.Model(tower.inputs, tower.get_layer(parts.FIRST_CONV).output)
+        return [keras.ops.convert_to_numpy(sub(onehot(np.concatenate(inputs, axis=1), 5).astype(np.float32)))
                 for inputs in (x, [perm[a] for a in x])]
 
     before, after = first_conv("onehot_cnn_one_branch")

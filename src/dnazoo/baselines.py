@@ -8,8 +8,14 @@
   k-mer frequencies of each window (``4**k`` features per input, k-mers with N skipped; k from the
   training setting ``k``, default 4) — the classic "bag of k-mers" control for sequence models.
 
+Every task (:mod:`dnazoo.tasks`) is served on the same features: a binary task fits one logistic
+regression; a multilabel task one per label, each on the rows where that label is observed (a
+label with one class in training predicts its training prevalence); regression fits ridge
+regression per target on its non-NaN rows.
+
 Features are computed from the memory-mapped uint8 base codes in chunks of rows, so a dataset is
-never loaded whole. A fitted baseline is saved with joblib as ``{"name", "k", "estimator"}``.
+never loaded whole. A fitted baseline is saved with joblib as ``{"name", "k", "task", "estimator"}``
+(``estimator``: one scikit-learn pipeline, or a list with one per target).
 """
 
 from __future__ import annotations
@@ -77,22 +83,66 @@ def features(name: str, data: dict, k: int = 4) -> np.ndarray:
 
 
 def fit(name: str, train: dict, k: int = 4, seed: int = 0) -> dict:
-    """Fit baseline ``name`` on the training split; returns ``{"name", "k", "estimator"}``."""
-    from sklearn.linear_model import LogisticRegression
+    """Fit baseline ``name`` on the training split (``dnazoo.dataset.load_split`` output); the task
+    comes from the split's spec (binary when absent).
+
+    Returns:
+        ``{"name", "k", "task", "estimator"}``.
+    """
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=seed))
-    clf.fit(features(name, train, k), np.asarray(train["labels"]))
-    return {"name": name, "k": k, "estimator": clf}
+    task = _task(train)
+    x = features(name, train, k)
+    y = np.asarray(train["labels"])
+    if task == "binary":
+        clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=seed))
+        return {"name": name, "k": k, "task": task, "estimator": clf.fit(x, y)}
+    y = y.reshape(len(y), -1).astype(np.float64)
+    estimators = []
+    for j in range(y.shape[1]):
+        t = y[:, j]
+        obs = (t >= 0) if task == "multilabel" else ~np.isnan(t)
+        if task == "multilabel":
+            classes = np.unique(t[obs])
+            est = (make_pipeline(StandardScaler(), LogisticRegression(max_iter=500, random_state=seed))
+                   if len(classes) == 2 else DummyClassifier(strategy="prior"))
+            if len(classes) == 0:
+                est, obs, t = DummyClassifier(strategy="constant", constant=0), np.ones(len(t), bool), np.zeros(len(t))
+        else:
+            est = make_pipeline(StandardScaler(), Ridge(alpha=1.0))
+        estimators.append(est.fit(x[obs], t[obs].astype(int) if task == "multilabel" else t[obs]))
+    return {"name": name, "k": k, "task": task, "estimator": estimators}
+
+
+def _task(data: dict) -> str:
+    spec = data.get("spec")
+    return spec["task"]["name"] if spec else "binary"
 
 
 def predict(model: dict, data: dict) -> np.ndarray:
-    """P(label = 1) of a fitted baseline on one split: ``(n,)`` float64."""
-    if len(data["labels"]) == 0:
-        return np.zeros(0)
+    """Scores of a fitted baseline on one split: binary ``(n,)`` float64 P(1); multilabel ``(n, k)``
+    P(1) per label; regression ``(n, k)`` predictions."""
+    task = model.get("task", "binary")
+    est = model["estimator"]
+    n = len(data["labels"])
+    if task == "binary":
+        if n == 0:
+            return np.zeros(0)
+        return est.predict_proba(features(model["name"], data, model["k"]))[:, 1].astype(np.float64)
+    if n == 0:
+        return np.zeros((0, len(est)))
     x = features(model["name"], data, model["k"])
-    return model["estimator"].predict_proba(x)[:, 1].astype(np.float64)
+    cols = []
+    for e in est:
+        if task == "multilabel":
+            p = e.predict_proba(x)
+            cols.append(p[:, list(e.classes_).index(1)] if 1 in e.classes_ else np.zeros(n))
+        else:
+            cols.append(e.predict(x))
+    return np.stack(cols, axis=1).astype(np.float64)
 
 
 def save(model: dict, dest: str | os.PathLike) -> None:

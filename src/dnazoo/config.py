@@ -42,7 +42,7 @@ def dataset_models(config: dict, name: str) -> list[str]:
     ds = config["datasets"][name]
     out = list(ds.get("models", config["models"]))
     for b in config.get("baselines", DEFAULT_BASELINES):
-        if b not in out and b in models.REGISTRY and ds["kind"] in models.get(b).tasks:
+        if b not in out and b in models.REGISTRY and ds["kind"] in models.get(b).kinds:
             out.append(b)
     return out
 
@@ -92,13 +92,20 @@ def split_spec(config: dict, name: str) -> dict:
 
 
 def training_settings(config: dict, model: str, dataset: str | None = None) -> dict:
-    """Registry defaults of ``model`` updated by ``training`` and ``model_overrides[model]``; a seed
-    replicate of :func:`expand_replicates` (``dataset``) sets ``seed`` last."""
-    out = {"seed": 0, **models.get(model).defaults}
-    out.update(config.get("training", {}) or {})
+    """Registry defaults of ``model`` updated by ``training``, the dataset's ``fusion`` (for models
+    that take it) and ``with_distance``, and ``model_overrides[model]``; a seed replicate of
+    :func:`expand_replicates` (``dataset``) sets ``seed`` last."""
+    spec = models.get(model)
+    out = {"seed": 0, **spec.defaults}
+    out.update({k: v for k, v in (config.get("training", {}) or {}).items() if k != "fusion" or v in spec.fusions})
+    ds = config["datasets"].get(dataset, {}) if dataset is not None else {}
+    if ds.get("kind") == "pairs" and ds.get("fusion") in spec.fusions:
+        out["fusion"] = ds["fusion"]
+    if ds.get("with_distance") and spec.framework == "keras":
+        out["with_distance"] = True
     out.update((config.get("model_overrides", {}) or {}).get(model, {}))
-    if dataset is not None and "training_seed" in config["datasets"].get(dataset, {}):
-        out["seed"] = int(config["datasets"][dataset]["training_seed"])
+    if "training_seed" in ds:
+        out["seed"] = int(ds["training_seed"])
     return out
 
 
@@ -246,6 +253,12 @@ def check(config: dict) -> None:
                 models.check_compatible(m, ws, ds["kind"])
             except ValueError as err:
                 raise ConfigError(f"{key}.window: {err}") from None
+            settings = training_settings(config, m, name)
+            try:
+                models.check_compatible(m, ws, ds["kind"], ds.get("task", "binary"), settings.get("fusion"),
+                                        settings.get("model_params"))
+            except ValueError as err:
+                raise ConfigError(f"{key} (model {m}): {err}") from None
     for name, ds in config["datasets"].items():
         if "embedding" not in ds and any(models.get(m).embedding == "dna2vec" for m in dataset_models(config, name)):
             if ds["kind"] != "pairs":
@@ -270,6 +283,18 @@ def check(config: dict) -> None:
             raise ConfigError(f"datasets.{name}.embedding: expected 'dna2vec', 'random' or a .npy path, got {emb!r}")
     if config.get("transfer"):
         transfer_models(config)  # raises on a bad transfer: block
+    for name, ds in config["datasets"].items():
+        task = ds.get("task", "binary")
+        if task != "binary" and ds["kind"] == "pairs":
+            raise ConfigError(f"datasets.{name}.task: pairs datasets take binary interaction labels, not {task!r}")
+        if task == "binary" and len(ds.get("label_columns") or ["label"]) > 1:
+            raise ConfigError(f"datasets.{name}.label_columns: a binary task takes one label column; "
+                              "set task: multilabel for several")
+        if ds.get("with_distance") and ds["kind"] != "pairs":
+            raise ConfigError(f"datasets.{name}.with_distance: only pairs datasets have anchor distances")
+        if task != "binary" and (ds.get("negatives") or {}).get("method", "dinucleotide_shuffle") != "given":
+            raise ConfigError(f"datasets.{name}.negatives.method: a {task} dataset takes its negatives as given "
+                              "(set negatives: {method: given})")
     for name, ds in config["datasets"].items():
         method = (ds.get("negatives") or {}).get("method")
         allowed = ("as_given", "distance_matched") if ds["kind"] == "pairs" else (

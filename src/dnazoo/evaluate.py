@@ -222,6 +222,55 @@ def plot_dataset(dataset: str, predictions: dict[str, pd.DataFrame], metrics: di
     return written
 
 
+def plot_targets(dataset: str, per_target: dict[str, pd.DataFrame], metric: str, out_dir: str | os.PathLike,
+                 title_note: str = "") -> list[Path]:
+    """Figures of a multi-target task (PNG + PDF in ``out_dir``):
+
+    * ``targets``: the distribution of the per-target ``metric`` (AUROC per label, Pearson r per
+      target) per model, as box plots with every target as a point, sorted by the median;
+    * ``best_worst``: per model, the five best and five worst targets by ``metric``.
+
+    Args:
+        per_target: ``{model: per_target.tsv table}`` (columns ``target`` and ``metric``).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir = Path(out_dir)
+    title = f"{dataset}{f' ({title_note})' if title_note else ''} — test split"
+    values = {m: df[metric].dropna().to_numpy() for m, df in per_target.items()}
+    order = sorted(values, key=lambda m: -np.median(values[m]) if len(values[m]) else 1)
+    fig, ax = plt.subplots(figsize=(max(4, 1 + 0.9 * len(order)), 4))
+    data = [values[m] if len(values[m]) else [np.nan] for m in order]
+    ax.boxplot(data, showfliers=False)
+    rng = np.random.default_rng(0)
+    for i, v in enumerate(data, start=1):
+        ax.scatter(i + rng.uniform(-0.15, 0.15, len(v)), v, s=4, c="k", alpha=0.4, zorder=3)
+    if metric == "auroc":
+        ax.axhline(0.5, ls=":", c="grey", label="chance")
+        ax.legend(loc="lower right", fontsize=8)
+    n = {m: len(values[m]) for m in order}
+    ax.set_xticks(range(1, len(order) + 1), [f"{m}\n(n = {n[m]})" for m in order], rotation=30, ha="right", fontsize=8)
+    ax.set(ylabel=f"test {metric} per target", title=f"{metric} per target: {title}")
+    written = save_figure(fig, out_dir / "targets")
+    plt.close(fig)
+    fig, axes = plt.subplots(1, len(order), figsize=(3.2 * len(order), 3.6), squeeze=False)
+    for ax, m in zip(axes[0], order):
+        df = per_target[m].dropna(subset=[metric]).sort_values(metric)
+        pick = pd.concat([df.head(5), df.tail(5)]).drop_duplicates("target")
+        ax.barh(range(len(pick)), pick[metric], color=["tab:red"] * min(5, len(pick)) +
+                ["tab:blue"] * max(0, len(pick) - 5))
+        ax.set_yticks(range(len(pick)), [str(t)[:28] for t in pick["target"]], fontsize=6)
+        ax.set(title=m, xlabel=f"test {metric}")
+    fig.suptitle(f"worst (red) and best (blue) targets: {title}", fontsize=9)
+    fig.tight_layout()
+    written += save_figure(fig, out_dir / "best_worst")
+    plt.close(fig)
+    return written
+
+
 def protocol_summary(metrics: list[dict], protocols: dict[str, str]) -> pd.DataFrame:
     """Aggregate test metrics of a group of datasets by evaluation protocol and model.
 

@@ -250,9 +250,12 @@ def shared_anchors(df: pd.DataFrame) -> dict[str, int]:
 
 
 def given_split(df: pd.DataFrame, val_fraction: float, seed: int) -> pd.DataFrame:
-    """Keep ``df['split']`` (``train``/``test``) and move a stratified ``val_fraction`` of train to val."""
+    """Keep ``df['split']`` (``train``/``val``/``test``); without validation rows, move a stratified
+    ``val_fraction`` of train to val."""
     out = df.copy()
     out["split_reason"] = "given by the input files"
+    if (out["split"] == "val").any():  # a validation file was given: keep it
+        return out
     train = out.index[out["split"] == "train"]
     val = _stratified_holdout(train, out["label"], val_fraction, seed)
     out.loc[val, "split"] = "val"

@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import config as cfg
 from .io import fetch, read_table, save_npy, write_table
-from .training import PARTS, write_json
+from .dataset import PARTS
+from .training import write_json
 
 log = logging.getLogger("dnazoo")
 
@@ -101,8 +102,10 @@ def windows_stage(pairs: str | os.PathLike, fai: str | os.PathLike, lengths: tup
 
 def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_path, test_path,
                          out: str | os.PathLike, fasta: str | os.PathLike | None = None,
-                         window: int | None = None) -> pd.DataFrame:
-    """Labelled sequence files → canonical sequence table with a ``split`` column (train/test).
+                         window: int | None = None, validation: dict | None = None, validation_path=None,
+                         ds: dict | None = None, label_files: dict | None = None,
+                         label_names_path=None) -> pd.DataFrame:
+    """Labelled sequence files → canonical sequence table with a ``split`` column (train/val/test).
 
     Training negatives are added by dinucleotide shuffling of the training positives when
     ``negatives.method`` is ``dinucleotide_shuffle``; test files are taken as given (DeepBind's
@@ -112,12 +115,49 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
     gc_matched_background`` adds GC-matched genomic background windows
     (:func:`dnazoo.negatives.gc_matched_background`).
 
+    ``csv``/``tsv`` sources take the dataset's ``sequence_column`` and ``label_columns``; a
+    ``fasta`` source takes ``labels`` (0/1, a TSV, or a label-matrix source whose downloaded copy
+    is ``label_files[part]``, columns named by the ``label_names`` file). A ``validation`` source
+    gives the validation rows (``split: given`` then carves nothing out of train). Sequences that
+    occur more than once are reported; training rows whose sequence also occurs in validation or
+    test are dropped.
+
     Raises:
         ConfigError: a ``bed`` source without a genome/window, or ``gc_matched_background``
             without a ``bed`` source.
+        TableError: a bad row, naming the file and line.
     """
     from .negatives import add_shuffled_negatives
-    from .tables import read_deepbind_seq, read_fasta_labels
+    from .tables import read_deepbind_seq, read_delimited, read_fasta_labels, read_label_matrix, read_label_names
+
+    ds = ds or {}
+    task = ds.get("task", "binary")
+    label_files = label_files or {}
+    names_cache: dict = {}
+
+    def read(src: dict, path, part: str) -> pd.DataFrame:
+        name = Path(source_location(src)).name
+        if src["format"] == "deepbind_seq":
+            return read_deepbind_seq(path, source=name)
+        if src["format"] == "bed":
+            return read_peaks(path)
+        if src["format"] in ("csv", "tsv"):
+            return read_delimited(path, src["format"], ds.get("sequence_column", "sequence"),
+                                  ds.get("label_columns"), task, ds.get("id_column"), source=name)
+        labels = src.get("labels", 1)
+        if isinstance(labels, dict):
+            from pyfaidx import Fasta
+
+            with Fasta(str(path), as_raw=True) as fa:
+                n = len(fa.keys())
+            matrix = read_label_matrix(label_files[part], n, labels.get("format", "npz"), labels.get("key", "y"),
+                                       source=source_location(labels))
+            if "names" not in names_cache:
+                names_cache["names"] = (read_label_names(label_names_path, matrix.shape[1],
+                                                         source_location(ds["label_names"]))
+                                        if label_names_path else ds.get("label_columns"))
+            return read_fasta_labels(path, matrix, source=name, label_names=names_cache["names"], task=task)
+        return read_fasta_labels(path, labels, source=name)
 
     method = negatives.get("method", "dinucleotide_shuffle")
 
@@ -143,8 +183,11 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
         return pd.DataFrame({"seq_id": peaks["name"].astype(str), "sequence": seqs, "label": np.int8(1),
                              "chrom": peaks["chrom"], "start": peaks["wstart"], "end": peaks["wend"]})
 
-    tr = read(train, train_path)
+    tr = read(train, train_path, "train")
     tr["split"] = "train"
+    if method == "dinucleotide_shuffle" and task != "binary":
+        raise cfg.ConfigError(f"negatives.method: 'dinucleotide_shuffle' makes binary negatives; a {task} "
+                              "dataset takes 'given'")
     if method == "dinucleotide_shuffle":
         n_before = len(tr)
         tr = add_shuffled_negatives(tr, seed=negatives.get("seed", 0), per_positive=negatives.get("per_positive", 1))
@@ -161,17 +204,45 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
         bg = bg.drop(columns="gc").assign(split="train")
         tr = pd.concat([tr, bg], ignore_index=True)
     parts = [tr]
-    if test is not None:
-        te = read(test, test_path)
-        te["split"] = "test"
-        parts.append(te)
+    for src, path, split in ((validation, validation_path, "val"), (test, test_path, "test")):
+        if src is not None:
+            extra = read(src, path, "validation" if split == "val" else split)
+            extra["split"] = split
+            parts.append(extra)
     df = pd.concat(parts, ignore_index=True)
     dup = df["seq_id"].duplicated()
     if dup.any():
         df.loc[dup, "seq_id"] = df.loc[dup, "seq_id"] + "_" + df.loc[dup, "split"]
-    log.info("sequences: %s", df.groupby(["split", "label"]).size().to_dict())
+    df = drop_duplicate_sequences(df, str(source_location(train)))
+    if "label" in df:
+        log.info("sequences: %s", df.groupby(["split", "label"]).size().to_dict())
+    else:
+        log.info("sequences: %s rows; %d target columns", df["split"].value_counts().to_dict(),
+                 sum(c.startswith("label.") for c in df))
     write_table(df, out)
     return df
+
+
+def drop_duplicate_sequences(df: pd.DataFrame, source: str = "") -> pd.DataFrame:
+    """Report sequences that occur more than once, and drop the training rows whose sequence also
+    occurs in validation or test (it would leak the held-out answer into training).
+
+    Returns:
+        the table without those training rows (other duplicates are kept and counted in the log).
+    """
+    if "split" not in df or df.empty:
+        return df
+    seq = df["sequence"]
+    n_dup = int(seq.duplicated(keep=False).sum())
+    held = set(seq[df["split"].isin(["val", "test"])])
+    leak = (df["split"] == "train") & seq.isin(held)
+    if n_dup:
+        log.warning("%s: %d rows share their sequence with another row (%d distinct sequences)", source, n_dup,
+                    int(seq[seq.duplicated(keep=False)].nunique()))
+    if leak.any():
+        log.warning("%s: dropped %d training rows whose sequence also occurs in validation or test", source,
+                    int(leak.sum()))
+    return df[~leak].reset_index(drop=True)
 
 
 def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str | os.PathLike,
@@ -185,6 +256,10 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
     from .splits import assign_split
 
     df = read_table(table)
+    multi = "label" not in df
+    if multi:  # multilabel / regression: stratify on "any positive" (multilabel) for the random splits
+        cols = [c for c in df if c.startswith("label.")]
+        df["label"] = (df[cols].to_numpy(dtype=float) > 0).any(axis=1).astype(np.int8)
     if kind == "sequences" and "split" not in df:
         df["split"] = "train"
     if kind == "sequences" and split_spec.get("method") in ("chromosome", "cv") and "chrom" not in df:
@@ -202,28 +277,46 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
                                                          bool(negatives.get("new_pairs", False)), source=str(table))
         log.info("distance-matched negatives within each split: %s", matched)
     counts = out_df.groupby(["split", "label"]).size().unstack(fill_value=0)
+    if multi:
+        counts.columns = ["no positive label" if c == 0 else "any positive label" for c in counts.columns]
     log.info("split counts (rows: split, columns: label):\n%s", counts)
     id_col = "pair_id" if kind == "pairs" else "seq_id"
     keep = [id_col, "label", "split", "split_reason"] + (
         ["chrom1", "start1", "end1", "wstart1", "wend1", "chrom2", "start2", "end2", "wstart2", "wend2", "distance"]
         if kind == "pairs" else [])
     keep += [c for c in ("chrom", "cv_fold") if c in out_df and c not in keep]
+    if multi:
+        keep.remove("label")
     write_table(out_df[keep], out)
     write_json({s: {str(k): int(v) for k, v in row.items()} for s, row in counts.iterrows()}, report)
     return out_df
 
 
 def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.PathLike,
-                 lengths: tuple[int, ...], fasta: str | os.PathLike | None, out_dir: str | os.PathLike) -> None:
-    """Write base codes per split and part (anchor1/anchor2 or sequence), labels, ids, distances.
+                 lengths: tuple[int, ...], fasta: str | os.PathLike | None, out_dir: str | os.PathLike,
+                 task=None) -> None:
+    """Write the encoded dataset (:mod:`dnazoo.dataset`): base codes per split and input, targets,
+    ids, distances (pairs) and ``spec.json`` (written last).
 
-    See :mod:`dnazoo.training` for the file layout; every array is memory-mappable ``.npy``.
+    Args:
+        task: the dataset's :class:`dnazoo.tasks.Task`, or its name (default binary): the targets
+            are then the ``label`` column or the ``label.<target>`` columns of ``table``.
+
+    Raises:
+        ValueError: a target column of the task missing from the table.
     """
+    from .dataset import make_spec, write_spec
     from .genome import extract_codes, write_sequence_codes
+    from .tables import target_columns
+    from .tasks import Task
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     data = read_table(table)
+    if task is None or isinstance(task, str):
+        name = task or "binary"
+        targets = ("label",) if name == "binary" else tuple(c[len("label."):] for c in data if c.startswith("label."))
+        task = Task(name, targets)
     splits = read_table(split_table)
     id_col = "pair_id" if kind == "pairs" else "seq_id"
     data[id_col] = data[id_col].astype(str)
@@ -232,6 +325,11 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
         merged = splits
     else:
         merged = data.merge(splits[[id_col, "split"]], on=id_col, suffixes=("_input", ""))
+    label_cols = target_columns(task.targets) if task.name != "binary" else ["label"]
+    missing = [c for c in label_cols if c not in merged]
+    if missing:
+        raise ValueError(f"{table}: no target column(s) {missing[:5]} for the {task.name} task")
+    counts = {}
     for split in ("train", "val", "test"):
         part = merged[merged["split"] == split].reset_index(drop=True)
         if kind == "pairs":
@@ -241,9 +339,16 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
             save_npy(part["distance"].to_numpy(np.int64), out_dir / f"{split}.distance.npy")
         else:
             write_sequence_codes(part["sequence"], lengths[0], out_dir / f"{split}.sequence.npy")
-        save_npy(part["label"].to_numpy(np.int8), out_dir / f"{split}.labels.npy")
+        values = part[label_cols].to_numpy()
+        if task.name == "binary":
+            values = values[:, 0]
+        if task.target_dtype == "int8":
+            values = np.where(np.isnan(values.astype(float)), -1, values).astype(np.int8)
+        save_npy(values.astype(task.target_dtype), out_dir / f"{split}.labels.npy")
         save_npy(part[id_col].to_numpy().astype(str), out_dir / f"{split}.ids.npy")
+        counts[split] = int(len(part))
         log.info("%s: %d rows encoded", split, len(part))
+    write_spec(out_dir, make_spec(kind, tuple(lengths), task), counts)
 
 
 def kmer_stage(encoded_dir: str | os.PathLike, kind: str, out_dir: str | os.PathLike, k: int = 6) -> None:
@@ -332,36 +437,56 @@ def evaluation_settings(evaluation: dict | None) -> dict:
 
 
 def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
-                   dataset: str = "", threads: int = 1, evaluation: dict | None = None) -> dict:
-    """Test-split metrics (``metrics.json``, with bootstrap CIs of AUROC and AUPRC per the config's
-    ``evaluation`` block) and per-row scores (``predictions.tsv.gz``)."""
+                   dataset: str = "", threads: int = 1, evaluation: dict | None = None,
+                   per_target_out=None, settings: dict | None = None) -> dict:
+    """Test-split metrics of the dataset's task (:meth:`dnazoo.tasks.Task.metrics`) in
+    ``metrics.json`` and per-row scores in ``predictions.tsv.gz``.
+
+    Binary: bootstrap CIs of AUROC and AUPRC per the config's ``evaluation`` block. Other tasks:
+    one row per target (label / track) in ``per_target_out`` (``per_target.tsv``).
+    """
     from . import models
-    from .evaluate import binary_metrics, bootstrap_ci
-    from .training import predict_split
+    from .dataset import read_spec, task_of
+    from .evaluate import bootstrap_ci
+    from .training import predict_split, split_targets
 
     if models.get(model).framework == "keras":
         configure_backend(threads)
-    pred = predict_split(model, model_path, encoded_dir, "test", kind)
-    metrics = {"dataset": dataset, "model": model, "split": "test", **binary_metrics(pred["label"], pred["score"])}
+    task = task_of(read_spec(encoded_dir))
+    pred = predict_split(model, model_path, encoded_dir, "test", kind, settings)
+    targets, scores = split_targets(pred, task)
+    summary, per_target = task.metrics(targets, scores)
+    metrics = {"dataset": dataset, "model": model, "split": "test", "task": task.name, **summary}
     ev = evaluation_settings(evaluation)
-    if ev["bootstrap"] and pred["label"].nunique() == 2:
+    if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:
         metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))
     log.info("%s on %s: %s", model, dataset, metrics)
     write_table(pred, predictions_out)
+    if per_target_out is not None:
+        if per_target is None:
+            per_target = pd.DataFrame([{"target": "label", **{k: metrics[k] for k in ("n", "auroc", "auprc")}}])
+        write_table(per_target.assign(model=model), per_target_out)
     write_json(metrics, metrics_out)
     return metrics
 
 
 def figures_stage(dataset: str, models_: list[str], metrics_files: list, prediction_files: list,
-                  out_dir, note: str = "") -> None:
-    """ROC, PR and AUROC figures of one dataset (PNG + PDF)."""
+                  out_dir, note: str = "", per_target_files: list | None = None, task: str = "binary") -> None:
+    """The test-split figures of one dataset (PNG + PDF): ROC, PR and AUROC for a binary task
+    (:func:`dnazoo.evaluate.plot_dataset`); for multilabel and regression tasks the distribution of
+    the per-target metric per model and its best and worst targets
+    (:func:`dnazoo.evaluate.plot_targets`)."""
     import json
 
-    from .evaluate import plot_dataset
+    from .evaluate import plot_dataset, plot_targets
 
     metrics = {m: json.loads(Path(f).read_text()) for m, f in zip(models_, metrics_files)}
-    preds = {m: read_table(f) for m, f in zip(models_, prediction_files)}
-    plot_dataset(dataset, preds, metrics, out_dir, note)
+    if task == "binary":
+        preds = {m: read_table(f) for m, f in zip(models_, prediction_files)}
+        plot_dataset(dataset, preds, metrics, out_dir, note)
+        return
+    per = {m: read_table(f) for m, f in zip(models_, per_target_files)}
+    plot_targets(dataset, per, "auroc" if task == "multilabel" else "pearson_r", out_dir, note)
 
 
 def summary_stage(metrics_files: list, out) -> pd.DataFrame:
@@ -369,7 +494,12 @@ def summary_stage(metrics_files: list, out) -> pd.DataFrame:
     import json
 
     rows = [json.loads(Path(f).read_text()) for f in metrics_files]
-    df = pd.DataFrame(rows).sort_values(["dataset", "auroc"], ascending=[True, False])
+    df = pd.DataFrame(rows)
+    key = "auroc" if "auroc" in df else "mean_pearson_r"
+    if "mean_pearson_r" in df and "auroc" in df:  # regression rows sort by their mean Pearson r
+        df["_key"] = df["auroc"].fillna(df["mean_pearson_r"])
+        key = "_key"
+    df = df.sort_values(["dataset", key], ascending=[True, False]).drop(columns=["_key"], errors="ignore")
     write_table(df, out)
     return df
 

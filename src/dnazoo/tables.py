@@ -10,7 +10,10 @@ only feature of the ``distance_baseline``.
 
 Canonical sequence table (``kind: sequences``)::
 
-    seq_id  sequence  label  source
+    seq_id  sequence  label  source                       (binary task)
+    seq_id  sequence  label.<t1> … label.<tk>  source     (multilabel / regression: one column per
+                                                           target; multilabel -1 = missing,
+                                                           regression NaN = missing)
 
 Every reader raises :class:`TableError` naming the file and the 1-based line of the first bad
 row (or the R object for ``.rda`` files).
@@ -29,7 +32,7 @@ import pandas as pd
 PAIR_COLUMNS = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label", "distance"]
 SEQUENCE_COLUMNS = ["seq_id", "sequence", "label", "source"]
 PAIR_FORMATS = ("bedpe", "targetfinder", "deepchromehic_rda")
-SEQUENCE_FORMATS = ("deepbind_seq", "fasta")
+SEQUENCE_FORMATS = ("deepbind_seq", "fasta", "csv", "tsv")
 
 
 class TableError(ValueError):
@@ -273,6 +276,39 @@ def read_bed(path: str | os.PathLike) -> pd.DataFrame:
     return df
 
 
+def target_columns(targets) -> list[str]:
+    """Column names of the targets in the canonical sequence table: ``["label"]`` for one binary
+    target, else ``label.<target>`` each."""
+    return ["label"] if list(targets) == ["label"] else [f"label.{t}" for t in targets]
+
+
+def _check_targets(df: pd.DataFrame, columns: list[str], task: str, path, lines: np.ndarray) -> None:
+    """Check and convert target columns in place: binary 0/1 (int8); multilabel 0/1 with -1, NaN or
+    empty = missing (int8, -1); regression numbers with empty/NaN = missing (float32).
+
+    Raises:
+        TableError: a value that is not allowed, naming the file, line and column.
+    """
+    for col in columns:
+        raw = df[col]
+        values = pd.to_numeric(raw, errors="coerce")
+        if task == "regression":
+            bad = values.isna() & raw.notna() & ~raw.astype(str).str.strip().str.lower().isin(["", "nan", "na"])
+            allowed = "a number (empty or NaN = missing)"
+        elif task == "multilabel":
+            values = values.fillna(-1)
+            bad = ~values.isin([0, 1, -1]) | (values.eq(-1) & raw.notna() & ~raw.astype(str).str.strip().str.lower()
+                                                  .isin(["", "nan", "na", "-1"]))
+            allowed = "0, 1 or -1/empty/NaN (missing)"
+        else:
+            bad = ~values.isin([0, 1])
+            allowed = "0 or 1"
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise TableError(f"{path}:{lines[i]}: column '{col}' must be {allowed}, got {raw.iloc[i]!r}")
+        df[col] = values.astype(np.float32 if task == "regression" else np.int8)
+
+
 def _check_sequences(df: pd.DataFrame, path, lines: np.ndarray) -> pd.DataFrame:
     bad_seq = ~df["sequence"].astype(str).str.fullmatch(r"[ACGTNacgtnRYKMSWBDHVryksmwbdhv]+")
     if bad_seq.any():
@@ -308,12 +344,15 @@ def read_deepbind_seq(path: str | os.PathLike, source: str = "") -> pd.DataFrame
     return _check_sequences(out, path, _line_numbers(len(out), 2))[SEQUENCE_COLUMNS]
 
 
-def read_fasta_labels(path: str | os.PathLike, labels: str | os.PathLike | int, source: str = "") -> pd.DataFrame:
+def read_fasta_labels(path: str | os.PathLike, labels, source: str = "", label_names: list[str] | None = None,
+                      task: str = "binary") -> pd.DataFrame:
     """Read labelled sequences from a FASTA file, one record per sequence.
 
     Args:
         path: FASTA, plain (the download stage decompresses gzip); indexed with pyfaidx.
-        labels: a TSV with columns ``seq_id`` and ``label``, or a single 0/1 applied to all.
+        labels: a TSV with columns ``seq_id`` and ``label``, a single 0/1 applied to all, or an
+            ``(n, k)`` label matrix with one row per record in file order (multilabel/regression;
+            columns named by ``label_names``, default ``label0…``).
 
     Raises:
         TableError: a record without a label, or a bad letter.
@@ -326,6 +365,17 @@ def read_fasta_labels(path: str | os.PathLike, labels: str | os.PathLike | int, 
     except FastaIndexingError as err:
         raise TableError(f"{path}: not a readable FASTA file ({err})") from None
     df = pd.DataFrame(records, columns=["seq_id", "sequence"])
+    if isinstance(labels, np.ndarray):  # a label matrix, rows in FASTA order (read_label_matrix)
+        names = list(label_names) if label_names is not None else [f"label{j}" for j in range(labels.shape[1])]
+        values = labels.astype(np.float32 if task == "regression" else np.int8)
+        targets = pd.DataFrame(values, columns=target_columns(names))
+        df = pd.concat([df, targets], axis=1)
+        df["source"] = source or Path(path).name
+        bad_seq = ~df["sequence"].astype(str).str.fullmatch(r"[ACGTNacgtnRYKMSWBDHVryksmwbdhv]+")
+        if bad_seq.any():
+            i = int(np.flatnonzero(bad_seq.to_numpy())[0])
+            raise TableError(f"{path}: record {df['seq_id'].iloc[i]!r} has non-IUPAC letters")
+        return df
     if isinstance(labels, (int, np.integer)):
         df["label"] = int(labels)
     else:
@@ -336,3 +386,99 @@ def read_fasta_labels(path: str | os.PathLike, labels: str | os.PathLike | int, 
         df["label"] = df["seq_id"].map(lab)
     df["source"] = source or Path(path).name
     return _check_sequences(df, path, _line_numbers(len(df), 1))[SEQUENCE_COLUMNS]
+
+
+def read_delimited(path: str | os.PathLike, fmt: str = "csv", sequence_column: str = "sequence",
+                   label_columns: list[str] | None = None, task: str = "binary", id_column: str | None = None,
+                   source: str = "") -> pd.DataFrame:
+    """Read labelled sequences from a CSV or TSV with a header (optionally gzipped), e.g. the GUE
+    benchmark's ``sequence,label`` files (DNABERT-2, Zhou et al., ICLR 2024).
+
+    Args:
+        fmt: ``csv`` or ``tsv``.
+        sequence_column: the column holding the DNA.
+        label_columns: the target columns (default ``["label"]``); several for multilabel or
+            regression tasks.
+        task: ``binary``, ``multilabel`` or ``regression`` (which values a target may take).
+        id_column: a column of sequence ids (default: ``<file stem>_<row>``).
+
+    Returns:
+        The canonical sequence table: ``seq_id, sequence``, one column per target
+        (:func:`target_columns`), ``source``.
+
+    Raises:
+        TableError: a missing column, a non-IUPAC letter or a bad target value, with ``file:line``
+            (line 1 = header).
+    """
+    label_columns = list(label_columns or ["label"])
+    df = pd.read_csv(path, sep="," if fmt == "csv" else "\t", dtype=str, compression="infer", keep_default_na=False,
+                     na_values=[""])
+    need = [sequence_column, *label_columns] + ([id_column] if id_column else [])
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise TableError(f"{path}:1: missing column(s) {missing}; the header has {list(df.columns)[:20]}")
+    lines = _line_numbers(len(df), 2)
+    stem = Path(str(source or path)).name.split(".")[0]
+    out = pd.DataFrame({"seq_id": df[id_column] if id_column else [f"{stem}_{i}" for i in range(len(df))],
+                        "sequence": df[sequence_column].fillna("")})
+    names = target_columns(label_columns if task != "binary" else ["label"])
+    for col, name in zip(label_columns, names):
+        out[name] = df[col]
+    _check_targets(out, names, task, path, lines)
+    bad_seq = ~out["sequence"].astype(str).str.fullmatch(r"[ACGTNacgtnRYKMSWBDHVryksmwbdhv]+")
+    if bad_seq.any():
+        i = int(np.flatnonzero(bad_seq.to_numpy())[0])
+        raise TableError(f"{path}:{lines[i]}: column '{sequence_column}' has non-IUPAC letters: "
+                         f"{str(out['sequence'].iloc[i])[:40]!r}")
+    out["sequence"] = out["sequence"].str.upper()
+    out["source"] = source or Path(path).name
+    return out
+
+
+def read_label_matrix(path: str | os.PathLike, n_rows: int, fmt: str = "npz", key: str = "y",
+                      source: str = "") -> np.ndarray:
+    """A label matrix whose row i belongs to record i of a FASTA file (DeepSEA's ``.mat`` targets, the
+    DeepSEA subset's ``{train,test}_labels_tf690.npz``).
+
+    Args:
+        fmt: ``npz`` (array ``key``) or ``npy``.
+        n_rows: the number of FASTA records it must match.
+
+    Returns:
+        ``(n, k)`` array as stored.
+
+    Raises:
+        TableError: a missing key, not 2-D, or a row count that differs from the FASTA's.
+    """
+    name = source or str(path)
+    try:
+        data = np.load(path, allow_pickle=False)
+        y = data[key] if fmt == "npz" else data
+    except KeyError:
+        raise TableError(f"{name}: no array {key!r} in the .npz (has {list(np.load(path).files)})") from None
+    except (OSError, ValueError) as err:
+        raise TableError(f"{name}: not a readable .{fmt} label matrix ({err})") from None
+    if y.ndim != 2:
+        raise TableError(f"{name}: label matrix must be 2-D (rows = FASTA records), got shape {y.shape}")
+    if len(y) != n_rows:
+        raise TableError(f"{name}: {len(y)} label rows for {n_rows} FASTA records")
+    return y
+
+
+def read_label_names(path: str | os.PathLike, n: int, source: str = "") -> list[str]:
+    """Target names, one per line (the last tab-separated field; a header line whose last field is
+    ``name`` is skipped), e.g. ``tf690_feature_names.txt``.
+
+    Raises:
+        TableError: a count that differs from the label matrix's ``n`` columns, or duplicate names.
+    """
+    with _open_text(path) as fh:
+        names = [line.rstrip("\n\r").split("\t")[-1] for line in fh if line.strip()]
+    if names and names[0] == "name":
+        names = names[1:]
+    if len(names) != n:
+        raise TableError(f"{source or path}: {len(names)} names for {n} label columns")
+    dup = pd.Series(names)[pd.Series(names).duplicated()]
+    if len(dup):
+        raise TableError(f"{source or path}: duplicate label name {dup.iloc[0]!r}")
+    return names

@@ -1,126 +1,149 @@
-"""Training and prediction: Keras models streamed from memory-mapped base codes, and the baseline.
+"""Training and prediction of Keras models and baselines on an encoded dataset (:mod:`dnazoo.dataset`).
 
-Encoded datasets live in one folder per dataset (written by the ``encode`` rule)::
-
-    {split}.{part}.npy     (n, L) uint8 base codes; part = anchor1, anchor2 (pairs) or sequence
-    {split}.labels.npy     (n,) int8 labels
-    {split}.ids.npy        (n,) pair / sequence ids
-    {split}.distance.npy   (n,) int64 anchor distances in bp (pairs only)
-
-Batches are read from ``np.load(..., mmap_mode='r')`` arrays by a :class:`keras.utils.PyDataset`,
-so memory holds the model, its optimizer state and one batch, never the dataset; one-hot encoding
-happens inside the model.
+The task (:mod:`dnazoo.tasks`) gives the head, the loss and the validation metric that early
+stopping and the kept epoch follow; the registry entry gives the original's training settings,
+which the config overrides (:func:`compile_model`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .dataset import PARTS, load_split, make_sequence, model_inputs  # noqa: F401  (re-exported)
+
 log = logging.getLogger(__name__)
 
-PARTS = {"pairs": ("anchor1", "anchor2"), "sequences": ("sequence",)}
-
-
-def load_split(folder: str | os.PathLike, split: str, task: str) -> dict:
-    """Memory-map one split of an encoded dataset.
-
-    Returns:
-        ``{"inputs": [(n, L) uint8 memmap, ...], "labels": (n,) int8, "ids": (n,) str,
-        "distance": (n,) int64 or None}``.
-
-    Raises:
-        FileNotFoundError: naming the missing array.
-    """
-    folder = Path(folder)
-    out = {"inputs": [np.load(folder / f"{split}.{p}.npy", mmap_mode="r") for p in PARTS[task]],
-           "labels": np.load(folder / f"{split}.labels.npy"),
-           "ids": np.load(folder / f"{split}.ids.npy", allow_pickle=False)}
-    dist = folder / f"{split}.distance.npy"
-    out["distance"] = np.load(dist) if dist.exists() else None
-    return out
-
-
-def make_sequence(inputs: list[np.ndarray], labels: np.ndarray | None, batch_size: int,
-                  shuffle: bool = False, seed: int = 0):
-    """A ``keras.utils.PyDataset`` over memory-mapped code arrays.
-
-    Args:
-        inputs: ``(n, L)`` uint8 arrays (memmaps), one per model input.
-        labels: ``(n,)`` labels, or None for prediction.
-        batch_size: rows per batch.
-        shuffle: reshuffle row order every epoch (seeded: epoch e uses ``seed + e``).
-
-    Each batch is ``(x, y)`` (or ``(x,)``) with x a tuple of ``(b, L)`` uint8 arrays (a bare array
-    for a single input) and y ``(b,)`` float32; rows are read in sorted order from the memmaps.
-    """
-    import keras
-
-    class CodesDataset(keras.utils.PyDataset):
-        def __init__(self):
-            super().__init__(workers=1, use_multiprocessing=False)
-            self.n = len(inputs[0])
-            self.epoch = 0
-            self.order = np.arange(self.n)
-            self._reshuffle()
-
-        def _reshuffle(self):
-            if shuffle:
-                self.order = np.random.default_rng(seed + self.epoch).permutation(self.n)
-
-        def __len__(self):
-            return math.ceil(self.n / batch_size)
-
-        def __getitem__(self, i):
-            rows = np.sort(self.order[i * batch_size:(i + 1) * batch_size])
-            x = tuple(np.asarray(a[rows]) for a in inputs)
-            x = x[0] if len(x) == 1 else x
-            if labels is None:
-                return (x,)
-            return x, np.asarray(labels[rows], dtype=np.float32)
-
-        def on_epoch_end(self):
-            self.epoch += 1
-            self._reshuffle()
-
-    return CodesDataset()
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
+SCHEDULES = ("inverse_time", "exponential_epoch", "warmup_constant", "warmup_cosine", "constant")
 
 
 def positive_probability(raw: np.ndarray) -> np.ndarray:
-    """P(label = 1) from a model output: ``(n, 1)`` sigmoid or ``(n, 2)`` softmax → ``(n,)`` float64."""
+    """P(label = 1) from a binary model output: ``(n, 1)`` sigmoid or ``(n, 2)`` softmax → ``(n,)`` float64."""
     raw = np.asarray(raw, dtype=np.float64)
     return raw[:, -1] if raw.ndim == 2 else raw
 
 
-def predict(model, inputs: list[np.ndarray], batch_size: int = 256) -> np.ndarray:
-    """Stream ``inputs`` through ``model``; return ``(n,)`` float64 P(label = 1)."""
-    if len(inputs[0]) == 0:
-        return np.zeros(0)
-    raw = model.predict(make_sequence(inputs, None, batch_size), verbose=0)
-    return positive_probability(raw)
+def predict(model, inputs, batch_size: int = 256, task=None, average_strands: bool = False) -> np.ndarray:
+    """Stream ``inputs`` (``{name: array}`` or a list in input order) through ``model``.
+
+    Returns:
+        the task's scores (:meth:`dnazoo.tasks.Task.scores`): binary ``(n,)`` float64 P(1) by
+        default. ``average_strands``: the mean of the predictions on the sequences and on their
+        reverse complements (DeepSEA, Basenji).
+    """
+    from .tasks import Task
+
+    task = task or Task()
+    arrays = inputs if isinstance(inputs, dict) else dict(zip([i.name for i in model.inputs], inputs))
+    n = len(next(iter(arrays.values())))
+    if n == 0:
+        return np.zeros((0, *task.target_shape))
+    raw = model.predict(make_sequence(arrays, None, batch_size), verbose=0)
+    if average_strands:
+        from .dataset import reverse_complement_codes
+
+        rc = {k: (reverse_complement_codes(np.asarray(v)) if np.asarray(v).dtype == np.uint8 else v)
+              for k, v in arrays.items()}
+        raw = (np.asarray(raw) + np.asarray(model.predict(make_sequence(rc, None, batch_size), verbose=0))) / 2
+    return task.scores(raw)
 
 
-def compile_model(model, head: str, settings: dict) -> None:
-    """Compile with Adam and the Keras-2 ``decay`` as ``InverseTimeDecay`` (spec §A.2).
+def learning_rate(settings: dict, steps_per_epoch: int = 1):
+    """The learning rate or schedule of ``settings``:
 
-    ``head='softmax2'`` uses sparse categorical cross-entropy on the 2-way softmax (identical to the
-    original's categorical cross-entropy on one-hot labels); ``'sigmoid'`` binary cross-entropy.
+    * ``inverse_time`` (default when ``decay`` is set): Keras 2's ``decay``, ``lr / (1 + decay·step)``
+      (DeepChromeHiC, spec §A.2);
+    * ``exponential_epoch``: ``lr · decay^epoch`` (DeepCpG: 0.975), stepped once per epoch;
+    * ``warmup_constant`` / ``warmup_cosine``: linear warm-up over ``warmup_steps`` then constant or
+      cosine decay over ``decay_steps`` (Enformer);
+    * ``constant``.
+
+    Raises:
+        ValueError: an unknown schedule (naming ``training.schedule``).
     """
     import keras
 
-    lr = settings["learning_rate"]
-    if settings.get("decay"):
-        lr = keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=settings["decay"])
-    if settings.get("optimizer", "adam") != "adam":
-        raise ValueError(f"training.optimizer: only 'adam' is supported, got {settings['optimizer']!r}")
-    loss = "sparse_categorical_crossentropy" if head == "softmax2" else "binary_crossentropy"
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss=loss)
+    lr = float(settings["learning_rate"])
+    schedule = settings.get("schedule") or ("inverse_time" if settings.get("decay") else "constant")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"training.schedule: {schedule!r} is not one of {list(SCHEDULES)}")
+    if schedule == "inverse_time" and settings.get("decay"):
+        return keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=settings["decay"])
+    if schedule == "exponential_epoch":
+        return keras.optimizers.schedules.ExponentialDecay(lr, decay_steps=max(1, steps_per_epoch),
+                                                           decay_rate=float(settings.get("decay") or 0.975),
+                                                           staircase=True)
+    if schedule.startswith("warmup"):
+        warm = int(settings.get("warmup_steps", 5000))
+        decay_steps = int(settings.get("decay_steps", 1)) if schedule == "warmup_cosine" else 1
+        return keras.optimizers.schedules.CosineDecay(
+            0.0, decay_steps, alpha=1.0 if schedule == "warmup_constant" else 0.0, warmup_target=lr,
+            warmup_steps=warm)
+    return lr
+
+
+def make_optimizer(settings: dict, steps_per_epoch: int = 1):
+    """``adam``, ``sgd`` (``momentum``, ``nesterov``) or ``rmsprop`` (``rho``), with
+    ``weight_decay`` and ``clipnorm`` (clipping by global norm).
+
+    Raises:
+        ValueError: an unknown optimizer (naming ``training.optimizer``).
+    """
+    import keras
+
+    name = settings.get("optimizer", "adam")
+    common = {"learning_rate": learning_rate(settings, steps_per_epoch)}
+    if settings.get("weight_decay"):
+        common["weight_decay"] = float(settings["weight_decay"])
+    if settings.get("clipnorm"):
+        common["global_clipnorm"] = float(settings["clipnorm"])
+    if name == "adam":
+        return keras.optimizers.Adam(**common)
+    if name == "sgd":
+        return keras.optimizers.SGD(momentum=float(settings.get("momentum", 0.0)),
+                                    nesterov=bool(settings.get("nesterov", False)), **common)
+    if name == "rmsprop":
+        return keras.optimizers.RMSprop(rho=float(settings.get("rho", 0.9)), **common)
+    raise ValueError(f"training.optimizer: {name!r} is not one of {list(OPTIMIZERS)}")
+
+
+def add_kernel_penalties(model, l1: float = 0.0, l2: float = 0.0) -> int:
+    """L1/L2 penalties on every kernel of the model (Dense, convolution; DeepCpG's 1e-4 each).
+    Returns the number of kernels penalised."""
+    import keras
+
+    if not (l1 or l2):
+        return 0
+    reg = keras.regularizers.L1L2(l1=float(l1), l2=float(l2))
+    n = 0
+    for v in model.trainable_weights:
+        if v.path.endswith("kernel"):
+            v.regularizer = reg
+            n += 1
+    return n
+
+
+def compile_model(model, head: str = "sigmoid", settings: dict | None = None, task=None,
+                  steps_per_epoch: int = 1) -> None:
+    """Compile with the task's loss (:meth:`dnazoo.tasks.Task.loss`) and the settings' optimizer
+    and schedule (:func:`make_optimizer`); ``l1``/``l2`` kernel penalties (:func:`add_kernel_penalties`).
+
+    ``head`` is the registry entry's binary head: ``softmax2`` uses sparse categorical
+    cross-entropy on the 2-way softmax (identical to the original's categorical cross-entropy on
+    one-hot labels), ``sigmoid`` binary cross-entropy.
+    """
+    from .tasks import Task
+
+    settings = settings or {}
+    task = task or Task()
+    add_kernel_penalties(model, settings.get("l1", 0.0), settings.get("l2", 0.0))
+    model.compile(optimizer=make_optimizer(settings, steps_per_epoch), loss=task.loss(head))
 
 
 def distribution_scope(multi_gpu: bool):
@@ -147,21 +170,30 @@ def distribution_scope(multi_gpu: bool):
     return strategy.scope()
 
 
-def auroc_callback(val_inputs: list[np.ndarray], val_labels: np.ndarray, batch_size: int):
-    """Callback that writes ``val_auroc`` (scikit-learn ``roc_auc_score`` on the validation split)
-    into the epoch logs, so ``EarlyStopping(monitor='val_auroc')`` can use it."""
+def validation_callback(val_inputs, val_labels: np.ndarray, batch_size: int, task=None,
+                        average_strands: bool = False):
+    """Callback that writes the task's validation metric (:attr:`dnazoo.tasks.Task.monitor`, e.g.
+    ``val_auroc``) into the epoch logs, so ``EarlyStopping`` can follow it."""
     import keras
-    from sklearn.metrics import roc_auc_score
 
-    class ValAuroc(keras.callbacks.Callback):
+    from .tasks import Task
+
+    task = task or Task()
+
+    class ValMetric(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
-            scores = predict(self.model, val_inputs, batch_size)
-            auc = roc_auc_score(val_labels, scores) if len(np.unique(val_labels)) == 2 else float("nan")
+            scores = predict(self.model, val_inputs, batch_size, task, average_strands)
+            value = task.validation_score(val_labels, scores)
             if logs is not None:
-                logs["val_auroc"] = float(auc)
-            log.info("epoch %d: val_auroc %.4f", epoch + 1, auc)
+                logs[task.monitor] = float(value)
+            log.info("epoch %d: %s %.4f", epoch + 1, task.monitor, value)
 
-    return ValAuroc()
+    return ValMetric()
+
+
+def auroc_callback(val_inputs, val_labels: np.ndarray, batch_size: int):
+    """The binary task's :func:`validation_callback` (``val_auroc``)."""
+    return validation_callback(val_inputs, val_labels, batch_size)
 
 
 def time_limit_callback(seconds: float):
@@ -183,88 +215,122 @@ def time_limit_callback(seconds: float):
     return TimeLimit()
 
 
-def train_keras(name: str, folder: str | os.PathLike, task: str, windows: tuple[int, ...], settings: dict,
+def class_weights(labels: np.ndarray) -> np.ndarray:
+    """Per-row weights that balance the two classes of ``(n,)`` binary labels (``n / (2 · n_class)``)."""
+    labels = np.asarray(labels).astype(int)
+    counts = np.bincount(labels, minlength=2).astype(float)
+    w = len(labels) / (2 * np.maximum(counts, 1))
+    return w[labels].astype(np.float32)
+
+
+def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows: tuple[int, ...], settings: dict,
                 model_out: str | os.PathLike, history_out: str | os.PathLike, embedding=None) -> dict:
-    """Train registry model ``name`` on an encoded dataset; keep the epoch with the best validation AUROC.
+    """Train registry model ``name`` on an encoded dataset; keep the epoch with the best validation metric.
 
     Args:
         name: registry name.
-        folder: encoded dataset folder (module docstring).
-        task: ``pairs`` or ``sequences``.
-        windows: window length in bp per input.
-        settings: merged training settings (registry defaults + config); keys ``learning_rate``,
-            ``decay``, ``batch_size``, ``max_epochs``, ``patience``, ``seed``; optional
-            ``max_train_s``: stop after the epoch during which this many seconds of training passed.
+        folder: encoded dataset folder (:mod:`dnazoo.dataset`); its ``spec.json`` gives the kind and task.
+        kind: ``pairs`` or ``sequences`` (None: from the spec).
+        windows: window length in bp per input; must agree with the encoded data.
+        settings: merged training settings (registry defaults + config): ``learning_rate``,
+            ``batch_size``, ``max_epochs``, ``patience``, ``seed``, and optionally ``optimizer``,
+            ``schedule``, ``decay``, ``momentum``, ``nesterov``, ``rho``, ``weight_decay``, ``l1``,
+            ``l2``, ``clipnorm``, ``class_weight`` (binary), ``augment_reverse_complement``,
+            ``augment_shift`` (bp), ``average_strands``, ``mixed_precision`` (``bfloat16`` /
+            ``float16``), ``fusion``, ``with_distance``, ``model_params``, ``max_train_s`` (stop
+            after the epoch during which this many seconds of training passed).
         model_out: ``model.keras`` path (written atomically).
-        history_out: ``history.tsv`` path, one row per epoch (loss, val_auroc).
+        history_out: ``history.tsv`` path, one row per epoch (loss, the validation metric).
         embedding: ``(4097, d)`` float32 k-mer matrix for the dna2vec-initialised models, or None.
 
     Returns:
-        ``{"epochs": n, "best_epoch": k, "best_val_auroc": a}``.
+        ``{"epochs": n, "best_epoch": k, "best_<metric>": value}`` (``best_val_auroc`` for binary).
+
+    Raises:
+        ValueError: windows that disagree with the encoded data, or a model that cannot take it.
     """
     import keras
 
     from . import models
+    from .dataset import check_windows, read_spec, task_of
     from .io import atomic_path, write_table
 
-    keras.utils.set_random_seed(int(settings.get("seed", 0)))
+    seed = int(settings.get("seed", 0))
+    keras.utils.set_random_seed(seed)
     spec = models.get(name)
+    data_spec = read_spec(folder)
+    kind = kind or data_spec["kind"]
+    task = task_of(data_spec)
+    check_windows(data_spec, tuple(windows), f"the config of model {name!r}")
     if spec.embedding == "dna2vec" and embedding is None:
         raise ValueError(f"model {name!r} starts from a k-mer embedding matrix; none was given")
+    if settings.get("mixed_precision"):
+        keras.mixed_precision.set_global_policy(f"mixed_{settings['mixed_precision']}")
+    train = load_split(folder, "train", kind)
+    val = load_split(folder, "val", kind)
+    bs = int(settings["batch_size"])
+    steps = max(1, -(-len(train["labels"]) // bs))
     with distribution_scope(bool(settings.get("multi_gpu", False))):
-        model = models.build(name, windows, task, embedding)
-        compile_model(model, spec.head, settings)
+        model = models.build(name, windows, kind, embedding, task=task, fusion=settings.get("fusion"),
+                             with_distance=bool(settings.get("with_distance")), params=settings.get("model_params"))
+        compile_model(model, spec.binary_head, settings, task, steps)
     if spec.embedding:
         log.info("%s: k-mer embedding %s", name, f"initialised from a {embedding.shape} matrix"
                  if spec.embedding == "dna2vec" and embedding is not None else "randomly initialised")
-    train = load_split(folder, "train", task)
-    val = load_split(folder, "val", task)
-    bs = int(settings["batch_size"])
-    log.info("%s: %d parameters; %d train / %d val rows of %s bp; seed %d", name, model.count_params(),
-             len(train["labels"]), len(val["labels"]), list(windows), int(settings.get("seed", 0)))
+    log.info("%s: %d parameters; task %s (%d target(s)); %d train / %d val rows of %s bp; seed %d", name,
+             model.count_params(), task.name, task.n_targets, len(train["labels"]), len(val["labels"]),
+             list(windows), seed)
+    average = bool(settings.get("average_strands"))
     callbacks = [
-        auroc_callback(val["inputs"], val["labels"], max(bs, 256)),
-        keras.callbacks.EarlyStopping(monitor="val_auroc", mode="max", patience=int(settings["patience"]),
+        validation_callback(model_inputs(val, model), val["labels"], max(bs, 256), task, average),
+        keras.callbacks.EarlyStopping(monitor=task.monitor, mode="max", patience=int(settings["patience"]),
                                       restore_best_weights=True, verbose=1),
     ]
     if settings.get("max_train_s"):
         callbacks.append(time_limit_callback(float(settings["max_train_s"])))
-    hist = model.fit(make_sequence(train["inputs"], train["labels"], bs, shuffle=True,
-                                   seed=int(settings.get("seed", 0))),
+    weights = None
+    if settings.get("class_weight"):
+        if task.name != "binary":
+            raise ValueError(f"training.class_weight: only binary tasks take class weights, not {task.name!r}")
+        weights = class_weights(train["labels"])
+    augment = {"reverse_complement": bool(settings.get("augment_reverse_complement")),
+               "shift": int(settings.get("augment_shift") or 0)}
+    hist = model.fit(make_sequence(model_inputs(train, model), train["labels"], bs, shuffle=True, seed=seed,
+                                   sample_weight=weights, augment=augment if any(augment.values()) else None),
                      epochs=int(settings["max_epochs"]), callbacks=callbacks, verbose=2)
     history = pd.DataFrame(hist.history)
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
     write_table(history, history_out)
     with atomic_path(model_out, suffix=".keras") as tmp:
         model.save(tmp)
-    best = int(history["val_auroc"].idxmax())
+    best = int(history[task.monitor].idxmax()) if history[task.monitor].notna().any() else len(history) - 1
     return {"epochs": int(len(history)), "best_epoch": best + 1,
-            "best_val_auroc": float(history["val_auroc"].iloc[best])}
+            f"best_{task.monitor}": float(history[task.monitor].iloc[best])}
 
 
-def train_baseline(name: str, folder: str | os.PathLike, task: str, settings: dict, model_out: str | os.PathLike,
-                   history_out: str | os.PathLike) -> dict:
-    """Fit a scikit-learn baseline (:mod:`dnazoo.baselines`) on the training split.
+def train_baseline(name: str, folder: str | os.PathLike, kind: str | None, settings: dict,
+                   model_out: str | os.PathLike, history_out: str | os.PathLike) -> dict:
+    """Fit a scikit-learn baseline (:mod:`dnazoo.baselines`) on the training split, for the
+    dataset's task.
 
     Args:
         settings: ``k`` (k-mer length of ``kmer_baseline``, default 4) and ``seed``.
 
-    Writes the fitted baseline (joblib) and a one-row ``history.tsv`` with the validation AUROC.
+    Writes the fitted baseline (joblib) and a one-row ``history.tsv`` with the task's validation metric.
     """
-    from sklearn.metrics import roc_auc_score
-
     from . import baselines
+    from .dataset import task_of
     from .io import write_table
 
-    train = load_split(folder, "train", task)
-    val = load_split(folder, "val", task)
+    train = load_split(folder, "train", kind)
+    val = load_split(folder, "val", kind)
+    task = task_of(train["spec"])
     model = baselines.fit(name, train, int(settings.get("k", 4)), int(settings.get("seed", 0)))
-    scores = baselines.predict(model, val)
-    val_auc = float(roc_auc_score(val["labels"], scores)) if len(np.unique(val["labels"])) == 2 else float("nan")
-    log.info("%s (k=%s): %d training rows, validation AUROC %.4f", name, model["k"], len(train["labels"]), val_auc)
-    write_table(pd.DataFrame([{"epoch": 1, "val_auroc": val_auc}]), history_out)
+    value = task.validation_score(val["labels"], baselines.predict(model, val)) if len(val["labels"]) else float("nan")
+    log.info("%s (k=%s): %d training rows, %s %.4f", name, model["k"], len(train["labels"]), task.monitor, value)
+    write_table(pd.DataFrame([{"epoch": 1, task.monitor: value}]), history_out)
     baselines.save(model, model_out)
-    return {"epochs": 1, "best_epoch": 1, "best_val_auroc": val_auc}
+    return {"epochs": 1, "best_epoch": 1, f"best_{task.monitor}": value}
 
 
 def load_trained(name: str, model_path: str | os.PathLike):
@@ -282,24 +348,47 @@ def load_trained(name: str, model_path: str | os.PathLike):
     return keras.saving.load_model(model_path)
 
 
-def predict_split(name: str, model, folder: str | os.PathLike, split: str, task: str) -> pd.DataFrame:
-    """Predictions of a trained model on one split: a table ``id, label, score`` (score = P(1)).
+def predict_split(name: str, model, folder: str | os.PathLike, split: str, kind: str | None = None,
+                  settings: dict | None = None) -> pd.DataFrame:
+    """Predictions of a trained model on one split.
+
+    Binary: a table ``id, label, score`` (score = P(1)). Other tasks: ``id`` then one
+    ``label.<target>`` and one ``score.<target>`` column per target (profile: summed over bins).
 
     ``model``: the model's file, or the model already loaded by :func:`load_trained` (so a caller
-    scoring several datasets loads it once).
+    scoring several datasets loads it once). ``settings``: ``average_strands``.
     """
     from . import models
+    from .dataset import task_of
 
     if isinstance(model, (str, os.PathLike)):
         model = load_trained(name, model)
-    data = load_split(folder, split, task)
+    data = load_split(folder, split, kind)
+    task = task_of(data["spec"])
     if models.get(name).framework == "sklearn":
         from . import baselines
 
         scores = baselines.predict(model, data)
     else:
-        scores = predict(model, data["inputs"])
-    return pd.DataFrame({"id": data["ids"], "label": data["labels"].astype(int), "score": scores})
+        scores = predict(model, model_inputs(data, model), task=task,
+                         average_strands=bool((settings or {}).get("average_strands")))
+    if task.name == "binary":
+        return pd.DataFrame({"id": data["ids"], "label": data["labels"].astype(int), "score": scores})
+    labels = np.asarray(data["labels"], dtype=np.float64)
+    if task.name == "profile":
+        labels, scores = labels.sum(axis=1), np.asarray(scores).sum(axis=1)
+    cols = {"id": data["ids"]}
+    cols.update({f"label.{t}": labels[:, j] for j, t in enumerate(task.targets)})
+    cols.update({f"score.{t}": np.asarray(scores)[:, j] for j, t in enumerate(task.targets)})
+    return pd.DataFrame(cols)
+
+
+def split_targets(pred: pd.DataFrame, task) -> tuple[np.ndarray, np.ndarray]:
+    """``(targets, scores)`` arrays of a :func:`predict_split` table (``(n,)`` for binary, ``(n, k)``)."""
+    if task.name == "binary":
+        return pred["label"].to_numpy(), pred["score"].to_numpy()
+    return (pred[[f"label.{t}" for t in task.targets]].to_numpy(),
+            pred[[f"score.{t}" for t in task.targets]].to_numpy())
 
 
 def write_json(obj: dict, dest: str | os.PathLike) -> None:

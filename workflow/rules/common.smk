@@ -24,7 +24,7 @@ wildcard_constraints:
     dataset="[A-Za-z0-9_.-]+",
     model="[A-Za-z0-9_.-]+",
     genome="[A-Za-z0-9_.-]+",
-    part="table|train|test",
+    part="table|train|test|validation|train_labels|test_labels|validation_labels|label_names",
 
 
 KERAS_MODELS = [m for m, s in dz_models.REGISTRY.items() if s.framework == "keras"]
@@ -106,8 +106,14 @@ def get_sequence_files(wildcards):
     if ds["train"]["format"] == "bed":  # peaks on a genome
         files["fasta"] = genome_fasta(ds["genome"])
         files["fai"] = genome_fasta(ds["genome"]) + ".fai"
-    if "test" in ds:
-        files["test"] = f"resources/tables/{wildcards.dataset}/test.raw"
+    for part in ("validation", "test"):
+        if part in ds:
+            files[part] = f"resources/tables/{wildcards.dataset}/{part}.raw"
+    for part in ("train", "validation", "test"):
+        if isinstance((ds.get(part) or {}).get("labels"), dict):
+            files[f"{part}_labels"] = f"resources/tables/{wildcards.dataset}/{part}_labels.raw"
+    if "label_names" in ds:
+        files["label_names"] = f"resources/tables/{wildcards.dataset}/label_names.raw"
     return files
 
 
@@ -126,7 +132,22 @@ def get_encode_inputs(wildcards):
 
 
 def get_source(wildcards):
-    return dataset(wildcards)[wildcards.part]
+    """The config source of a dataset file: ``table``, ``train``, ``validation``, ``test``,
+    ``label_names``, or the ``labels`` source of a FASTA part (``<part>_labels``)."""
+    part = wildcards.part
+    if part.endswith("_labels"):
+        return dataset(wildcards)[part[: -len("_labels")]]["labels"]
+    return dataset(wildcards)[part]
+
+
+def task_of(name):
+    return DATASETS[name].get("task", "binary")
+
+
+def dataset_figures(name):
+    """The figure files of a dataset: ROC, PR and AUROC (binary) or the per-target ones."""
+    figs = ["roc", "pr", "auroc"] if task_of(name) == "binary" else ["targets", "best_worst"]
+    return expand("results/{dataset}/figures/{fig}.{ext}", dataset=name, fig=figs, ext=["png", "pdf"])
 
 
 def gpu_if_keras(wildcards):
@@ -178,8 +199,7 @@ def all_targets():
             targets.append(f"results/{name}/embedding/kmer_matrix.npy")
             if ds["embedding"] == "dna2vec":
                 targets.append(f"results/dna2vec/{dz_config.genome_of(config, name)}/report.json")
-        targets += expand("results/{dataset}/figures/{fig}.{ext}", dataset=name, fig=["roc", "pr", "auroc"],
-                          ext=["png", "pdf"])
-        if any(dz_models.get(m).framework == "sklearn" for m in dataset_models(name)):
+        targets += dataset_figures(name)
+        if task_of(name) == "binary" and any(dz_models.get(m).framework == "sklearn" for m in dataset_models(name)):
             targets.append(f"results/{name}/baseline_comparison.tsv")
     return targets

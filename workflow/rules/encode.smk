@@ -1,5 +1,6 @@
 rule encode:
-    """Base codes (uint8, A C G T N = 0..4) per split and anchor, memory-mappable .npy."""
+    """The encoded dataset (dnazoo.dataset): base codes (uint8, A C G T N = 0..4) per split and input,
+    targets, ids and spec.json."""
     input:
         unpack(get_encode_inputs),
     output:
@@ -7,6 +8,7 @@ rule encode:
     params:
         kind=lambda wc: dataset(wc)["kind"],
         lengths=lambda wc: dz_config.windows(dataset(wc)),
+        task=lambda wc: dataset(wc).get("task", "binary"),
     log:
         "logs/{dataset}/encode.log",
     benchmark:

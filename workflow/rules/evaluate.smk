@@ -1,5 +1,6 @@
 rule evaluate:
-    """AUROC, AUPRC, F1, accuracy and Pearson r on the test split; per-row predictions."""
+    """Test-split metrics of the dataset's task (binary: AUROC, AUPRC, F1, accuracy, Pearson r; multilabel:
+    AUROC/AUPRC per label; regression: Pearson r, Spearman, MSE per target); per-row predictions."""
     input:
         model=get_model_file,
         encoded="results/{dataset}/encoded",
@@ -7,9 +8,11 @@ rule evaluate:
         metrics=report("results/{dataset}/models/{model}/metrics.json", caption="../report/metrics.rst",
                        category="Metrics per model", subcategory="{dataset}", labels={"model": "{model}"}),
         predictions="results/{dataset}/models/{model}/predictions.tsv.gz",
+        per_target="results/{dataset}/models/{model}/per_target.tsv",
     params:
         kind=lambda wc: dataset(wc)["kind"],
         evaluation=config["evaluation"],
+        settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
     threads: 2
     resources:
         gpu=gpu_if_keras,

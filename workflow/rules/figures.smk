@@ -1,5 +1,5 @@
 rule figures:
-    """ROC and PR curves of all models on one plot each and an AUROC bar chart (PNG + PDF)."""
+    """ROC and PR curves of all models on one plot each and an AUROC bar chart (PNG + PDF); binary tasks."""
     input:
         metrics=lambda wc: expand("results/{dataset}/models/{model}/metrics.json", dataset=wc.dataset,
                                   model=dataset_models(wc.dataset)),
@@ -12,10 +12,37 @@ rule figures:
     params:
         models=lambda wc: dataset_models(wc.dataset),
         note=lambda wc: figure_note(wc.dataset),
+        task="binary",
     log:
         "logs/{dataset}/figures.log",
     benchmark:
         "benchmarks/out/{dataset}/figures.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/figures.py"
+
+
+rule figures_targets:
+    """Multilabel and regression tasks: the per-target metric (AUROC per label, Pearson r per target) of
+    every model as a distribution, and each model's best and worst targets (PNG + PDF)."""
+    input:
+        metrics=lambda wc: expand("results/{dataset}/models/{model}/metrics.json", dataset=wc.dataset,
+                                  model=dataset_models(wc.dataset)),
+        predictions=lambda wc: expand("results/{dataset}/models/{model}/per_target.tsv", dataset=wc.dataset,
+                                      model=dataset_models(wc.dataset)),
+    output:
+        report(expand("results/{{dataset}}/figures/{fig}.png", fig=["targets", "best_worst"]),
+               caption="../report/dataset_figures.rst", category="Test-split figures", subcategory="{dataset}"),
+        expand("results/{{dataset}}/figures/{fig}.pdf", fig=["targets", "best_worst"]),
+    params:
+        models=lambda wc: dataset_models(wc.dataset),
+        note=lambda wc: figure_note(wc.dataset),
+        task=lambda wc: task_of(wc.dataset),
+    log:
+        "logs/{dataset}/figures_targets.log",
+    benchmark:
+        "benchmarks/out/{dataset}/figures_targets.tsv"
     conda:
         "../../envs/plots.yaml"
     script:

@@ -1,7 +1,9 @@
 """The model zoo registry: one entry per public model name.
 
 Everything else (rules, config validation, docs, tests) reads :data:`REGISTRY` instead of repeating
-model names. Later issues only add entries. Importing this module does not import Keras (the
+model names. An entry is written once, with :func:`register`: its inputs, tasks and minimum window,
+the parts it is built from (:mod:`dnazoo.models.parts`), the hyperparameters a config may set
+(``model_params``), its original's training defaults and its source. Later issues only add entries. Importing this module does not import Keras (the
 Snakefile reads the registry at parse time); :func:`build` and ``dnazoo.models.layers`` do.
 """
 
@@ -10,41 +12,87 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-TASKS = ("pairs", "sequences")
+KINDS = ("pairs", "sequences")
+#: Prediction tasks every Keras trunk takes (the head comes from the task; ``profile`` needs a
+#: trunk that keeps the length axis, which no model here has yet).
+KERAS_TASKS = ("binary", "multilabel", "regression")
+#: Training settings of a registry entry (the config's ``training`` / ``model_overrides`` override them).
+TRAINING_KEYS = ("optimizer", "learning_rate", "decay", "schedule", "momentum", "nesterov", "rho", "weight_decay",
+                 "l1", "l2", "clipnorm", "batch_size", "max_epochs", "patience", "class_weight",
+                 "augment_reverse_complement", "augment_shift", "average_strands", "mixed_precision")
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """Metadata of one model.
+    """One registry entry: how to build a model from parts and how its original trained it.
 
     Attributes:
         name: public name (a DAG wildcard value).
         framework: ``"keras"`` (trained by :mod:`dnazoo.training`, saved as ``model.keras``) or
             ``"sklearn"`` (saved with joblib as ``model.joblib``).
-        tasks: dataset kinds it takes (``pairs``, ``sequences``).
-        min_window: smallest window length in bp, per task.
-        head: ``"softmax2"`` (2-way softmax, column 1 = P(1)) or ``"sigmoid"`` (one unit).
-        defaults: training settings (optimizer, learning_rate, decay, batch_size, max_epochs,
-            patience); the config's ``training`` / ``model_overrides`` keys override them.
+        kinds: input layouts it takes: ``sequences`` (one window) and/or ``pairs`` (two anchors).
+        tasks: prediction tasks it takes (:mod:`dnazoo.tasks`).
+        min_window: smallest window length in bp, per kind.
+        defaults: the original's training settings (:data:`TRAINING_KEYS`).
         source: paper / repository of the architecture.
-        build: ``build(windows) -> keras.Model`` with one window length in bp per input
-            (None for sklearn models).
+        encoder: ``onehot4``, ``onehot5`` or ``kmer6`` (:mod:`dnazoo.models.parts`); None for sklearn.
+        tower: ``tower(x, params) -> features``, the architecture's trunk on one encoded input.
+        neck: ``neck(x, params) -> features`` after the fusion, or None.
+        fusion: default pair fusion (:data:`dnazoo.models.parts.FUSIONS`).
+        fusions: the fusions the architecture takes (its own for DeepChromeHiC's pair models; every
+            late fusion for pooled single-sequence towers).
+        binary_head: ``sigmoid`` or ``softmax2`` (DeepChromeHiC's one-hot models).
+        params: hyperparameters with their defaults; the config's ``model_params`` may set them.
         equal_windows: the model needs both anchors at the same window length.
         embedding: the k-mer embedding the model starts from: ``"dna2vec"`` (the dataset's
-            ``embedding`` matrix is loaded into its Embedding layers), ``"random"``, or None (no
-            k-mer embedding).
+            ``embedding`` matrix is loaded into its Embedding layers), ``"random"``, or None.
+        family: models built from the same tower code (tests train one model per family).
     """
 
     name: str
     framework: str
+    kinds: tuple[str, ...]
     tasks: tuple[str, ...]
     min_window: dict[str, int]
-    head: str
     defaults: dict
     source: str
-    build: Callable | None = field(default=None, compare=False)
+    encoder: str | None = None
+    tower: Callable | None = field(default=None, compare=False)
+    neck: Callable | None = field(default=None, compare=False)
+    fusion: str = "length_concat"
+    fusions: tuple[str, ...] = ()
+    binary_head: str = "sigmoid"
+    params: dict = field(default_factory=dict)
     equal_windows: bool = False
     embedding: str | None = None
+    family: str = ""
+
+    @property
+    def head(self) -> str:
+        """The binary head (kept for callers of the former single-task registry)."""
+        return self.binary_head
+
+
+REGISTRY: dict[str, ModelSpec] = {}
+
+
+def register(spec: ModelSpec) -> ModelSpec:
+    """Add one entry to :data:`REGISTRY`.
+
+    Raises:
+        ValueError: a duplicate name, or a training default / fusion that is not known.
+    """
+    from .parts import FUSIONS
+
+    if spec.name in REGISTRY:
+        raise ValueError(f"model {spec.name!r} is registered twice")
+    unknown = set(spec.defaults) - set(TRAINING_KEYS) - {"k"}
+    if unknown:
+        raise ValueError(f"model {spec.name!r}: unknown training defaults {sorted(unknown)}")
+    if not set(spec.fusions) <= set(FUSIONS):
+        raise ValueError(f"model {spec.name!r}: unknown fusions {sorted(set(spec.fusions) - set(FUSIONS))}")
+    REGISTRY[spec.name] = spec
+    return spec
 
 
 def dchic_tower_min_rows() -> int:
@@ -91,22 +139,15 @@ def embedding_dense_min_length() -> int:
     return _min_length(lambda n: _pool_valid(_conv_same(n, 32), 32, 16))
 
 
-def _dchic(fn_name: str, **kwargs):
-    """A builder ``build(windows, embedding=None)`` calling ``deepchromehic.<fn_name>(windows[0], ...)``
-    (``embedding`` is passed on when given: only the k-mer builders take it)."""
-    def build(windows: tuple[int, ...], embedding=None):
-        from . import deepchromehic
+def _lazy(module: str, fn: str) -> Callable:
+    """A tower/neck that imports Keras only when a model is built (the Snakefile reads the registry)."""
+    def call(x, params):
+        import importlib
 
-        extra = {"embedding": embedding} if "name" in kwargs else {}
-        return getattr(deepchromehic, fn_name)(windows[0], **kwargs, **extra)
+        return getattr(importlib.import_module(f"dnazoo.models.{module}"), fn)(x, params)
 
-    return build
-
-
-def _build_deepbind(windows: tuple[int, ...], embedding=None):
-    from .deepbind import deepbind
-
-    return deepbind(windows)
+    call.__name__ = fn
+    return call
 
 
 _DCHIC_ONEHOT = {"optimizer": "adam", "learning_rate": 5e-5, "decay": 1e-5, "batch_size": 32,
@@ -116,72 +157,66 @@ _DCHIC_KMER = {"optimizer": "adam", "learning_rate": 5e-6, "decay": 1e-5, "batch
 _SRC = "DeepChromeHiC model.py (NaiveTom/DeepChromeHiC 1e7c8d9); spec §"
 _TOWER_MIN = dchic_tower_min_rows()
 _KMER_MIN = kmer_cnn_min_length()
-
-
-def _onehot(name: str, section: str, min_window: int, builder: str | None = None, **kw) -> ModelSpec:
-    return ModelSpec(name, "keras", ("pairs",), {"pairs": min_window}, "softmax2", _DCHIC_ONEHOT,
-                     _SRC + section, _dchic(builder or name, **kw), equal_windows=True)
-
-
-def _kmer(name: str, section: str, min_window: int, builder: str, embedding: str, **kw) -> ModelSpec:
-    return ModelSpec(name, "keras", ("pairs",), {"pairs": min_window}, "sigmoid", _DCHIC_KMER, _SRC + section,
-                     _dchic(builder, name=name, **kw),
-                     equal_windows=True, embedding=embedding)
-
-
 _FIX = " + dnazoo correction"
 
-REGISTRY: dict[str, ModelSpec] = {
-    # scikit-learn baselines (dnazoo.baselines)
-    "distance_baseline": ModelSpec(
-        "distance_baseline", "sklearn", ("pairs",), {"pairs": 1}, "sigmoid", {},
-        "logistic regression on log10 anchor distance (scikit-learn); the shortcut every pair model must beat"),
-    "gc_baseline": ModelSpec(
-        "gc_baseline", "sklearn", ("pairs", "sequences"), {"pairs": 1, "sequences": 1}, "sigmoid", {},
-        "logistic regression on the GC fraction of each window (scikit-learn)"),
-    "kmer_baseline": ModelSpec(
-        "kmer_baseline", "sklearn", ("pairs", "sequences"), {"pairs": 1, "sequences": 1}, "sigmoid", {"k": 4},
-        "logistic regression on k-mer frequencies of each window (scikit-learn; bag-of-k-mers control)"),
-    # DeepChromeHiC one-hot family (spec §A.3)
-    "onehot_cnn_one_branch": _onehot("onehot_cnn_one_branch", "A.3.1", -(-_TOWER_MIN // 2)),
-    "onehot_cnn_two_branch": _onehot("onehot_cnn_two_branch", "A.3.2", _TOWER_MIN),
-    "onehot_cnn_one_branch_fixed": _onehot("onehot_cnn_one_branch_fixed", "A.3.1" + _FIX, -(-_TOWER_MIN // 2),
-                                           "onehot_cnn_one_branch", fixed=True),
-    "onehot_cnn_two_branch_fixed": _onehot("onehot_cnn_two_branch_fixed", "A.3.2" + _FIX, _TOWER_MIN,
-                                           "onehot_cnn_two_branch", fixed=True),
-    "onehot_dense": _onehot("onehot_dense", "A.3.3", 1),
-    "onehot_embedding_dense": _onehot("onehot_embedding_dense", "A.3.4", 1),
-    "onehot_resnet18": _onehot("onehot_resnet18", "A.3.5", 1),
-    "onehot_resnet34": _onehot("onehot_resnet34", "A.3.5", 1),
-    "onehot_resnet18_fixed": _onehot("onehot_resnet18_fixed", "A.3.5" + _FIX, 1),
-    "onehot_resnet34_fixed": _onehot("onehot_resnet34_fixed", "A.3.5" + _FIX, 1),
-    # DeepChromeHiC k-mer family (spec §A.4): dna2vec-initialised or random embeddings
-    "embedding_cnn_one_branch": _kmer("embedding_cnn_one_branch", "A.4", -(-_KMER_MIN // 2),
-                                      "kmer_cnn_one_branch", "dna2vec"),
-    "embedding_cnn_two_branch": _kmer("embedding_cnn_two_branch", "A.4", _KMER_MIN, "kmer_cnn_two_branch",
-                                      "dna2vec"),
-    "embedding_dense": _kmer("embedding_dense", "A.4", -(-embedding_dense_min_length() // 2), "embedding_dense",
-                             "dna2vec"),
-    "onehot_embedding_cnn_one_branch": _kmer("onehot_embedding_cnn_one_branch", "A.4", -(-_KMER_MIN // 2),
-                                             "kmer_cnn_one_branch", "random"),
-    "onehot_embedding_cnn_two_branch": _kmer("onehot_embedding_cnn_two_branch", "A.4", _KMER_MIN,
-                                             "kmer_cnn_two_branch", "random"),
-    "embedding_cnn_one_branch_fixed": _kmer("embedding_cnn_one_branch_fixed", "A.4" + _FIX, -(-_KMER_MIN // 2),
-                                            "kmer_cnn_one_branch", "dna2vec", fixed=True),
-    "embedding_cnn_two_branch_fixed": _kmer("embedding_cnn_two_branch_fixed", "A.4" + _FIX, _KMER_MIN,
-                                            "kmer_cnn_two_branch", "dna2vec", fixed=True),
-    "onehot_embedding_cnn_one_branch_fixed": _kmer("onehot_embedding_cnn_one_branch_fixed", "A.4" + _FIX,
-                                                   -(-_KMER_MIN // 2), "kmer_cnn_one_branch", "random",
-                                                   fixed=True),
-    "onehot_embedding_cnn_two_branch_fixed": _kmer("onehot_embedding_cnn_two_branch_fixed", "A.4" + _FIX,
-                                                   _KMER_MIN, "kmer_cnn_two_branch", "random", fixed=True),
-    "deepbind": ModelSpec(
-        "deepbind", "keras", ("sequences", "pairs"), {"sequences": 24, "pairs": 24}, "sigmoid",
-        {"optimizer": "adam", "learning_rate": 1e-3, "decay": 0.0, "batch_size": 64, "max_epochs": 100,
-         "patience": 5},
-        "Alipanahi et al., Nat Biotechnol 2015 (DeepBind); spec §C.1; pairs: dnazoo siamese extension",
-        _build_deepbind),
-}
+
+def _onehot(name: str, section: str, min_window: int, tower: str, neck: str | None, fusion: str, **params):
+    register(ModelSpec(name, "keras", ("pairs",), KERAS_TASKS, {"pairs": min_window}, _DCHIC_ONEHOT, _SRC + section,
+                       "onehot5", _lazy("deepchromehic", tower), neck and _lazy("deepchromehic", neck), fusion,
+                       (fusion,), "softmax2", params, equal_windows=True, family=f"deepchromehic_{tower}"))
+
+
+def _kmer(name: str, section: str, min_window: int, tower: str, fusion: str, embedding: str, **params):
+    register(ModelSpec(name, "keras", ("pairs",), KERAS_TASKS, {"pairs": min_window}, _DCHIC_KMER, _SRC + section,
+                       "kmer6", _lazy("deepchromehic", tower), _lazy("deepchromehic", "kmer_head_neck"), fusion,
+                       (fusion,), "sigmoid", params, equal_windows=True, embedding=embedding,
+                       family=f"deepchromehic_{tower}"))
+
+
+# scikit-learn baselines (dnazoo.baselines): logistic regression per label, ridge for continuous targets
+for _name, _kinds, _src in (
+        ("distance_baseline", ("pairs",),
+         "logistic/ridge regression on log10 anchor distance (scikit-learn); the shortcut every pair model must beat"),
+        ("gc_baseline", ("pairs", "sequences"), "logistic/ridge regression on the GC fraction of each window (scikit-learn)"),
+        ("kmer_baseline", ("pairs", "sequences"),
+         "logistic/ridge regression on k-mer frequencies of each window (scikit-learn; bag-of-k-mers control)")):
+    register(ModelSpec(_name, "sklearn", _kinds, KERAS_TASKS, {k: 1 for k in _kinds},
+                       {"k": 4} if _name == "kmer_baseline" else {}, _src, family="baseline"))
+
+# DeepChromeHiC one-hot family (spec §A.3)
+_ONE = -(-_TOWER_MIN // 2)
+_onehot("onehot_cnn_one_branch", "A.3.1", _ONE, "cnn_tower", "cnn_one_branch_neck", "length_concat")
+_onehot("onehot_cnn_two_branch", "A.3.2", _TOWER_MIN, "cnn_tower", "cnn_two_branch_neck", "separate_towers",
+        branch_dense=True)
+_onehot("onehot_cnn_one_branch_fixed", "A.3.1" + _FIX, _ONE, "cnn_tower", "cnn_one_branch_neck", "length_concat",
+        fixed=True)
+_onehot("onehot_cnn_two_branch_fixed", "A.3.2" + _FIX, _TOWER_MIN, "cnn_tower", "cnn_two_branch_neck",
+        "separate_towers", branch_dense=True, fixed=True)
+_onehot("onehot_dense", "A.3.3", 1, "dense_tower", None, "length_concat")
+_onehot("onehot_embedding_dense", "A.3.4", 1, "dense_tower", None, "length_concat", image_embedding=True)
+for _n, _blocks in (("onehot_resnet18", [2, 2, 2, 2]), ("onehot_resnet34", [3, 4, 6, 3])):
+    _onehot(_n, "A.3.5", 1, "resnet_tower", None, "length_concat", blocks=_blocks)
+    _onehot(_n + "_fixed", "A.3.5" + _FIX, 1, "resnet_tower", None, "length_concat", blocks=_blocks, fixed=True)
+
+# DeepChromeHiC k-mer family (spec §A.4): dna2vec-initialised or random embeddings
+for _prefix, _emb in (("embedding", "dna2vec"), ("onehot_embedding", "random")):
+    for _fx in ("", "_fixed"):
+        _kmer(f"{_prefix}_cnn_one_branch{_fx}", "A.4" + (_FIX if _fx else ""), -(-_KMER_MIN // 2), "kmer_cnn_tower",
+              "length_concat", _emb, one_branch=True, head_layers=2, fixed=bool(_fx))
+        _kmer(f"{_prefix}_cnn_two_branch{_fx}", "A.4" + (_FIX if _fx else ""), _KMER_MIN, "kmer_cnn_tower",
+              "separate_towers", _emb, head_layers=2, pre_bn=True, fixed=bool(_fx))
+_kmer("embedding_dense", "A.4", -(-embedding_dense_min_length() // 2), "embedding_dense_tower", "length_concat",
+      "dna2vec", head_layers=3)
+
+# Classic single-sequence models; on pairs through any late fusion
+register(ModelSpec(
+    "deepbind", "keras", ("sequences", "pairs"), KERAS_TASKS, {"sequences": 24, "pairs": 24},
+    {"optimizer": "adam", "learning_rate": 1e-3, "decay": 0.0, "batch_size": 64, "max_epochs": 100, "patience": 5},
+    "Alipanahi et al., Nat Biotechnol 2015 (DeepBind); spec §C.1; pairs: dnazoo siamese extension",
+    "onehot4", _lazy("deepbind", "tower"), _lazy("deepbind", "neck"), "siamese",
+    ("siamese", "concat", "add", "abs_diff", "mul", "bilinear", "concat_diff_mul"), "sigmoid",
+    {"motifs": 16, "motif_length": 24, "hidden": 32, "dropout": 0.5, "reverse_complement": None, "pad": False},
+    family="deepbind"))
 
 #: The 11 models of DeepChromeHiC under their original names (the transfer matrix and the
 #: comparison with ``auc+pearson.csv`` use these).
@@ -204,37 +239,59 @@ def get(name: str) -> ModelSpec:
         raise KeyError(f"unknown model {name!r}; known models: {sorted(REGISTRY)}") from None
 
 
-def build(name: str, windows: int | tuple[int, ...], task: str, embedding=None) -> "keras.Model":  # noqa: F821
-    """Build the uncompiled Keras model ``name`` for dataset kind ``task``.
+def build(name: str, windows: int | tuple[int, ...], kind: str, embedding=None, task=None,
+          fusion: str | None = None, with_distance: bool = False, params: dict | None = None) -> "keras.Model":  # noqa: F821
+    """Build the uncompiled Keras model ``name`` from its parts (:func:`dnazoo.models.parts.assemble`).
 
     Args:
         windows: window length in bp per input (``(L1, L2)`` for pairs, ``(L,)`` for sequences);
             one int means the same length for every input.
-        embedding: ``(4**6 + 1, 100)`` float32 k-mer matrix loaded into the Embedding layers of a
+        kind: ``pairs`` or ``sequences``.
+        embedding: ``(4**6 + 1, d)`` float32 k-mer matrix loaded into the Embedding layers of a
             model whose spec has ``embedding="dna2vec"``; ignored by the others (random init when None).
+        task: a :class:`dnazoo.tasks.Task` (default: binary).
+        fusion: pair fusion (default: the entry's).
+        with_distance: add the ``log10_distance`` input, concatenated before the head.
+        params: overrides of the entry's ``params`` (the config's ``model_params``).
 
     Raises:
-        KeyError: unknown model; ValueError: a sklearn model, a task the model does not take, or
-        a window below the model's minimum (the message gives the minimum).
+        KeyError: unknown model; ValueError: a sklearn model, a kind, task or fusion the model does
+        not take, an unknown parameter, or a window below the model's minimum (the message gives it).
     """
-    n_inputs = 2 if task == "pairs" else 1
+    from .parts import assemble
+    from ..tasks import Task
+
+    n_inputs = 2 if kind == "pairs" else 1
     windows = (windows,) * n_inputs if isinstance(windows, int) else tuple(windows)
     spec = get(name)
-    check_compatible(name, windows, task)
-    if spec.build is None:
+    task = task or Task()
+    check_compatible(name, windows, kind, task.name, fusion, params)
+    if spec.framework != "keras":
         raise ValueError(f"model {name!r} is a {spec.framework} model, not a Keras model")
-    return spec.build(windows, embedding if spec.embedding == "dna2vec" else None)
+    if with_distance and kind != "pairs":
+        raise ValueError(f"model {name!r}: with_distance needs a pairs dataset")
+    return assemble(spec, windows, task, fusion, with_distance, {**(params or {}), "kind": kind},
+                    embedding if spec.embedding == "dna2vec" else None)
 
 
-def check_compatible(name: str, windows: int | tuple[int, ...], task: str) -> None:
-    """Raise ValueError when model ``name`` cannot take ``task`` datasets with these windows (bp)."""
+def check_compatible(name: str, windows: int | tuple[int, ...], kind: str, task: str = "binary",
+                     fusion: str | None = None, params: dict | None = None) -> None:
+    """Raise ValueError when model ``name`` cannot take this dataset: its ``kind`` (pairs /
+    sequences), ``task``, window lengths (bp), pair ``fusion`` or ``params`` keys."""
     spec = get(name)
     windows = (windows,) if isinstance(windows, int) else tuple(windows)
+    if kind not in spec.kinds:
+        raise ValueError(f"model {name!r} takes datasets of kind {list(spec.kinds)}, not {kind!r}")
     if task not in spec.tasks:
-        raise ValueError(f"model {name!r} takes datasets of kind {list(spec.tasks)}, not {task!r}")
-    minimum = spec.min_window[task]
+        raise ValueError(f"model {name!r} takes the tasks {list(spec.tasks)}, not {task!r}")
+    minimum = spec.min_window[kind]
     for w in windows:
         if w < minimum:
             raise ValueError(f"model {name!r} needs windows of at least {minimum} bp, got {w} bp")
     if spec.equal_windows and len(set(windows)) > 1:
         raise ValueError(f"model {name!r} needs equal anchor windows, got {list(windows)} bp")
+    if fusion is not None and kind == "pairs" and fusion not in spec.fusions:
+        raise ValueError(f"model {name!r} takes the fusions {list(spec.fusions)}, not {fusion!r}")
+    unknown = set(params or {}) - set(spec.params)
+    if unknown:
+        raise ValueError(f"model {name!r} has no parameter(s) {sorted(unknown)}; it has {sorted(spec.params)}")

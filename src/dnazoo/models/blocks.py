@@ -5,26 +5,16 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from .layers import OneHot
+from .parts import FIRST_CONV
 
 
-def codes_input(length: int, name: str) -> keras.KerasTensor:
-    """A ``(length,)`` uint8 base-code input (A, C, G, T, N = 0..4)."""
-    return keras.Input(shape=(length,), dtype="uint8", name=name)
-
-
-def onehot_image(codes: keras.KerasTensor, name: str) -> keras.KerasTensor:
-    """Codes ``(L,)`` → the DeepChromeHiC ``(L, 5, 1)`` one-hot image (A, C, G, T, N columns)."""
-    x = OneHot(5, name=f"{name}_onehot")(codes)
-    return layers.Reshape((-1, 5, 1), name=f"{name}_image")(x)
-
-
-def conv_unit_2d(x, filters: int, kernel: int, stride: int, name: str):
+def conv_unit_2d(x, filters: int, kernel: int, stride: int, name: str, conv_name: str | None = None):
     """DeepChromeHiC conv unit: ``Conv2D(filters, (kernel, 1), strides (stride, 1), same, ReLU,
     he_uniform) → BatchNormalization``. The ``(k, 1)`` kernel filters each of the five nucleotide
-    columns independently (spec §A.3)."""
+    columns independently (spec §A.3). ``conv_name`` overrides the convolution's name
+    (``{name}_conv``)."""
     x = layers.Conv2D(filters, (kernel, 1), strides=(stride, 1), padding="same", activation="relu",
-                      kernel_initializer="he_uniform", name=f"{name}_conv")(x)
+                      kernel_initializer="he_uniform", name=conv_name or f"{name}_conv")(x)
     return layers.BatchNormalization(name=f"{name}_bn")(x)
 
 
@@ -36,21 +26,6 @@ def dense_stack(x, units: list[int], dropout: float, name: str, dropout_last: bo
         if dropout and (i < len(units) - 1 or dropout_last):
             x = layers.Dropout(dropout, name=f"{name}_drop{i + 1}")(x)
     return x
-
-
-def branch_merge(branches: list, name: str = "merge"):
-    """Two-branch merge: concatenate the branch feature vectors along the last axis."""
-    return layers.Concatenate(axis=-1, name=name)(branches)
-
-
-def softmax2_head(x, name: str = "output"):
-    """DeepChromeHiC one-hot head: ``Dense(2, softmax)``; column 1 is P(label = 1)."""
-    return layers.Dense(2, activation="softmax", name=name)(x)
-
-
-def sigmoid_head(x, name: str = "output"):
-    """Binary head: ``Dense(1, sigmoid)`` = P(label = 1)."""
-    return layers.Dense(1, activation="sigmoid", name=name)(x)
 
 
 def dense_bn_stack(x, units: list[int], dropout: float, name: str, dropout_after: int | None = None):
@@ -68,16 +43,6 @@ def dense_bn_stack(x, units: list[int], dropout: float, name: str, dropout_after
         if dropout and i < n_drop:
             x = layers.Dropout(dropout, name=f"{name}_drop{i + 1}")(x)
     return x
-
-
-def kmer_embedding(codes, dim: int, name: str, k: int = 6):
-    """``(L,)`` base codes → k-mer token ids (:class:`~dnazoo.models.layers.KmerTokens`) →
-    ``Embedding(4**k + 1, dim)`` → ``(L, dim)`` float32. The layer is named ``{name}_embedding`` so
-    a builder can load a dna2vec matrix into it (:func:`load_embedding`)."""
-    from .layers import KmerTokens
-
-    tokens = KmerTokens(k, name=f"{name}_tokens")(codes)
-    return layers.Embedding(4 ** k + 1, dim, name=f"{name}_embedding")(tokens)
 
 
 def load_embedding(model: keras.Model, matrix, names: list[str]) -> None:
@@ -100,7 +65,8 @@ def load_embedding(model: keras.Model, matrix, names: list[str]) -> None:
 def cnn4_block(x, name: str, fixed: bool = False):
     """DeepChromeHiC's k-mer CNN block as it actually ran (spec §A.4 ``CNN4``):
     ``Conv1D(64, 32, strides 8, same, he_normal) → ReLU → MaxPool1D(32, 16) → BN`` then
-    3 × ``[ReLU → BN]`` (205,888 parameters on 100 channels).
+    3 × ``[ReLU → BN]`` (205,888 parameters on 100 channels). The first convolution is named
+    :data:`~dnazoo.models.parts.FIRST_CONV`.
 
     The original adds one Conv1D and one MaxPool1D *instance* four times to a ``Sequential``;
     tf.keras 2 de-duplicated them, so only one convolution ran. ``fixed=True`` gives the corrected
@@ -108,7 +74,7 @@ def cnn4_block(x, name: str, fixed: bool = False):
     no further pooling, so lengths and the head are unchanged; four poolings cannot fit a
     10,001-bp window), i.e. ``[Conv1D → ReLU → BN]`` × 3 after the first unit.
     """
-    x = layers.Conv1D(64, 32, strides=8, padding="same", kernel_initializer="he_normal", name=f"{name}_conv1")(x)
+    x = layers.Conv1D(64, 32, strides=8, padding="same", kernel_initializer="he_normal", name=FIRST_CONV)(x)
     x = layers.Activation("relu", name=f"{name}_relu1")(x)
     x = layers.MaxPooling1D(32, strides=16, name=f"{name}_pool")(x)
     x = layers.BatchNormalization(name=f"{name}_bn1")(x)

@@ -106,3 +106,15 @@ class KeepReachable(keras.layers.Layer):
 
     def compute_output_shape(self, input_shapes):
         return tuple(input_shapes[0])
+
+
+@keras.saving.register_keras_serializable(package="dnazoo")
+class AbsDiff(keras.layers.Layer):
+    """``|a − b|`` of two tensors of one shape (the ``abs_diff`` pair fusion)."""
+
+    def call(self, inputs):
+        a, b = inputs
+        return ops.abs(a - b)
+
+    def compute_output_shape(self, input_shapes):
+        return tuple(input_shapes[0])

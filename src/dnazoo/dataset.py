@@ -1,0 +1,235 @@
+"""The encoded dataset: one module writes it, reads it, describes it and streams it.
+
+One folder per dataset (written by the ``encode`` rule, :func:`dnazoo.stages.encode_stage`)::
+
+    spec.json              inputs and targets: name, shape, dtype, missing value; kind; task
+    {split}.{input}.npy    (n, L) uint8 base codes, A, C, G, T, N = 0..4; input = anchor1, anchor2
+                           (pairs) or sequence
+    {split}.labels.npy     (n, *target_shape) targets: int8 (binary: (n,); multilabel: (n, k),
+                           -1 = missing) or float32 (regression: (n, k), NaN = missing)
+    {split}.ids.npy        (n,) str pair / sequence ids
+    {split}.distance.npy   (n,) int64 anchor distances in bp (pairs only); models that take
+                           distance get ``log10_distance`` = log10(distance + 1), (n, 1) float32
+
+Batches are read from ``np.load(..., mmap_mode='r')`` arrays by a :class:`keras.utils.PyDataset`,
+so memory holds the model, its optimizer state and one batch, never the dataset; encoding to
+one-hot or k-mer tokens happens inside the model.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+SPLITS = ("train", "val", "test")
+PARTS = {"pairs": ("anchor1", "anchor2"), "sequences": ("sequence",)}
+SPEC_FILE = "spec.json"
+
+
+def make_spec(kind: str, windows: tuple[int, ...], task) -> dict:
+    """The ``spec.json`` content of a dataset of ``kind`` with these windows (bp) and task
+    (:class:`dnazoo.tasks.Task`)."""
+    inputs = [{"name": p, "shape": [int(w)], "dtype": "uint8"} for p, w in zip(PARTS[kind], windows)]
+    if kind == "pairs":
+        inputs.append({"name": "log10_distance", "shape": [1], "dtype": "float32", "optional": True})
+    missing = -1 if task.name == "multilabel" else ("NaN" if task.target_dtype == "float32" else None)
+    return {"format": 1, "kind": kind,
+            "task": {"name": task.name, "targets": list(task.targets), "bins": task.bins},
+            "inputs": inputs,
+            "targets": {"name": "labels", "shape": list(task.target_shape), "dtype": task.target_dtype,
+                        "missing": missing}}
+
+
+def write_spec(folder: str | os.PathLike, spec: dict, counts: dict) -> None:
+    """Write ``spec.json`` (with the row count of each split), atomically, last: a folder with a
+    spec is complete."""
+    from .io import atomic_path
+
+    with atomic_path(Path(folder) / SPEC_FILE, suffix=".json") as tmp:
+        Path(tmp).write_text(json.dumps({**spec, "rows": counts}, indent=2, sort_keys=True) + "\n")
+
+
+def read_spec(folder: str | os.PathLike) -> dict:
+    """Read ``spec.json``; a folder written before it existed gets one inferred from its arrays.
+
+    Raises:
+        FileNotFoundError: neither a spec nor any split arrays in ``folder``.
+    """
+    folder = Path(folder)
+    path = folder / SPEC_FILE
+    if path.exists():
+        return json.loads(path.read_text())
+    kind = "pairs" if (folder / "train.anchor1.npy").exists() else "sequences"
+    first = folder / f"train.{PARTS[kind][0]}.npy"
+    if not first.exists():
+        raise FileNotFoundError(f"{folder}: no {SPEC_FILE} and no encoded arrays")
+    from .tasks import Task
+
+    windows = [np.load(folder / f"train.{p}.npy", mmap_mode="r").shape[1] for p in PARTS[kind]]
+    labels = np.load(folder / "train.labels.npy", mmap_mode="r")
+    task = Task() if labels.ndim == 1 else Task("multilabel", tuple(f"label{i}" for i in range(labels.shape[1])))
+    return make_spec(kind, tuple(windows), task)
+
+
+def task_of(spec: dict):
+    """The :class:`dnazoo.tasks.Task` of a spec."""
+    from .tasks import Task
+
+    t = spec["task"]
+    return Task(t["name"], tuple(t["targets"]), t.get("bins"))
+
+
+def check_windows(spec: dict, windows: tuple[int, ...], source: str = "the config") -> None:
+    """Raise ValueError when ``windows`` (bp, from ``source``) disagree with the encoded inputs."""
+    have = [i["shape"][0] for i in spec["inputs"] if i["dtype"] == "uint8"]
+    if list(windows) != have:
+        raise ValueError(f"window(s) {list(windows)} bp in {source} disagree with the encoded data's {have} bp "
+                         f"(spec.json); re-run the encode rule")
+
+
+def load_split(folder: str | os.PathLike, split: str, kind: str | None = None) -> dict:
+    """Memory-map one split of an encoded dataset.
+
+    Returns:
+        ``{"inputs": [(n, L) uint8 memmap, ...] in input order, "input_names": [...],
+        "labels": targets, "ids": (n,) str, "distance": (n,) int64 or None, "spec": spec}``.
+
+    Raises:
+        FileNotFoundError: naming the missing array.
+    """
+    folder = Path(folder)
+    spec = read_spec(folder)
+    kind = kind or spec["kind"]
+    names = list(PARTS[kind])
+    out = {"inputs": [np.load(folder / f"{split}.{p}.npy", mmap_mode="r") for p in names],
+           "input_names": names,
+           "labels": np.load(folder / f"{split}.labels.npy"),
+           "ids": np.load(folder / f"{split}.ids.npy", allow_pickle=False), "spec": spec}
+    dist = folder / f"{split}.distance.npy"
+    out["distance"] = np.load(dist) if dist.exists() else None
+    return out
+
+
+def model_inputs(data: dict, model=None) -> dict:
+    """The arrays a model takes, by input name: the code arrays plus ``log10_distance`` when the
+    model has that input (all when ``model`` is None)."""
+    arrays = dict(zip(data["input_names"], data["inputs"]))
+    wanted = None if model is None else [i.name for i in model.inputs]
+    if data.get("distance") is not None and (wanted is None or "log10_distance" in wanted):
+        arrays["log10_distance"] = np.log10(np.asarray(data["distance"], dtype=np.float64) + 1.0).astype(
+            np.float32).reshape(-1, 1)
+    if wanted is not None:
+        missing = set(wanted) - set(arrays)
+        if missing:
+            raise ValueError(f"the model takes input(s) {sorted(missing)} that the dataset does not have")
+        arrays = {k: arrays[k] for k in wanted}
+    return arrays
+
+
+def reverse_complement_codes(codes: np.ndarray) -> np.ndarray:
+    """Reverse complement of ``(n, L)`` uint8 codes (A↔T, C↔G, N stays), reversed along L."""
+    from .encoding import reverse_complement_codes as rc
+
+    return rc(codes)
+
+
+def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: bool = False, seed: int = 0,
+                  sample_weight: np.ndarray | None = None, augment: dict | None = None):
+    """A ``keras.utils.PyDataset`` over memory-mapped arrays.
+
+    Args:
+        inputs: ``{input name: (n, ...) array}`` (or a list in the model's input order).
+        labels: ``(n, ...)`` targets, or None for prediction.
+        batch_size: rows per batch.
+        shuffle: reshuffle row order every epoch (seeded: epoch e uses ``seed + e``).
+        sample_weight: ``(n,)`` float32 weights per row (class weights), or None.
+        augment: ``{"reverse_complement": bool, "shift": int bp}``: each training row is reverse
+            complemented with probability 0.5 and shifted by up to ±shift bp (N fills the gap),
+            seeded per epoch and batch.
+
+    Each batch is ``(x, y[, w])`` (or ``(x,)``) with x the dict (or tuple) of batch arrays and y
+    float32; rows are read in sorted order from the memmaps.
+    """
+    import keras
+
+    named = isinstance(inputs, dict)
+    arrays = list(inputs.values()) if named else list(inputs)
+    keys = list(inputs) if named else None
+    augment = augment or {}
+
+    class CodesDataset(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__(workers=1, use_multiprocessing=False)
+            self.n = len(arrays[0])
+            self.epoch = 0
+            self.order = np.arange(self.n)
+            self._reshuffle()
+
+        def _reshuffle(self):
+            if shuffle:
+                self.order = np.random.default_rng(seed + self.epoch).permutation(self.n)
+
+        def __len__(self):
+            return math.ceil(self.n / batch_size)
+
+        def _augment(self, x: list, i: int) -> list:
+            rng = np.random.default_rng((seed, self.epoch, i))
+            out = []
+            flip = rng.random(len(x[0])) < 0.5 if augment.get("reverse_complement") else None
+            shift = int(augment.get("shift") or 0)
+            offsets = rng.integers(-shift, shift + 1, len(x[0])) if shift else None
+            for a in x:
+                if a.dtype != np.uint8 or a.ndim != 2:
+                    out.append(a)
+                    continue
+                a = a.copy()
+                if flip is not None and flip.any():
+                    a[flip] = reverse_complement_codes(a[flip])
+                if offsets is not None:
+                    for r, o in enumerate(offsets):
+                        if o > 0:
+                            a[r] = np.roll(a[r], o)
+                            a[r, :o] = 4
+                        elif o < 0:
+                            a[r] = np.roll(a[r], o)
+                            a[r, o:] = 4
+                out.append(a)
+            return out
+
+        def __getitem__(self, i):
+            rows = np.sort(self.order[i * batch_size:(i + 1) * batch_size])
+            x = [np.asarray(a[rows]) for a in arrays]
+            if augment and labels is not None:
+                x = self._augment(x, i)
+            x = dict(zip(keys, x)) if named else (x[0] if len(x) == 1 else tuple(x))
+            if labels is None:
+                return (x,)
+            y = np.asarray(labels[rows], dtype=np.float32)
+            if sample_weight is not None:
+                return x, y, np.asarray(sample_weight[rows], dtype=np.float32)
+            return x, y
+
+        def on_epoch_end(self):
+            self.epoch += 1
+            self._reshuffle()
+
+    return CodesDataset()
+
+
+def write_split(folder: str | os.PathLike, split: str, inputs: dict, labels: np.ndarray, ids,
+                distance: np.ndarray | None = None) -> None:
+    """Write one split's arrays (atomically each); :func:`write_spec` completes the folder."""
+    from .io import save_npy
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, arr in inputs.items():
+        save_npy(np.asarray(arr), folder / f"{split}.{name}.npy")
+    save_npy(np.asarray(labels), folder / f"{split}.labels.npy")
+    save_npy(np.asarray(ids).astype(str), folder / f"{split}.ids.npy")
+    if distance is not None:
+        save_npy(np.asarray(distance, dtype=np.int64), folder / f"{split}.distance.npy")
