@@ -316,3 +316,98 @@ def test_peaks_bed_with_gc_matched_background_on_a_real_genome(tmp_path):
           f"{ {m: round(v['auroc'], 3) for m, v in metrics.items()} }")
     lo, hi = metrics["gc_baseline"]["auroc_ci"]
     assert lo < 0.5 < hi  # no GC shortcut left on the test chromosomes
+
+
+GUE = "https://github.com/wds-seu/DeepGene/raw/486343e5212361d6cd7ed03c624f430ed3d5f02e/data/GUE/tf/"
+
+
+def test_gue_tf0_to_tf4_from_their_csvs_over_http(tmp_path):
+    """The shipped GUE config, read as it is (train / dev as validation / test), md5-checked over
+    loopback; DeepBind and the baselines on the five tasks."""
+    import gzip
+
+    folder = needs_shared("tfbs", "gue_tf_human")
+    www = tmp_path / "www"
+    for t in range(5):  # served as the upstream repository serves them: plain CSV
+        (www / str(t)).mkdir(parents=True)
+        for part in ("train", "dev", "test"):
+            (www / str(t) / f"{part}.csv").write_bytes(gzip.decompress((folder / f"tf{t}" / f"{part}.csv.gz").read_bytes()))
+    config = yaml.safe_load((REPO / "config" / "gue_tf.yaml").read_text())
+    config["training"] = {"max_epochs": 3, "patience": 1}
+    config["model_overrides"] = {"kmer_baseline": {"k": 3}}
+    config["evaluation"] = {"bootstrap": 100}
+    work = tmp_path / "run"
+    work.mkdir()
+    with serve_directory(www) as base:
+        run_snakemake(work, rewrite_urls(config, GUE, base + "/"))
+    summary = pd.read_csv(work / "results" / "summary.tsv", sep="\t")
+    print("\nGUE test AUROC / MCC:\n" + summary[["dataset", "model", "auroc", "mcc", "n"]].to_string())
+    assert set(summary["dataset"]) == {f"gue_tf{t}" for t in range(5)}
+    assert (summary["n"] == 1000).all()  # test.csv as given
+    deepbind = summary[summary["model"] == "deepbind"].set_index("dataset")
+    assert (deepbind["auroc"] > 0.6).all() and (deepbind["mcc"] > 0.1).all()
+    gc = summary[summary["model"] == "gc_baseline"]["auroc"]
+    assert ((gc - 0.5).abs() < 0.1).all()  # GC-matched negatives: no GC shortcut
+    seqs = pd.read_csv(work / "results" / "gue_tf0" / "sequences.tsv.gz", sep="\t")
+    assert seqs["split"].value_counts().to_dict() == {"train": 32378, "val": 1000, "test": 1000}
+    log = (work / "logs" / "gue_tf4" / "read_sequences.log").read_text()
+    assert "share their sequence" in log  # tf4's duplicates are reported
+
+
+def test_deepsea_subset_as_one_690_label_task(tmp_path):
+    """The DeepSEA subset (FASTA + a 690-column label matrix, real hg19 labels) as one multilabel
+    dataset through the DAG: a small CNN against per-label baselines; per-label AUROC figures."""
+    folder = needs_shared("tfbs", "deepsea_subset_packt_ch06")
+    config = {
+        "datasets": {"deepsea690": {
+            "kind": "sequences", "task": "multilabel", "window": 1000, "negatives": {"method": "given"},
+            "split": {"method": "given", "val_fraction": 0.1, "seed": 0},
+            "train": {"url": "@/train_sequences.fa.gz", "format": "fasta",
+                      "labels": {"url": "@/train_labels_tf690.npz", "format": "npz"}},
+            "test": {"url": "@/test_sequences.fa.gz", "format": "fasta",
+                     "labels": {"url": "@/test_labels_tf690.npz", "format": "npz"}},
+            "label_names": {"url": "@/tf690_feature_names.txt"}}},
+        "models": ["deepbind"], "baselines": ["gc_baseline", "kmer_baseline"],
+        "training": {"max_epochs": 4, "patience": 2, "batch_size": 64},
+        "model_overrides": {"deepbind": {"model_params": {"motifs": 64, "hidden": 64, "dropout": 0.2}},
+                            "kmer_baseline": {"k": 2}},
+    }
+    with serve_directory(folder) as base:
+        run_snakemake(tmp_path, rewrite_urls(config, "@", base))
+    res = tmp_path / "results" / "deepsea690"
+    spec = json.loads((res / "encoded" / "spec.json").read_text())
+    assert spec["task"]["name"] == "multilabel" and len(spec["task"]["targets"]) == 690
+    assert spec["targets"]["shape"] == [690] and spec["rows"]["test"] == 1000
+    summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
+    print("\nDeepSEA subset, 690 labels, test AUROC over labels:\n"
+          + summary[["mean_auroc", "median_auroc", "n_labels_scored", "n_labels"]].to_string())
+    per = pd.read_csv(res / "models" / "deepbind" / "per_target.tsv", sep="\t")
+    assert len(per) == 690 and summary.loc["deepbind", "n_labels_scored"] == per["auroc"].notna().sum()
+    assert summary.loc["deepbind", "mean_auroc"] > 0.6
+    assert summary.loc["deepbind", "mean_auroc"] > summary.loc["gc_baseline", "mean_auroc"]
+    for fig in ("targets", "best_worst"):
+        assert (res / "figures" / f"{fig}.png").stat().st_size > 1000
+
+
+def test_pairs_with_two_late_fusions_and_distance(tmp_path):
+    """A sequence tower (DeepBind) made a pair model by two late fusions, with log10 distance fed to
+    the head; the model's inputs say so."""
+    sim = {"seed": 5, "n_chromosomes": 3, "chrom_length": 1_000_000, "n_pairs": 400}
+    split = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
+    config = {"datasets": {f"sim_{f}": {"kind": "pairs", "simulated": True, "window": 500, "simulate": sim,
+                                        "split": split, "fusion": f, "with_distance": True}
+                           for f in ("add", "concat_diff_mul")},
+              "models": ["deepbind"], "baselines": ["distance_baseline"],
+              "training": {"max_epochs": 2, "patience": 1}, "evaluation": {"bootstrap": 50}}
+    run_snakemake(tmp_path, config)
+    import keras
+
+    from dnazoo.models import parts
+
+    for f in ("add", "concat_diff_mul"):
+        model = keras.saving.load_model(tmp_path / "results" / f"sim_{f}" / "models" / "deepbind" / "model.keras")
+        assert [i.name for i in model.inputs] == ["anchor1", "anchor2", "log10_distance"]
+        inner = parts.onehot_model(model)
+        assert any(layer.name.startswith(f"fusion_{f.split('_')[0]}") for layer in inner.layers)
+        metrics = json.loads((tmp_path / "results" / f"sim_{f}" / "models" / "deepbind" / "metrics.json").read_text())
+        assert 0 <= metrics["auroc"] <= 1 and metrics["n"] > 0

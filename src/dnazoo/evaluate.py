@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-METRICS = ("auroc", "auprc", "f1", "accuracy", "pearson_r")
+METRICS = ("auroc", "auprc", "f1", "accuracy", "mcc", "pearson_r")
 
 
 def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float = 0.5) -> dict:
-    """AUROC, AUPRC (average precision), F1 and accuracy at ``threshold``, Pearson r(label, score).
+    """AUROC, AUPRC (average precision), F1, accuracy and MCC (Matthews correlation) at ``threshold``,
+    Pearson r(label, score).
 
     Args:
         labels: ``(n,)`` 0/1. scores: ``(n,)`` float P(label = 1).
@@ -21,7 +22,7 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float = 0.
         ``{metric: float}`` plus ``n``, ``n_pos``; rank metrics are NaN when only one class is present.
     """
     from scipy.stats import pearsonr
-    from sklearn.metrics import accuracy_score, average_precision_score, f1_score, roc_auc_score
+    from sklearn.metrics import accuracy_score, average_precision_score, f1_score, matthews_corrcoef, roc_auc_score
 
     labels = np.asarray(labels).astype(int)
     scores = np.asarray(scores, dtype=np.float64)
@@ -33,6 +34,7 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float = 0.
         "auprc": float(average_precision_score(labels, scores)) if both else float("nan"),
         "f1": float(f1_score(labels, pred, zero_division=0)),
         "accuracy": float(accuracy_score(labels, pred)),
+        "mcc": float(matthews_corrcoef(labels, pred)) if len(labels) else float("nan"),
         "pearson_r": float(r),
         "n": int(len(labels)),
         "n_pos": int(labels.sum()),

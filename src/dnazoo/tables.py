@@ -469,8 +469,11 @@ def read_label_names(path: str | os.PathLike, n: int, source: str = "") -> list[
     """Target names, one per line (the last tab-separated field; a header line whose last field is
     ``name`` is skipped), e.g. ``tf690_feature_names.txt``.
 
+    A name that repeats gets ``#2``, ``#3``, … from its second occurrence on (DeepSEA's feature names
+    repeat across treatments and replicates).
+
     Raises:
-        TableError: a count that differs from the label matrix's ``n`` columns, or duplicate names.
+        TableError: a count that differs from the label matrix's ``n`` columns.
     """
     with _open_text(path) as fh:
         names = [line.rstrip("\n\r").split("\t")[-1] for line in fh if line.strip()]
@@ -478,7 +481,9 @@ def read_label_names(path: str | os.PathLike, n: int, source: str = "") -> list[
         names = names[1:]
     if len(names) != n:
         raise TableError(f"{source or path}: {len(names)} names for {n} label columns")
-    dup = pd.Series(names)[pd.Series(names).duplicated()]
-    if len(dup):
-        raise TableError(f"{source or path}: duplicate label name {dup.iloc[0]!r}")
-    return names
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:  # DeepSEA repeats names across treatments/replicates: A549_USF-1_EtOH_0.02pct twice
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return unique

@@ -1,0 +1,109 @@
+"""The encoded dataset (spec.json, arrays, streaming) and the delimited / label-matrix sources."""
+
+import gzip
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import needs_shared
+from dnazoo import dataset, stages
+from dnazoo.tables import TableError, read_delimited, read_fasta_labels, read_label_matrix, read_label_names
+from dnazoo.tasks import Task
+
+
+def _sequence_tables(tmp_path, targets, task):
+    rng = np.random.default_rng(0)
+    n = 30
+    seqs = ["".join(rng.choice(list("ACGT"), 20)) for _ in range(n)]
+    table = pd.DataFrame({"seq_id": [f"s{i}" for i in range(n)], "sequence": seqs, "source": "x"})
+    for t in targets:
+        table[f"label.{t}"] = rng.integers(-1, 2, n) if task == "multilabel" else rng.normal(size=n)
+    split = pd.DataFrame({"seq_id": table["seq_id"], "split": ["train"] * 20 + ["val"] * 5 + ["test"] * 5})
+    table.to_csv(tmp_path / "seqs.tsv.gz", sep="\t", index=False)
+    split.to_csv(tmp_path / "split.tsv.gz", sep="\t", index=False)
+    return table
+
+
+@pytest.mark.parametrize("task", ["multilabel", "regression"])
+def test_encode_writes_spec_and_multi_target_arrays(tmp_path, task):
+    table = _sequence_tables(tmp_path, ["a", "b", "c"], task)
+    out = tmp_path / "encoded"
+    stages.encode_stage("sequences", tmp_path / "seqs.tsv.gz", tmp_path / "split.tsv.gz", (20,), None, out, task)
+    spec = json.loads((out / "spec.json").read_text())
+    assert spec["task"] == {"name": task, "targets": ["a", "b", "c"], "bins": None}
+    assert spec["inputs"] == [{"name": "sequence", "shape": [20], "dtype": "uint8"}]
+    assert spec["targets"]["shape"] == [3] and spec["rows"] == {"train": 20, "val": 5, "test": 5}
+    data = dataset.load_split(out, "test")
+    assert data["labels"].shape == (5, 3) and data["labels"].dtype == np.dtype(spec["targets"]["dtype"])
+    assert np.allclose(data["labels"], table[["label.a", "label.b", "label.c"]].to_numpy()[25:])
+    assert dataset.task_of(spec) == Task(task, ("a", "b", "c"))
+    with pytest.raises(ValueError, match=r"window\(s\) \[21\] bp .* disagree with the encoded data's \[20\] bp"):
+        dataset.check_windows(spec, (21,))
+
+
+def test_stream_augmentation_and_class_weights():
+    from dnazoo.encoding import reverse_complement_codes
+    from dnazoo.training import class_weights
+
+    codes = np.random.default_rng(0).integers(0, 4, (64, 30)).astype(np.uint8)
+    y = np.array([1] * 16 + [0] * 48, dtype=np.int8)
+    w = class_weights(y)
+    assert w[y == 1].sum() == pytest.approx(w[y == 0].sum())
+    seq = dataset.make_sequence({"sequence": codes}, y, 64, sample_weight=w, augment={"reverse_complement": True})
+    x, yb, wb = seq[0]
+    flipped = [not np.array_equal(a, b) for a, b in zip(x["sequence"], codes)]
+    assert 10 < sum(flipped) < 54
+    for a, b, f in zip(x["sequence"], codes, flipped):
+        assert np.array_equal(a, reverse_complement_codes(b[None])[0] if f else b)
+    shifted, *_ = dataset.make_sequence({"sequence": codes}, y, 64, augment={"shift": 3})[0]
+    assert (shifted["sequence"] == 4).any()  # N fills the shifted-in bases
+    assert np.array_equal(yb, y.astype(np.float32)) and np.allclose(wb, w)
+
+
+def test_delimited_reader_names_file_line_and_column(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("sequence,a,b\nACGT,1,0\nACGT,1,\nACGX,0,1\n")
+    with pytest.raises(TableError, match=r"t.csv:4: column 'sequence' has non-IUPAC"):
+        read_delimited(path, "csv", label_columns=["a", "b"], task="multilabel")
+    path.write_text("sequence,a,b\nACGT,1,0\nACGT,2,1\n")
+    with pytest.raises(TableError, match=r"t.csv:3: column 'label.a' must be 0, 1 or -1"):
+        read_delimited(path, "csv", label_columns=["a", "b"], task="multilabel")
+    with pytest.raises(TableError, match=r"t.csv:1: missing column\(s\) \['c'\]"):
+        read_delimited(path, "csv", label_columns=["c"])
+    path.write_text("sequence,a,b\nACGT,1,\n")
+    df = read_delimited(path, "csv", label_columns=["a", "b"], task="multilabel")
+    assert df[["label.a", "label.b"]].to_numpy().tolist() == [[1, -1]]
+
+
+def test_duplicates_in_held_out_splits_are_dropped_from_training():
+    df = pd.DataFrame({"seq_id": list("abcd"), "sequence": ["AC", "GT", "AC", "TT"],
+                       "label": [1, 0, 1, 0], "split": ["train", "train", "test", "train"]})
+    out = stages.drop_duplicate_sequences(df, "x")
+    assert list(out["seq_id"]) == ["b", "c", "d"]
+
+
+def test_gue_tf_csv_read_as_given():
+    folder = needs_shared("tfbs", "gue_tf_human", "tf0")
+    train = read_delimited(folder / "train.csv.gz", "csv", source="tf0/train.csv.gz")
+    dev = read_delimited(folder / "dev.csv.gz", "csv")
+    assert len(train) == 32378 and len(dev) == 1000
+    assert set(train["label"]) == {0, 1} and train["sequence"].str.len().eq(101).all()
+    assert train["seq_id"].iloc[0] == "train_0"  # no id column: <file name>_<row>
+
+
+def test_deepsea_subset_fasta_plus_label_matrix(tmp_path):
+    folder = needs_shared("tfbs", "deepsea_subset_packt_ch06")
+    fasta = tmp_path / "test.fa"
+    fasta.write_bytes(gzip.decompress((folder / "test_sequences.fa.gz").read_bytes()))
+    y = read_label_matrix(folder / "test_labels_tf690.npz", 1000)
+    names = read_label_names(folder / "tf690_feature_names.txt", y.shape[1])
+    df = read_fasta_labels(fasta, y, label_names=names, task="multilabel")
+    assert df.shape == (1000, 2 + 690 + 1) and names[0] == "Dnd41_CTCF_None"
+    assert len(set(names)) == 690 and "A549_USF-1_EtOH_0.02pct#2" in names  # repeated names made unique
+    assert df["label.Dnd41_CTCF_None"].sum() == y[:, 0].sum()
+    with pytest.raises(TableError, match="1000 label rows for 999 FASTA records"):
+        read_label_matrix(folder / "test_labels_tf690.npz", 999)
+    with pytest.raises(TableError, match="names for 5 label columns"):
+        read_label_names(folder / "tf690_feature_names.txt", 5)

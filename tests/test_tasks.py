@@ -1,0 +1,123 @@
+"""Tasks own the head, the loss and the metrics; the training settings the originals need."""
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from dnazoo.tasks import Task, from_config  # noqa: E402
+
+
+def _loss(task, y, p):
+    return float(keras.ops.convert_to_numpy(task.loss()(np.asarray(y, np.float32), np.asarray(p, np.float32))))
+
+
+def test_multilabel_loss_masks_missing_labels():
+    task = Task("multilabel", ("a", "b", "c"))
+    y = np.array([[1, 0, -1], [0, -1, 1]], dtype=np.float32)
+    p = np.array([[0.9, 0.2, 0.5], [0.3, 0.99, 0.7]], dtype=np.float32)
+    per_row = [np.mean([-np.log(0.9), -np.log(0.8)]), np.mean([-np.log(0.7), -np.log(0.7)])]
+    assert _loss(task, y, p) == pytest.approx(np.mean(per_row), rel=1e-5)
+    # whatever is predicted for a missing label does not change the loss
+    p2 = p.copy()
+    p2[0, 2], p2[1, 1] = 0.01, 0.01
+    assert _loss(task, y, p2) == pytest.approx(_loss(task, y, p), rel=1e-6)
+
+
+def test_regression_loss_masks_nan_and_poisson_nll():
+    task = Task("regression", ("x", "y"))
+    y = np.array([[1.0, np.nan], [2.0, 0.0]], dtype=np.float32)
+    p = np.array([[0.0, 5.0], [1.0, 1.0]], dtype=np.float32)
+    assert _loss(task, y, p) == pytest.approx(np.mean([1.0, (1.0 + 1.0) / 2]), rel=1e-6)
+    prof = Task("profile", ("t",), bins=2)
+    y = np.array([[[2.0], [0.0]]], dtype=np.float32)
+    p = np.array([[[1.0], [3.0]]], dtype=np.float32)
+    assert _loss(prof, y, p) == pytest.approx(np.mean([1 - 2 * np.log(1.0), 3.0]), rel=1e-5)
+
+
+def test_multilabel_metrics_per_label_and_over_scorable_labels():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, (200, 4)).astype(np.int8)
+    y[:, 3] = 0  # one class only: not scored
+    y[:50, 0] = -1  # missing: left out of label 0's metrics
+    s = rng.random((200, 4)) + 0.5 * y
+    summary, per = Task("multilabel", tuple("abcd")).metrics(y, s)
+    assert per.loc[0, "auroc"] == pytest.approx(roc_auc_score(y[50:, 0], s[50:, 0]))
+    assert per.loc[0, "n"] == 150 and np.isnan(per.loc[3, "auroc"])
+    assert summary["n_labels"] == 4 and summary["n_labels_scored"] == 3
+    assert summary["mean_auroc"] == pytest.approx(per["auroc"].iloc[:3].mean())
+    assert summary["median_auroc"] == pytest.approx(per["auroc"].iloc[:3].median())
+    assert summary["auroc"] == summary["mean_auroc"]
+
+
+def test_regression_metrics_and_validation_score():
+    from scipy.stats import pearsonr, spearmanr
+
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=(100, 2))
+    s = y + rng.normal(scale=0.5, size=y.shape)
+    task = Task("regression", ("x", "y"))
+    summary, per = task.metrics(y, s)
+    assert per.loc[1, "pearson_r"] == pytest.approx(pearsonr(y[:, 1], s[:, 1])[0])
+    assert per.loc[1, "spearman_r"] == pytest.approx(spearmanr(y[:, 1], s[:, 1])[0])
+    assert per.loc[0, "mse"] == pytest.approx(np.mean((y[:, 0] - s[:, 0]) ** 2))
+    assert task.validation_score(y, s) == pytest.approx(summary["mean_pearson_r"])
+    assert task.monitor == "val_mean_pearson_r"
+
+
+def test_task_errors_and_config():
+    with pytest.raises(ValueError, match="unknown task"):
+        Task("ranking")
+    with pytest.raises(ValueError, match="one target"):
+        Task("binary", ("a", "b"))
+    assert from_config({"task": "multilabel", "label_columns": ["x", "y"]}).target_shape == (2,)
+    assert from_config({}).monitor == "val_auroc"
+
+
+def test_binary_scores_from_sigmoid_and_softmax2():
+    t = Task()
+    assert np.allclose(t.scores(np.array([[0.2], [0.7]])), [0.2, 0.7])
+    assert np.allclose(t.scores(np.array([[0.8, 0.2], [0.3, 0.7]])), [0.2, 0.7])
+
+
+@pytest.mark.parametrize("settings, kind, check", [
+    ({"optimizer": "sgd", "momentum": 0.9, "nesterov": True, "learning_rate": 0.1}, "SGD",
+     lambda o: o.momentum == 0.9 and o.nesterov),
+    ({"optimizer": "rmsprop", "rho": 0.8, "learning_rate": 0.1, "clipnorm": 1.0}, "RMSprop",
+     lambda o: abs(o.rho - 0.8) < 1e-9 and o.global_clipnorm == 1.0),
+    ({"optimizer": "adam", "learning_rate": 0.1, "weight_decay": 0.01}, "Adam", lambda o: o.weight_decay == 0.01),
+])
+def test_optimizers(settings, kind, check):
+    from dnazoo.training import make_optimizer
+
+    opt = make_optimizer(settings)
+    assert type(opt).__name__ == kind and check(opt)
+
+
+def test_schedules_follow_the_originals():
+    from dnazoo.training import learning_rate, make_optimizer
+
+    epoch = learning_rate({"learning_rate": 1e-4, "schedule": "exponential_epoch", "decay": 0.975}, steps_per_epoch=10)
+    assert float(epoch(25)) == pytest.approx(1e-4 * 0.975 ** 2)  # DeepCpG: 1e-4 x 0.975^epoch
+    inv = learning_rate({"learning_rate": 5e-5, "decay": 1e-5})
+    assert float(inv(1000)) == pytest.approx(5e-5 / (1 + 1e-5 * 1000))  # Keras 2 decay
+    warm = learning_rate({"learning_rate": 1e-3, "schedule": "warmup_constant", "warmup_steps": 100})
+    assert float(warm(50)) == pytest.approx(5e-4, rel=1e-3) and float(warm(10_000)) == pytest.approx(1e-3)
+    with pytest.raises(ValueError, match="training.optimizer"):
+        make_optimizer({"optimizer": "adagrad", "learning_rate": 1e-3})
+    with pytest.raises(ValueError, match="training.schedule"):
+        learning_rate({"learning_rate": 1e-3, "schedule": "step"})
+
+
+def test_kernel_penalties_add_to_the_loss():
+    from dnazoo import models
+    from dnazoo.training import add_kernel_penalties
+
+    model = models.build("deepbind", 40, "sequences")
+    x = np.random.default_rng(0).integers(0, 4, (2, 40)).astype(np.uint8)
+    model({"sequence": x})
+    assert not model.losses
+    n = add_kernel_penalties(model, l1=1e-4, l2=1e-4)
+    assert n == 3 and len(model.losses) == 3  # motif scan, hidden and output kernels
