@@ -26,7 +26,8 @@ ORIGINAL_COUNTS = {
 }
 KERAS_MODELS = [m for m, s in models.REGISTRY.items() if s.framework == "keras"]
 PAIR_MODELS = [m for m in KERAS_MODELS if "pairs" in models.get(m).kinds]
-TASKS = {"binary": Task(), "multilabel": Task("multilabel", ("a", "b", "c")), "regression": Task("regression", ("x", "y"))}
+TASKS = {"binary": Task(), "multilabel": Task("multilabel", ("a", "b", "c")), "regression": Task("regression", ("x", "y")),
+         "profile": Task("profile", ("t1", "t2"), bins=5)}
 #: One model per family: the ones whose training is exercised here (a family shares its tower code).
 FAMILY_REPRESENTATIVES = {}
 for _m in KERAS_MODELS:
@@ -78,9 +79,12 @@ def test_registry_contract(tmp_path, name):
     x = _codes(3, window, kind)
     for tname in spec.tasks:
         task = TASKS[tname]
-        model = models.build(name, window, kind, task=task)
-        out = model.predict(x, verbose=0)
-        want = (3, 2) if (tname == "binary" and spec.binary_head == "softmax2") else (3, max(task.n_targets, 1))
+        k = "sequences" if tname == "profile" else kind
+        xs = _codes(3, 50, k) if tname == "profile" else x
+        model = models.build(name, 50 if tname == "profile" else window, k, task=task)
+        out = model.predict(xs, verbose=0)
+        want = (3, 2) if (tname == "binary" and spec.binary_head == "softmax2") else (3, *task.target_shape) \
+            if task.target_shape else (3, 1)
         assert out.shape == want, (tname, out.shape)
     model = models.build(name, window, kind, task=TASKS["multilabel"])
     path = tmp_path / "model.keras"
@@ -107,12 +111,17 @@ def test_one_train_step_per_family_then_reload(tmp_path, name):
     kind = _kind(name)
     window = max(spec.min_window[kind], 300 if spec.encoder == "kmer6" else 50)
     for tname, task in TASKS.items():
+        if tname not in spec.tasks:
+            continue
+        if tname == "profile":
+            kind, window = "sequences", 50
         model = models.build(name, window, kind, task=task)
         compile_model(model, spec.binary_head, {**spec.defaults, "learning_rate": 1e-3}, task)
         x = _codes(8, window, kind)
         rng = np.random.default_rng(1)
         y = (np.array([0, 1] * 4, dtype=np.int8) if tname == "binary" else
              rng.integers(-1, 2, (8, 3)).astype(np.int8) if tname == "multilabel" else
+             rng.poisson(2.0, (8, 5, 2)).astype(np.float32) if tname == "profile" else
              rng.normal(size=(8, 2)).astype(np.float32))
         if tname == "regression":
             y[0, 0] = np.nan  # a missing target is masked out, not a NaN loss

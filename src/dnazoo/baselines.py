@@ -11,7 +11,8 @@
 Every task (:mod:`dnazoo.tasks`) is served on the same features: a binary task fits one logistic
 regression; a multilabel task one per label, each on the rows where that label is observed (a
 label with one class in training predicts its training prevalence); regression fits ridge
-regression per target on its non-NaN rows.
+regression per target on its non-NaN rows; profile one multi-output ridge regression over every
+(bin, track) count (predictions clipped at 0).
 
 Features are computed from the memory-mapped uint8 base codes in chunks of rows, so a dataset is
 never loaded whole. A fitted baseline is saved with joblib as ``{"name", "k", "task", "estimator"}``
@@ -100,7 +101,11 @@ def fit(name: str, train: dict, k: int = 4, seed: int = 0) -> dict:
     if task == "binary":
         clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=seed))
         return {"name": name, "k": k, "task": task, "estimator": clf.fit(x, y)}
+    shape = y.shape[1:]
     y = y.reshape(len(y), -1).astype(np.float64)
+    if task == "profile":  # one multi-output ridge regression over every (bin, track)
+        est = make_pipeline(StandardScaler(), Ridge(alpha=1.0)).fit(x, y)
+        return {"name": name, "k": k, "task": task, "estimator": est, "target_shape": shape}
     estimators = []
     for j in range(y.shape[1]):
         t = y[:, j]
@@ -132,6 +137,11 @@ def predict(model: dict, data: dict) -> np.ndarray:
         if n == 0:
             return np.zeros(0)
         return est.predict_proba(features(model["name"], data, model["k"]))[:, 1].astype(np.float64)
+    if task == "profile":
+        shape = tuple(model["target_shape"])
+        if n == 0:
+            return np.zeros((0, *shape))
+        return np.maximum(est.predict(features(model["name"], data, model["k"])), 0).reshape(n, *shape)
     if n == 0:
         return np.zeros((0, len(est)))
     x = features(model["name"], data, model["k"])

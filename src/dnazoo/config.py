@@ -42,7 +42,8 @@ def dataset_models(config: dict, name: str) -> list[str]:
     ds = config["datasets"][name]
     out = list(ds.get("models", config["models"]))
     for b in config.get("baselines", DEFAULT_BASELINES):
-        if b not in out and b in models.REGISTRY and ds["kind"] in models.get(b).kinds:
+        if b not in out and b in models.REGISTRY and ds["kind"] in models.get(b).kinds \
+                and ds.get("task", "binary") in models.get(b).tasks:
             out.append(b)
     return out
 
@@ -292,9 +293,18 @@ def check(config: dict) -> None:
                               "set task: multilabel for several")
         if ds.get("with_distance") and ds["kind"] != "pairs":
             raise ConfigError(f"datasets.{name}.with_distance: only pairs datasets have anchor distances")
-        if task != "binary" and (ds.get("negatives") or {}).get("method", "dinucleotide_shuffle") != "given":
-            raise ConfigError(f"datasets.{name}.negatives.method: a {task} dataset takes its negatives as given "
-                              "(set negatives: {method: given})")
+        if task in ("multilabel", "regression"):
+            method = (ds.get("negatives") or {}).get("method", "given")
+            if method != "given":
+                raise ConfigError(f"datasets.{name}.negatives.method: a {task} dataset takes its rows as given, "
+                                  f"not {method!r}")
+            ds["negatives"] = {**(ds.get("negatives") or {}), "method": "given"}
+        if task == "profile" and ds["kind"] != "sequences":
+            raise ConfigError(f"datasets.{name}.task: the profile task takes kind: sequences")
+        if task == "profile" and ds.get("negatives"):
+            raise ConfigError(f"datasets.{name}.negatives: a profile dataset has no negatives (every window has counts)")
+        if task == "profile" and int(windows(ds)[0]) % int(ds["bins"]):
+            raise ConfigError(f"datasets.{name}.bins: {ds['bins']} bins do not divide the {windows(ds)[0]}-bp window")
     for name, ds in config["datasets"].items():
         method = (ds.get("negatives") or {}).get("method")
         allowed = ("as_given", "distance_matched") if ds["kind"] == "pairs" else (

@@ -273,6 +273,65 @@ def plot_targets(dataset: str, per_target: dict[str, pd.DataFrame], metric: str,
     return written
 
 
+def plot_profiles(dataset: str, per_target: dict[str, pd.DataFrame], examples: dict, metrics: dict[str, dict],
+                  out_dir: str | os.PathLike, title_note: str = "") -> list[Path]:
+    """Figures of the profile task (PNG + PDF in ``out_dir``):
+
+    * ``track_r``: per model and track, Pearson r over the bins within each test window (mean over
+      windows) and over windows of the summed counts, with the shuffled-window control;
+    * ``tracks``: observed (grey) and predicted (colour) tracks of the four test windows with the
+      most counts, for the model with the highest mean Pearson r.
+
+    Args:
+        per_target: ``{model: per_target.tsv}``; examples: ``{model: evaluate's .npz}``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir = Path(out_dir)
+    title = f"{dataset}{f' ({title_note})' if title_note else ''} — test split"
+    order = sorted(per_target, key=lambda m: -np.nan_to_num(metrics[m].get("mean_pearson_r", np.nan), nan=-2))
+    tracks = list(per_target[order[0]]["target"])
+    fig, ax = plt.subplots(figsize=(max(4.5, 1.2 * len(order) * len(tracks)), 4))
+    width = 0.8 / max(1, len(tracks))
+    for j, t in enumerate(tracks):
+        vals = [per_target[m].set_index("target").loc[t, "pearson_r"] for m in order]
+        summed = [per_target[m].set_index("target").loc[t, "pearson_r_summed"] for m in order]
+        x = np.arange(len(order)) + j * width
+        ax.bar(x, vals, width, label=f"{t}: within windows")
+        ax.scatter(x, summed, marker="D", c="k", s=14, zorder=3, label=f"{t}: summed, across windows" if j == 0 else None)
+    ctrl = [metrics[m].get("control_mean_pearson_r", np.nan) for m in order]
+    ax.scatter(np.arange(len(order)) + width * (len(tracks) - 1) / 2, ctrl, marker="x", c="tab:red", s=30, zorder=4,
+               label="control: shuffled windows")
+    ax.axhline(0, c="grey", lw=0.8)
+    ax.set_xticks(np.arange(len(order)) + width * (len(tracks) - 1) / 2, order, rotation=30, ha="right")
+    ax.set(ylabel="test Pearson r", title=f"Pearson r per track: {title}")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    written = save_figure(fig, out_dir / "track_r")
+    plt.close(fig)
+    best = order[0]
+    ex = examples[best]
+    n = len(ex["observed"])
+    fig, axes = plt.subplots(n, len(tracks), figsize=(4 * len(tracks), 1.8 * n), squeeze=False)
+    for i in range(n):
+        for j, t in enumerate(tracks):
+            ax = axes[i][j]
+            ax.plot(ex["observed"][i, :, j], c="0.5", label="observed")
+            ax.plot(ex["predicted"][i, :, j], c="tab:blue", label="predicted")
+            ax.set_title(f"{ex['ids'][i]} · {t}", fontsize=7)
+            ax.tick_params(labelsize=6)
+    axes[0][0].legend(fontsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("bin", fontsize=7)
+    fig.suptitle(f"{best}: observed and predicted counts per bin, {title}", fontsize=9)
+    fig.tight_layout()
+    written += save_figure(fig, out_dir / "tracks")
+    plt.close(fig)
+    return written
+
+
 def protocol_summary(metrics: list[dict], protocols: dict[str, str]) -> pd.DataFrame:
     """Aggregate test metrics of a group of datasets by evaluation protocol and model.
 

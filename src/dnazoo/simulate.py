@@ -157,3 +157,114 @@ def write_bedpe(pairs: pd.DataFrame, dest: str | os.PathLike) -> None:
         with open(tmp, "w") as fh:
             fh.write("#" + "\t".join(cols) + "\n")
             pairs[cols].to_csv(fh, sep="\t", header=False, index=False)
+
+
+#: Motifs of the profile mode, one per coverage track: the demo's CTCF-like core and the RE1
+#: (NRSF/REST) consensus (Johnson et al., Science 2007).
+PROFILE_MOTIFS = {"ctcf": MOTIF, "rest": "TTCAGCACCATGGACAGCGCC"}
+
+
+@dataclass(frozen=True)
+class ProfileParams:
+    """Parameters of :func:`simulate_profile` (config ``simulate:`` of a ``task: profile`` dataset);
+    lengths in bp.
+
+    Attributes:
+        window: the tiled window length (the dataset's ``window``).
+        sites_per_window: mean number of planted sites per window and track (Poisson).
+        peak_width: standard deviation of a site's Gaussian coverage peak.
+        amplitude: expected reads per bp at a peak's summit.
+        background: expected reads per bp everywhere.
+        resolution: the bigWig's interval length (coverage is constant within it).
+    """
+
+    seed: int = 1
+    n_chromosomes: int = 3
+    chrom_length: int = 1_000_000
+    gc: float = 0.42
+    telomere_n: int = 10_000
+    window: int = 1000
+    sites_per_window: float = 0.5
+    peak_width: float = 20.0
+    amplitude: float = 2.0
+    background: float = 0.05
+    motif_fidelity: float = 0.9
+    resolution: int = 10
+
+
+def simulate_profile(params: ProfileParams) -> tuple[dict[str, np.ndarray], pd.DataFrame, dict[str, dict]]:
+    """Simulate a genome with coverage tracks whose peaks sit on planted motifs (the ``profile``
+    task's embedded default).
+
+    Grammar: the genome is i.i.d. with GC ``gc``; it is tiled into ``window``-bp windows after the
+    ``telomere_n`` N bases. In each window, for each track of :data:`PROFILE_MOTIFS`, a
+    Poisson(``sites_per_window``) number of motif instances (sampled from a PWM with
+    ``motif_fidelity`` on the consensus, either strand) is planted at uniform positions at least
+    one motif length from the window's edges. A track's expected coverage per bp is
+    ``background`` plus, per site of its motif, a Gaussian peak of height ``amplitude`` and
+    standard deviation ``peak_width`` centred on the site; the counts are Poisson draws of the
+    expected coverage summed over each ``resolution``-bp interval, stored per bp (count / resolution).
+
+    Returns:
+        ``(genome, regions, tracks)``: ``{chrom: uint8 ASCII letters}``; the tiled windows
+        (``chrom, start, end, name``; 0-based half-open) with the number of sites per track
+        (``n_<track>``); ``{track: {chrom: (chrom_length // resolution,) float32 per-bp values}}``.
+
+    Raises:
+        ValueError: a window that does not fit a chromosome, or a resolution that does not divide it.
+    """
+    p = params
+    rng = np.random.default_rng(p.seed)
+    if p.window % p.resolution or p.chrom_length % p.resolution:
+        raise ValueError(f"simulate.resolution {p.resolution} must divide window {p.window} and chrom_length")
+    if p.window > p.chrom_length - p.telomere_n:
+        raise ValueError(f"simulate: window {p.window} bp does not fit a chromosome of {p.chrom_length} bp")
+    probs = np.array([(1 - p.gc) / 2, p.gc / 2, p.gc / 2, (1 - p.gc) / 2])
+    chroms = [f"simchr{i + 1}" for i in range(p.n_chromosomes)]
+    genome = {c: _BASES[rng.choice(4, size=p.chrom_length, p=probs)] for c in chroms}
+    first = -(-p.telomere_n // p.window) * p.window
+    rows = []
+    expected = {t: {c: np.full(p.chrom_length, p.background, dtype=np.float64) for c in chroms} for t in PROFILE_MOTIFS}
+    pos = np.arange(-int(4 * p.peak_width), int(4 * p.peak_width) + 1)
+    peak = p.amplitude * np.exp(-0.5 * (pos / p.peak_width) ** 2)
+    for c in chroms:
+        genome[c][: p.telomere_n] = ord("N")
+        for start in range(first, p.chrom_length - p.window + 1, p.window):
+            row = {"chrom": c, "start": start, "end": start + p.window, "name": f"{c}:{start}-{start + p.window}"}
+            for track, cons in PROFILE_MOTIFS.items():
+                n = int(rng.poisson(p.sites_per_window))
+                row[f"n_{track}"] = n
+                for _ in range(n):
+                    motif = np.frombuffer(cons.encode(), dtype=np.uint8)
+                    keep = rng.random(len(motif)) < p.motif_fidelity
+                    motif = np.where(keep, motif, _BASES[rng.integers(0, 4, len(motif))]).astype(np.uint8)
+                    if rng.random() < 0.5:
+                        motif = _revcomp(motif)
+                    s = start + int(rng.integers(len(motif), p.window - 2 * len(motif)))
+                    genome[c][s: s + len(motif)] = motif
+                    centre = s + len(motif) // 2
+                    lo, hi = max(0, centre + pos[0]), min(p.chrom_length, centre + pos[-1] + 1)
+                    expected[track][c][lo:hi] += peak[lo - (centre + pos[0]): hi - (centre + pos[0])]
+            rows.append(row)
+    tracks = {}
+    for track in PROFILE_MOTIFS:
+        tracks[track] = {}
+        for c in chroms:
+            lam = expected[track][c].reshape(-1, p.resolution).sum(axis=1)
+            tracks[track][c] = (rng.poisson(lam) / p.resolution).astype(np.float32)
+    return genome, pd.DataFrame(rows), tracks
+
+
+def write_bigwig(values: dict[str, np.ndarray], sizes: dict[str, int], resolution: int, dest: str | os.PathLike) -> None:
+    """Write per-interval values (``{chrom: (length // resolution,)}``, constant per bp within an
+    interval) as a bigWig with pybigtools, atomically; zero intervals are left out."""
+    import pybigtools
+
+    def entries():
+        for chrom in sizes:
+            v = values[chrom]
+            for i in np.flatnonzero(v):
+                yield chrom, int(i * resolution), int((i + 1) * resolution), float(v[i])
+
+    with atomic_path(dest, suffix=".bw") as tmp:
+        pybigtools.open(str(tmp), "w").write(dict(sizes), entries())

@@ -75,6 +75,82 @@ def simulate_dataset(params: dict, fasta: str | os.PathLike, bedpe: str | os.Pat
              pairs["grammar"].value_counts().to_dict())
 
 
+def simulate_profile_stage(params: dict, window: int, fasta, regions_out, track_outs: dict) -> None:
+    """Write the profile demo (:func:`dnazoo.simulate.simulate_profile`): the genome (indexed), the
+    tiled windows as BED and one bigWig per track (``track_outs``: ``{track: path}``)."""
+    from .genome import index_fasta
+    from .io import atomic_path
+    from .simulate import ProfileParams, simulate_profile, write_bigwig, write_fasta
+
+    p = ProfileParams(**{**params, "window": int(window)})
+    genome, regions, tracks = simulate_profile(p)
+    write_fasta(genome, fasta)
+    index_fasta(fasta)
+    with atomic_path(regions_out, suffix=".bed") as tmp:
+        regions[["chrom", "start", "end", "name"]].to_csv(tmp, sep="\t", header=False, index=False)
+    sizes = {c: len(v) for c, v in genome.items()}
+    for track, dest in track_outs.items():
+        write_bigwig(tracks[track], sizes, p.resolution, dest)
+    log.info("simulated %d chromosomes, %d windows of %d bp; sites per track: %s", len(genome), len(regions),
+             p.window, {t: int(regions[f"n_{t}"].sum()) for t in tracks})
+
+
+def coverage_stage(fasta, regions, tracks: dict, window: int, bins: int, out_table, out_coverage) -> pd.DataFrame:
+    """Coverage targets of the ``profile`` task: for every window, its sequence and the counts of
+    every track summed in ``bins`` equal bins.
+
+    Args:
+        fasta: the indexed genome.
+        regions: a BED of regions, each re-centred to a ``window``-bp window (those off a
+            chromosome are dropped and counted), or None to tile the genome with windows.
+        tracks: ``{track name: bigWig path}`` (read with pybigtools; uncovered bases count 0).
+        window, bins: window length in bp, and bins per window (must divide it).
+
+    Writes ``out_table`` (``seq_id, chrom, start, end, sequence, row``; 0-based half-open) and
+    ``out_coverage`` (``(n, bins, tracks)`` float32 counts, rows in table order).
+
+    Raises:
+        ConfigError: bins that do not divide the window. ValueError: a bigWig that lacks a
+            chromosome of the windows (naming the file and the chromosomes).
+    """
+    import pybigtools
+    from pyfaidx import Fasta
+
+    from .genome import peak_windows, read_chrom_sizes
+    from .tables import read_bed
+
+    if window % bins:
+        raise cfg.ConfigError(f"bins: {bins} bins do not divide the {window}-bp window")
+    sizes = read_chrom_sizes(str(fasta) + ".fai")
+    if regions:
+        peaks, counts = peak_windows(read_bed(regions), int(window), sizes)
+        log.info("%s: %d-bp windows on the regions: %s", regions, window, counts)
+        table = pd.DataFrame({"seq_id": peaks["name"].astype(str), "chrom": peaks["chrom"],
+                              "start": peaks["wstart"], "end": peaks["wend"]})
+    else:
+        rows = [(f"{c}:{s}-{s + window}", c, s, s + window) for c, n in sizes.items() for s in range(0, n - window + 1, window)]
+        table = pd.DataFrame(rows, columns=["seq_id", "chrom", "start", "end"])
+    with Fasta(str(fasta), as_raw=True, sequence_always_upper=True) as fa:
+        table["sequence"] = [fa[c][int(a):int(b)] for c, a, b in zip(table["chrom"], table["start"], table["end"])]
+    if not regions:  # tiling: leave out windows that are all N (telomeres, gaps)
+        table = table[~table["sequence"].str.fullmatch("N+")].reset_index(drop=True)
+    cov = np.zeros((len(table), bins, len(tracks)), dtype=np.float32)
+    for j, (name, path) in enumerate(tracks.items()):
+        bw = pybigtools.open(str(path))
+        have = set(bw.chroms()) if hasattr(bw, "chroms") else None
+        missing = sorted(set(table["chrom"]) - have) if have is not None else []
+        if missing:
+            raise ValueError(f"{path} (track {name!r}): no chromosome(s) {missing[:5]}; it has {sorted(have)[:10]}")
+        for i, (c, a, b) in enumerate(zip(table["chrom"], table["start"], table["end"])):
+            cov[i, :, j] = bw.values(c, int(a), int(b), bins=bins, summary="sum", fillna=0)
+    table["row"] = np.arange(len(table))
+    log.info("coverage: %d windows x %d bins x %d tracks; total counts per track %s", len(table), bins, len(tracks),
+             dict(zip(tracks, np.round(cov.sum(axis=(0, 1)), 1).tolist())))
+    write_table(table, out_table)
+    save_npy(cov, out_coverage)
+    return table
+
+
 def read_pairs_stage(table: str | os.PathLike, fmt: str, out: str | os.PathLike) -> pd.DataFrame:
     """Interaction table → canonical pair table (``pairs.tsv.gz``). Distance matching of the
     negatives happens after the split (:func:`split_stage`)."""
@@ -160,13 +236,6 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
         return read_fasta_labels(path, labels, source=name)
 
     method = negatives.get("method", "dinucleotide_shuffle")
-
-    def read(src: dict, path) -> pd.DataFrame:
-        if src["format"] == "deepbind_seq":
-            return read_deepbind_seq(path, source=Path(source_location(src)).name)
-        if src["format"] == "bed":
-            return read_peaks(path)
-        return read_fasta_labels(path, src.get("labels", 1), source=Path(source_location(src)).name)
 
     def read_peaks(path) -> pd.DataFrame:
         from pyfaidx import Fasta
@@ -294,13 +363,15 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
 
 def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.PathLike,
                  lengths: tuple[int, ...], fasta: str | os.PathLike | None, out_dir: str | os.PathLike,
-                 task=None) -> None:
+                 task=None, coverage=None) -> None:
     """Write the encoded dataset (:mod:`dnazoo.dataset`): base codes per split and input, targets,
     ids, distances (pairs) and ``spec.json`` (written last).
 
     Args:
-        task: the dataset's :class:`dnazoo.tasks.Task`, or its name (default binary): the targets
-            are then the ``label`` column or the ``label.<target>`` columns of ``table``.
+        task: the dataset's :class:`dnazoo.tasks.Task`, ``{name, targets, bins}``, or its name
+            (default binary): the targets are then the ``label`` column or the ``label.<target>``
+            columns of ``table``.
+        coverage: the profile task's ``(n, bins, tracks)`` array, rows in ``table``'s ``row`` order.
 
     Raises:
         ValueError: a target column of the task missing from the table.
@@ -313,10 +384,17 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     data = read_table(table)
+    if isinstance(task, dict):
+        task = Task(task["name"], tuple(task["targets"]), task.get("bins"))
     if task is None or isinstance(task, str):
         name = task or "binary"
         targets = ("label",) if name == "binary" else tuple(c[len("label."):] for c in data if c.startswith("label."))
         task = Task(name, targets)
+    cov = None
+    if task.name == "profile":
+        if coverage is None:
+            raise ValueError("the profile task needs the coverage array (coverage_stage)")
+        cov = np.load(coverage, mmap_mode="r")
     splits = read_table(split_table)
     id_col = "pair_id" if kind == "pairs" else "seq_id"
     data[id_col] = data[id_col].astype(str)
@@ -325,7 +403,7 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
         merged = splits
     else:
         merged = data.merge(splits[[id_col, "split"]], on=id_col, suffixes=("_input", ""))
-    label_cols = target_columns(task.targets) if task.name != "binary" else ["label"]
+    label_cols = [] if cov is not None else target_columns(task.targets) if task.name != "binary" else ["label"]
     missing = [c for c in label_cols if c not in merged]
     if missing:
         raise ValueError(f"{table}: no target column(s) {missing[:5]} for the {task.name} task")
@@ -339,6 +417,11 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
             save_npy(part["distance"].to_numpy(np.int64), out_dir / f"{split}.distance.npy")
         else:
             write_sequence_codes(part["sequence"], lengths[0], out_dir / f"{split}.sequence.npy")
+        if cov is not None:
+            save_npy(np.asarray(cov[part["row"].to_numpy()], dtype=np.float32), out_dir / f"{split}.labels.npy")
+            save_npy(part[id_col].to_numpy().astype(str), out_dir / f"{split}.ids.npy")
+            counts[split] = int(len(part))
+            continue
         values = part[label_cols].to_numpy()
         if task.name == "binary":
             values = values[:, 0]
@@ -438,24 +521,41 @@ def evaluation_settings(evaluation: dict | None) -> dict:
 
 def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
                    dataset: str = "", threads: int = 1, evaluation: dict | None = None,
-                   per_target_out=None, settings: dict | None = None) -> dict:
+                   per_target_out=None, settings: dict | None = None, examples_out=None) -> dict:
     """Test-split metrics of the dataset's task (:meth:`dnazoo.tasks.Task.metrics`) in
     ``metrics.json`` and per-row scores in ``predictions.tsv.gz``.
 
     Binary: bootstrap CIs of AUROC and AUPRC per the config's ``evaluation`` block. Other tasks:
-    one row per target (label / track) in ``per_target_out`` (``per_target.tsv``).
+    one row per target (label / track) in ``per_target_out`` (``per_target.tsv``). Profile: also
+    ``control_mean_pearson_r`` (the predictions against the tracks of shuffled windows). Every
+    task: the observed targets and the scores of the four test rows with the most observed signal
+    (counts, positive labels) in ``examples_out`` (``.npz``: observed, predicted, ids, tracks).
     """
     from . import models
-    from .dataset import read_spec, task_of
     from .evaluate import bootstrap_ci
-    from .training import predict_split, split_targets
+    from .training import predict_arrays, prediction_table, split_targets
 
     if models.get(model).framework == "keras":
         configure_backend(threads)
-    task = task_of(read_spec(encoded_dir))
-    pred = predict_split(model, model_path, encoded_dir, "test", kind, settings)
-    targets, scores = split_targets(pred, task)
+    data, task, raw = predict_arrays(model, model_path, encoded_dir, "test", kind, settings)
+    pred = prediction_table(data, task, raw)
+    if task.name == "profile":
+        targets, scores = np.asarray(data["labels"]), raw
+    else:
+        targets, scores = split_targets(pred, task)
     summary, per_target = task.metrics(targets, scores)
+    if task.name == "profile" and len(targets) > 2:
+        # control: the same predictions against the observed tracks of other (shuffled) windows
+        perm = np.random.default_rng(0).permutation(len(targets))
+        summary["control_mean_pearson_r"] = task.metrics(targets[perm], scores)[0]["mean_pearson_r"]
+    if examples_out is not None:  # the 4 test rows with the most observed signal (counts, positives)
+        from .io import atomic_path
+
+        obs = np.asarray(data["labels"], dtype=np.float64)
+        top = np.argsort(-np.nan_to_num(obs.reshape(len(obs), -1)).clip(0).sum(axis=1), kind="stable")[:4]
+        with atomic_path(examples_out, suffix=".npz") as tmp:
+            np.savez(tmp, observed=obs[top], predicted=np.asarray(raw)[top], ids=np.asarray(data["ids"])[top],
+                     tracks=np.asarray(task.targets))
     metrics = {"dataset": dataset, "model": model, "split": "test", "task": task.name, **summary}
     ev = evaluation_settings(evaluation)
     if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:
@@ -471,11 +571,13 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
 
 
 def figures_stage(dataset: str, models_: list[str], metrics_files: list, prediction_files: list,
-                  out_dir, note: str = "", per_target_files: list | None = None, task: str = "binary") -> None:
+                  out_dir, note: str = "", per_target_files: list | None = None, task: str = "binary",
+                  example_files: list | None = None) -> None:
     """The test-split figures of one dataset (PNG + PDF): ROC, PR and AUROC for a binary task
     (:func:`dnazoo.evaluate.plot_dataset`); for multilabel and regression tasks the distribution of
     the per-target metric per model and its best and worst targets
-    (:func:`dnazoo.evaluate.plot_targets`)."""
+    (:func:`dnazoo.evaluate.plot_targets`); for the profile task Pearson r per track and observed
+    against predicted tracks of test windows (:func:`dnazoo.evaluate.plot_profiles`)."""
     import json
 
     from .evaluate import plot_dataset, plot_targets
@@ -486,6 +588,11 @@ def figures_stage(dataset: str, models_: list[str], metrics_files: list, predict
         plot_dataset(dataset, preds, metrics, out_dir, note)
         return
     per = {m: read_table(f) for m, f in zip(models_, per_target_files)}
+    if task == "profile":
+        from .evaluate import plot_profiles
+
+        plot_profiles(dataset, per, {m: np.load(f) for m, f in zip(models_, example_files)}, metrics, out_dir, note)
+        return
     plot_targets(dataset, per, "auroc" if task == "multilabel" else "pearson_r", out_dir, note)
 
 

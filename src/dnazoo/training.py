@@ -348,16 +348,10 @@ def load_trained(name: str, model_path: str | os.PathLike):
     return keras.saving.load_model(model_path)
 
 
-def predict_split(name: str, model, folder: str | os.PathLike, split: str, kind: str | None = None,
-                  settings: dict | None = None) -> pd.DataFrame:
-    """Predictions of a trained model on one split.
-
-    Binary: a table ``id, label, score`` (score = P(1)). Other tasks: ``id`` then one
-    ``label.<target>`` and one ``score.<target>`` column per target (profile: summed over bins).
-
-    ``model``: the model's file, or the model already loaded by :func:`load_trained` (so a caller
-    scoring several datasets loads it once). ``settings``: ``average_strands``.
-    """
+def predict_arrays(name: str, model, folder: str | os.PathLike, split: str, kind: str | None = None,
+                   settings: dict | None = None) -> tuple[dict, object, np.ndarray]:
+    """Scores of a trained model (or its file) on one split: ``(data, task, scores)`` with ``data``
+    from :func:`dnazoo.dataset.load_split`, the dataset's task and the task's score array."""
     from . import models
     from .dataset import task_of
 
@@ -372,6 +366,26 @@ def predict_split(name: str, model, folder: str | os.PathLike, split: str, kind:
     else:
         scores = predict(model, model_inputs(data, model), task=task,
                          average_strands=bool((settings or {}).get("average_strands")))
+    return data, task, np.asarray(scores)
+
+
+def predict_split(name: str, model, folder: str | os.PathLike, split: str, kind: str | None = None,
+                  settings: dict | None = None) -> pd.DataFrame:
+    """Predictions of a trained model on one split.
+
+    Binary: a table ``id, label, score`` (score = P(1)). Other tasks: ``id`` then one
+    ``label.<target>`` and one ``score.<target>`` column per target (profile: counts summed over
+    the bins of each window).
+
+    ``model``: the model's file, or the model already loaded by :func:`load_trained` (so a caller
+    scoring several datasets loads it once). ``settings``: ``average_strands``.
+    """
+    data, task, scores = predict_arrays(name, model, folder, split, kind, settings)
+    return prediction_table(data, task, scores)
+
+
+def prediction_table(data: dict, task, scores: np.ndarray) -> pd.DataFrame:
+    """The :func:`predict_split` table of one split's data and scores."""
     if task.name == "binary":
         return pd.DataFrame({"id": data["ids"], "label": data["labels"].astype(int), "score": scores})
     labels = np.asarray(data["labels"], dtype=np.float64)

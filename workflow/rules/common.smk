@@ -24,7 +24,7 @@ wildcard_constraints:
     dataset="[A-Za-z0-9_.-]+",
     model="[A-Za-z0-9_.-]+",
     genome="[A-Za-z0-9_.-]+",
-    part="table|train|test|validation|train_labels|test_labels|validation_labels|label_names",
+    part="table|train|test|validation|train_labels|test_labels|validation_labels|label_names|regions|track_[A-Za-z0-9_.-]+",
 
 
 KERAS_MODELS = [m for m, s in dz_models.REGISTRY.items() if s.framework == "keras"]
@@ -44,8 +44,39 @@ def base_name(name):
     return DATASETS[name].get("replicate_of", name)
 
 
+def is_profile(name):
+    return DATASETS[name].get("task") == "profile"
+
+
 # Simulation parameters by the name the simulated genome is made under (replicates share one).
-SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds}
+SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds and not is_profile(n)}
+PROFILE_SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds and is_profile(n)}
+PROFILE_WINDOWS = {base_name(n): dz_config.windows(ds)[0] for n, ds in DATASETS.items()
+                   if "simulate" in ds and is_profile(n)}
+from dnazoo.simulate import PROFILE_MOTIFS  # noqa: E402
+
+PROFILE_TRACKS = list(PROFILE_MOTIFS)
+
+
+def profile_tracks(name):
+    """Track names of a profile dataset: its ``tracks`` keys, or the simulator's."""
+    ds = DATASETS[name]
+    return list(ds["tracks"]) if "tracks" in ds else PROFILE_TRACKS
+
+
+def get_coverage_inputs(wildcards):
+    name = wildcards.dataset
+    ds = DATASETS[name]
+    if "simulate" in ds:
+        folder = f"resources/simulated_profile/{base_name(name)}"
+        files = {"fasta": f"{folder}/genome.fa", "fai": f"{folder}/genome.fa.fai", "regions": f"{folder}/regions.bed"}
+        files.update({f"track_{t}": f"{folder}/tracks/{t}.bw" for t in PROFILE_TRACKS})
+        return files
+    files = {"fasta": genome_fasta(ds["genome"]), "fai": genome_fasta(ds["genome"]) + ".fai"}
+    if "regions" in ds:
+        files["regions"] = f"resources/tables/{name}/regions.raw"
+    files.update({f"track_{t}": f"resources/tables/{name}/track_{t}.raw" for t in ds["tracks"]})
+    return files
 # Groups of datasets compared protocol by protocol (results/protocols/<group>.*).
 GROUPS = {}
 for _name, _ds in DATASETS.items():
@@ -118,6 +149,8 @@ def get_sequence_files(wildcards):
 
 
 def get_split_input(wildcards):
+    if is_profile(wildcards.dataset):
+        return f"results/{wildcards.dataset}/regions.tsv.gz"
     if dataset(wildcards)["kind"] == "pairs":
         return f"results/{wildcards.dataset}/windows.tsv.gz"
     return f"results/{wildcards.dataset}/sequences.tsv.gz"
@@ -128,13 +161,24 @@ def get_encode_inputs(wildcards):
     if dataset(wildcards)["kind"] == "pairs":
         inputs["fasta"] = get_genome_fasta(wildcards)
         inputs["fai"] = get_genome_fai(wildcards)
+    if is_profile(wildcards.dataset):
+        inputs["coverage"] = f"results/{wildcards.dataset}/coverage.npy"
     return inputs
+
+
+def task_params(name):
+    """The task of a dataset for the encode rule: its name, or for profile ``{name, targets, bins}``."""
+    if is_profile(name):
+        return {"name": "profile", "targets": profile_tracks(name), "bins": DATASETS[name]["bins"]}
+    return task_of(name)
 
 
 def get_source(wildcards):
     """The config source of a dataset file: ``table``, ``train``, ``validation``, ``test``,
     ``label_names``, or the ``labels`` source of a FASTA part (``<part>_labels``)."""
     part = wildcards.part
+    if part.startswith("track_"):
+        return dataset(wildcards)["tracks"][part[len("track_"):]]
     if part.endswith("_labels"):
         return dataset(wildcards)[part[: -len("_labels")]]["labels"]
     return dataset(wildcards)[part]
@@ -146,7 +190,7 @@ def task_of(name):
 
 def dataset_figures(name):
     """The figure files of a dataset: ROC, PR and AUROC (binary) or the per-target ones."""
-    figs = ["roc", "pr", "auroc"] if task_of(name) == "binary" else ["targets", "best_worst"]
+    figs = {"binary": ["roc", "pr", "auroc"], "profile": ["track_r", "tracks"]}.get(task_of(name), ["targets", "best_worst"])
     return expand("results/{dataset}/figures/{fig}.{ext}", dataset=name, fig=figs, ext=["png", "pdf"])
 
 

@@ -8,7 +8,7 @@ rule encode:
     params:
         kind=lambda wc: dataset(wc)["kind"],
         lengths=lambda wc: dz_config.windows(dataset(wc)),
-        task=lambda wc: dataset(wc).get("task", "binary"),
+        task=lambda wc: task_params(wc.dataset),
     log:
         "logs/{dataset}/encode.log",
     benchmark:

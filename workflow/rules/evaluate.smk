@@ -9,6 +9,7 @@ rule evaluate:
                        category="Metrics per model", subcategory="{dataset}", labels={"model": "{model}"}),
         predictions="results/{dataset}/models/{model}/predictions.tsv.gz",
         per_target="results/{dataset}/models/{model}/per_target.tsv",
+        examples="results/{dataset}/models/{model}/examples.npz",
     params:
         kind=lambda wc: dataset(wc)["kind"],
         evaluation=config["evaluation"],

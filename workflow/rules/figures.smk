@@ -49,6 +49,34 @@ rule figures_targets:
         "../scripts/figures.py"
 
 
+rule figures_profile:
+    """Profile task: Pearson r per track (within windows, summed across windows, shuffled-window control)
+    and observed against predicted tracks of the test windows with the most counts (PNG + PDF)."""
+    input:
+        metrics=lambda wc: expand("results/{dataset}/models/{model}/metrics.json", dataset=wc.dataset,
+                                  model=dataset_models(wc.dataset)),
+        predictions=lambda wc: expand("results/{dataset}/models/{model}/per_target.tsv", dataset=wc.dataset,
+                                      model=dataset_models(wc.dataset)),
+        examples=lambda wc: expand("results/{dataset}/models/{model}/examples.npz", dataset=wc.dataset,
+                                   model=dataset_models(wc.dataset)),
+    output:
+        report(expand("results/{{dataset}}/figures/{fig}.png", fig=["track_r", "tracks"]),
+               caption="../report/dataset_figures.rst", category="Test-split figures", subcategory="{dataset}"),
+        expand("results/{{dataset}}/figures/{fig}.pdf", fig=["track_r", "tracks"]),
+    params:
+        models=lambda wc: dataset_models(wc.dataset),
+        note=lambda wc: figure_note(wc.dataset),
+        task="profile",
+    log:
+        "logs/{dataset}/figures_profile.log",
+    benchmark:
+        "benchmarks/out/{dataset}/figures_profile.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/figures.py"
+
+
 rule summary:
     """Datasets x models table of test metrics."""
     input:

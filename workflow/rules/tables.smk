@@ -34,3 +34,24 @@ rule read_sequences:
         "../../envs/data.yaml"
     script:
         "../scripts/read_sequences.py"
+
+
+rule coverage:
+    """Profile task: each window's sequence and its counts per bin and track from the bigWig tracks."""
+    input:
+        unpack(get_coverage_inputs),
+    output:
+        table="results/{dataset}/regions.tsv.gz",
+        coverage="results/{dataset}/coverage.npy",
+    params:
+        window=lambda wc: dz_config.windows(dataset(wc))[0],
+        bins=lambda wc: dataset(wc)["bins"],
+        tracks=lambda wc: profile_tracks(wc.dataset),
+    log:
+        "logs/{dataset}/coverage.log",
+    benchmark:
+        "benchmarks/out/{dataset}/coverage.tsv"
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/coverage.py"

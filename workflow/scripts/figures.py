@@ -9,4 +9,5 @@ stages.setup_logging(sm.log[0])
 task = sm.params.task
 stages.figures_stage(sm.wildcards.dataset, sm.params.models, sm.input.metrics, sm.input.predictions,
                      Path(sm.output[0]).parent, sm.params.note,
-                     per_target_files=None if task == "binary" else sm.input.predictions, task=task)
+                     per_target_files=None if task == "binary" else sm.input.predictions, task=task,
+                     example_files=sm.input.get("examples"))

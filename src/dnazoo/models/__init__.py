@@ -14,7 +14,7 @@ from typing import Callable
 
 KINDS = ("pairs", "sequences")
 #: Prediction tasks every Keras trunk takes (the head comes from the task; ``profile`` needs a
-#: trunk that keeps the length axis, which no model here has yet).
+#: trunk that keeps the length axis, e.g. ``dilated_cnn``).
 KERAS_TASKS = ("binary", "multilabel", "regression")
 #: Training settings of a registry entry (the config's ``training`` / ``model_overrides`` override them).
 TRAINING_KEYS = ("optimizer", "learning_rate", "decay", "schedule", "momentum", "nesterov", "rho", "weight_decay",
@@ -180,7 +180,8 @@ for _name, _kinds, _src in (
         ("gc_baseline", ("pairs", "sequences"), "logistic/ridge regression on the GC fraction of each window (scikit-learn)"),
         ("kmer_baseline", ("pairs", "sequences"),
          "logistic/ridge regression on k-mer frequencies of each window (scikit-learn; bag-of-k-mers control)")):
-    register(ModelSpec(_name, "sklearn", _kinds, KERAS_TASKS, {k: 1 for k in _kinds},
+    register(ModelSpec(_name, "sklearn", _kinds, (*KERAS_TASKS, "profile") if _name != "distance_baseline" else KERAS_TASKS,
+                       {k: 1 for k in _kinds},
                        {"k": 4} if _name == "kmer_baseline" else {}, _src, family="baseline"))
 
 # DeepChromeHiC one-hot family (spec §A.3)
@@ -217,6 +218,14 @@ register(ModelSpec(
     ("siamese", "concat", "add", "abs_diff", "mul", "bilinear", "concat_diff_mul"), "sigmoid",
     {"motifs": 16, "motif_length": 24, "hidden": 32, "dropout": 0.5, "reverse_complement": None, "pad": False},
     family="deepbind"))
+
+register(ModelSpec(
+    "dilated_cnn", "keras", ("sequences", "pairs"), (*KERAS_TASKS, "profile"), {"sequences": 1, "pairs": 1},
+    {"optimizer": "adam", "learning_rate": 1e-3, "decay": 0.0, "batch_size": 64, "max_epochs": 100, "patience": 5},
+    "dnazoo; dilated residual convolutions after Basenji (Kelley et al., Genome Res 2018) and BPNet (Avsec et al., "
+    "Nat Genet 2021); profile-capable", "onehot4", _lazy("classic", "dilated_tower"), None, "siamese",
+    ("siamese", "concat", "add", "abs_diff", "mul", "bilinear", "concat_diff_mul"), "sigmoid",
+    {"filters": 64, "first_kernel": 21, "layers": 5, "kernel": 3, "dropout": 0.1}, family="dilated_cnn"))
 
 #: The 11 models of DeepChromeHiC under their original names (the transfer matrix and the
 #: comparison with ``auc+pearson.csv`` use these).
@@ -270,7 +279,9 @@ def build(name: str, windows: int | tuple[int, ...], kind: str, embedding=None, 
         raise ValueError(f"model {name!r} is a {spec.framework} model, not a Keras model")
     if with_distance and kind != "pairs":
         raise ValueError(f"model {name!r}: with_distance needs a pairs dataset")
-    return assemble(spec, windows, task, fusion, with_distance, {**(params or {}), "kind": kind},
+    if task.name == "profile" and kind != "sequences":
+        raise ValueError(f"model {name!r}: the profile task takes single sequences")
+    return assemble(spec, windows, task, fusion, with_distance, {**(params or {}), "kind": kind, "task": task.name},
                     embedding if spec.embedding == "dna2vec" else None)
 
 

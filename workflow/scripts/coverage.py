@@ -1,0 +1,9 @@
+"""Windows and their binned coverage per track (profile task)."""
+from dnazoo import stages
+
+sm = snakemake  # noqa: F821  (injected by Snakemake)
+stages.setup_logging(sm.log[0])
+
+tracks = {t: sm.input[f"track_{t}"] for t in sm.params.tracks}
+stages.coverage_stage(sm.input.fasta, sm.input.get("regions"), tracks, sm.params.window, sm.params.bins,
+                      sm.output.table, sm.output.coverage)
