@@ -110,9 +110,7 @@ def test_one_train_step_per_family_then_reload(tmp_path, name):
     spec = models.get(name)
     kind = _kind(name)
     window = max(spec.min_window[kind], 300 if spec.encoder == "kmer6" else 50)
-    for tname, task in TASKS.items():
-        if tname not in spec.tasks:
-            continue
+    for tname, task in [(t, TASKS[t]) for t in TASKS if t in spec.tasks]:
         if tname == "profile":
             kind, window = "sequences", 50
         model = models.build(name, window, kind, task=task)

@@ -114,3 +114,14 @@ def test_fasta_with_label_table(tmp_path):
     labels.write_text("seq_id\tlabel\na\t1\n")
     with pytest.raises(TableError, match=r"l.tsv: no label for FASTA record 'b'"):
         read_fasta_labels(fa, labels)
+
+
+def test_label_tsv_without_label_column_names_the_file(tmp_path):
+    from dnazoo.tables import read_fasta_labels
+
+    fa = tmp_path / "s.fa"
+    fa.write_text(">a\nACGT\n>b\nGGCC\n")
+    tsv = tmp_path / "labels.tsv"
+    tsv.write_text("seq_id\t" + "\t".join(f"tf{i}" for i in range(690)) + "\n")
+    with pytest.raises(TableError, match=r"labels.tsv:1: a label TSV needs the columns seq_id and label"):
+        read_fasta_labels(fa, tsv)

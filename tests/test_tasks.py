@@ -121,3 +121,21 @@ def test_kernel_penalties_add_to_the_loss():
     assert not model.losses
     n = add_kernel_penalties(model, l1=1e-4, l2=1e-4)
     assert n == 3 and len(model.losses) == 3  # motif scan, hidden and output kernels
+
+
+def test_mixed_precision_training_keeps_a_float32_output(tmp_path):
+    from dnazoo import models
+    from dnazoo.dataset import make_spec, write_spec, write_split
+    from dnazoo.training import load_trained, train_keras
+
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 64), ("val", 32)):
+        write_split(tmp_path, split, {"sequence": rng.integers(0, 4, (n, 50)).astype(np.uint8)},
+                    (np.arange(n) % 2).astype(np.int8), [f"s{i}" for i in range(n)])
+    write_spec(tmp_path, make_spec("sequences", (50,), Task()), {"train": 64, "val": 32})
+    settings = {**models.get("deepbind").defaults, "max_epochs": 1, "mixed_precision": "bfloat16"}
+    train_keras("deepbind", tmp_path, None, (50,), settings, tmp_path / "m.keras", tmp_path / "h.tsv")
+    assert keras.mixed_precision.global_policy().name == "float32"  # restored after training
+    model = load_trained("deepbind", tmp_path / "m.keras")
+    conv = model.get_layer("onehot_model").get_layer("tower").get_layer("first_conv")
+    assert conv.compute_dtype == "bfloat16" and model.output.dtype == "float32"

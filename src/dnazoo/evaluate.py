@@ -301,7 +301,8 @@ def plot_profiles(dataset: str, per_target: dict[str, pd.DataFrame], examples: d
         summed = [per_target[m].set_index("target").loc[t, "pearson_r_summed"] for m in order]
         x = np.arange(len(order)) + j * width
         ax.bar(x, vals, width, label=f"{t}: within windows")
-        ax.scatter(x, summed, marker="D", c="k", s=14, zorder=3, label=f"{t}: summed, across windows" if j == 0 else None)
+        ax.scatter(x, summed, marker="D", c="k", s=14, zorder=3,
+                   label="summed counts, across windows (each track)" if j == 0 else None)
     ctrl = [metrics[m].get("control_mean_pearson_r", np.nan) for m in order]
     ax.scatter(np.arange(len(order)) + width * (len(tracks) - 1) / 2, ctrl, marker="x", c="tab:red", s=30, zorder=4,
                label="control: shuffled windows")

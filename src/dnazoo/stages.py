@@ -101,8 +101,9 @@ def coverage_stage(fasta, regions, tracks: dict, window: int, bins: int, out_tab
 
     Args:
         fasta: the indexed genome.
-        regions: a BED of regions, each re-centred to a ``window``-bp window (those off a
-            chromosome are dropped and counted), or None to tile the genome with windows.
+        regions: a BED of regions, each re-centred to a ``window``-bp window (a region of exactly
+            ``window`` bp is kept as it is; those off a chromosome are dropped and counted), or
+            None to tile the genome with windows.
         tracks: ``{track name: bigWig path}`` (read with pybigtools; uncovered bases count 0).
         window, bins: window length in bp, and bins per window (must divide it).
 
@@ -123,7 +124,10 @@ def coverage_stage(fasta, regions, tracks: dict, window: int, bins: int, out_tab
         raise cfg.ConfigError(f"bins: {bins} bins do not divide the {window}-bp window")
     sizes = read_chrom_sizes(str(fasta) + ".fai")
     if regions:
-        peaks, counts = peak_windows(read_bed(regions), int(window), sizes)
+        bed = read_bed(regions)
+        peaks, counts = peak_windows(bed, int(window), sizes)
+        exact = (peaks["end"] - peaks["start"]) == window  # already a window: kept as it is, not re-centred
+        peaks.loc[exact, "wstart"], peaks.loc[exact, "wend"] = peaks.loc[exact, "start"], peaks.loc[exact, "end"]
         log.info("%s: %d-bp windows on the regions: %s", regions, window, counts)
         table = pd.DataFrame({"seq_id": peaks["name"].astype(str), "chrom": peaks["chrom"],
                               "start": peaks["wstart"], "end": peaks["wend"]})

@@ -379,7 +379,13 @@ def read_fasta_labels(path: str | os.PathLike, labels, source: str = "", label_n
     if isinstance(labels, (int, np.integer)):
         df["label"] = int(labels)
     else:
-        lab = pd.read_csv(labels, sep="\t", dtype=str).set_index("seq_id")["label"]
+        table = pd.read_csv(labels, sep="\t", dtype=str)
+        missing_cols = [c for c in ("seq_id", "label") if c not in table.columns]
+        if missing_cols:
+            raise TableError(f"{labels}:1: a label TSV needs the columns seq_id and label; it lacks {missing_cols} "
+                             f"(has {len(table.columns)} columns: {list(table.columns)[:5]}...). Several labels per "
+                             "record: give a label matrix source (labels: {url, format: npz}) and task: multilabel")
+        lab = table.set_index("seq_id")["label"]
         missing = ~df["seq_id"].isin(lab.index)
         if missing.any():
             raise TableError(f"{labels}: no label for FASTA record {df['seq_id'][missing].iloc[0]!r} of {path}")

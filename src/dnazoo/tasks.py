@@ -143,7 +143,8 @@ class Task:
         binary: ``Dense(1, sigmoid)``, or ``Dense(2, softmax)`` with ``binary_head='softmax2'``
         (DeepChromeHiC; column 1 = P(1)); multilabel: ``Dense(k, sigmoid)``; regression:
         ``Dense(k)``; profile: ``(L', C)`` features average-pooled to ``bins`` then
-        ``Dense(tracks, softplus)`` → ``(bins, tracks)``.
+        ``Dense(tracks, softplus)`` → ``(bins, tracks)``. The output layer computes in float32
+        under a mixed-precision policy too.
 
         Raises:
             ValueError: profile on pooled (2-D) features, or a length that bins do not divide.
@@ -152,12 +153,12 @@ class Task:
 
         if self.name == "binary":
             if binary_head == "softmax2":
-                return layers.Dense(2, activation="softmax", name="output")(x)
-            return layers.Dense(1, activation="sigmoid", name="output")(x)
+                return layers.Dense(2, activation="softmax", name="output", dtype="float32")(x)
+            return layers.Dense(1, activation="sigmoid", name="output", dtype="float32")(x)
         if self.name == "multilabel":
-            return layers.Dense(self.n_targets, activation="sigmoid", name="output")(x)
+            return layers.Dense(self.n_targets, activation="sigmoid", name="output", dtype="float32")(x)
         if self.name == "regression":
-            return layers.Dense(self.n_targets, name="output")(x)
+            return layers.Dense(self.n_targets, name="output", dtype="float32")(x)
         if len(x.shape) != 3:
             raise ValueError("the profile task needs a trunk that keeps the length axis")
         length = int(x.shape[1])
@@ -165,7 +166,7 @@ class Task:
             raise ValueError(f"profile: {self.bins} bins do not divide the trunk's output length {length}")
         if length != self.bins:
             x = layers.AveragePooling1D(length // self.bins, name="to_bins")(x)
-        return layers.Dense(self.n_targets, activation="softplus", name="output")(x)
+        return layers.Dense(self.n_targets, activation="softplus", name="output", dtype="float32")(x)
 
     def loss(self, binary_head: str = "sigmoid"):
         """The Keras loss for this task (and binary head)."""

@@ -253,7 +253,6 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
 
     from . import models
     from .dataset import check_windows, read_spec, task_of
-    from .io import atomic_path, write_table
 
     seed = int(settings.get("seed", 0))
     keras.utils.set_random_seed(seed)
@@ -264,8 +263,22 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
     check_windows(data_spec, tuple(windows), f"the config of model {name!r}")
     if spec.embedding == "dna2vec" and embedding is None:
         raise ValueError(f"model {name!r} starts from a k-mer embedding matrix; none was given")
+    policy = keras.mixed_precision.global_policy().name
     if settings.get("mixed_precision"):
         keras.mixed_precision.set_global_policy(f"mixed_{settings['mixed_precision']}")
+    try:
+        return _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed)
+    finally:
+        keras.mixed_precision.set_global_policy(policy)
+
+
+def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed) -> dict:
+    """The body of :func:`train_keras` (under its dtype policy)."""
+    import keras
+
+    from . import models
+    from .io import atomic_path, write_table
+
     train = load_split(folder, "train", kind)
     val = load_split(folder, "val", kind)
     bs = int(settings["batch_size"])
@@ -344,7 +357,9 @@ def load_trained(name: str, model_path: str | os.PathLike):
     import keras
 
     from .models import layers  # noqa: F401  (registers dnazoo's layers for loading)
+    from .tasks import losses
 
+    losses()  # registers the task losses
     return keras.saving.load_model(model_path)
 
 

@@ -118,3 +118,14 @@ class AbsDiff(keras.layers.Layer):
 
     def compute_output_shape(self, input_shapes):
         return tuple(input_shapes[0])
+
+
+def _register_task_losses() -> None:
+    """Register the task losses (:mod:`dnazoo.tasks`) too, so ``load_model`` finds them after
+    ``import dnazoo.models.layers``."""
+    from ..tasks import losses
+
+    losses()
+
+
+_register_task_losses()
