@@ -2,13 +2,24 @@
 # Create .venv and install dnazoo with everything it needs, from PyPI only.
 # ushuffle (dinucleotide shuffling) ships Cython sources that only build against an installed
 # Cython, so it is built first without build isolation.
+# A second run with the same pyproject.toml and this script does nothing (a stamp in .venv holds
+# their checksum); delete .venv/.dnazoo-setup-stamp to force a reinstall.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dnazoo needs Python >= 3.11")'
+STAMP=.venv/.dnazoo-setup-stamp
+WANT=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
+if [ -x .venv/bin/python ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] \
+    && .venv/bin/python -c 'import dnazoo' 2>/dev/null; then
+  echo "dnazoo in .venv is up to date (pyproject.toml unchanged); nothing to install"
+  exit 0
+fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+rm -f "$STAMP"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q cython setuptools wheel
 .venv/bin/python -m pip install -q --no-build-isolation "ushuffle>=1.1.2"
 .venv/bin/python -m pip install -q -e ".[test]"
+echo "$WANT" > "$STAMP"
 echo "dnazoo installed in .venv"

@@ -1,4 +1,5 @@
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -34,14 +35,28 @@ def _write(tmp_path, config):
 def test_wrong_type_names_the_key(tmp_path):
     config = _demo()
     config["datasets"]["simulated_demo"]["window"] = "500"
-    with pytest.raises(ConfigError, match=r"(?s)c.yaml: .*\['datasets'\]\['simulated_demo'\]\['window'\]"):
+    with pytest.raises(ConfigError, match=r"c.yaml: datasets.simulated_demo.window: '500' is not of type 'integer'$"):
         load(_write(tmp_path, config))
 
 
-def test_unknown_key_is_rejected(tmp_path):
+def test_unknown_key_is_one_line_with_the_nearest_key(tmp_path):
     config = _demo()
     config["datasets"]["simulated_demo"]["windwo"] = 500
-    with pytest.raises(ConfigError, match="windwo"):
+    with pytest.raises(ConfigError) as err:
+        load(_write(tmp_path, config))
+    assert str(err.value) == (f"{tmp_path / 'c.yaml'}: datasets.simulated_demo: unknown key 'windwo' "
+                              "(did you mean 'window'?)")
+    config = _demo()
+    config["trainig"] = {}
+    with pytest.raises(ConfigError, match=r"c.yaml: \(top level\): unknown key 'trainig' \(did you mean 'training'\?\)$"):
+        load(_write(tmp_path, config))
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_dataset_names_that_would_escape_results_are_rejected(tmp_path, name):
+    config = _demo()
+    config["datasets"][name] = config["datasets"].pop("simulated_demo")
+    with pytest.raises(ConfigError, match=f"datasets: '{re.escape(name)}' does not match"):
         load(_write(tmp_path, config))
 
 
@@ -153,3 +168,12 @@ def test_protocols_expand_per_dataset_then_folds_and_seeds(tmp_path):
     config["datasets"][name]["protocols"]["random"]["negatives"] = {"method": "dinucleotide_shuffle"}
     with pytest.raises(ConfigError, match=rf"datasets.{name}.random.seed1.negatives.method: 'dinucleotide_shuffle'"):
         load(_write(tmp_path, config))
+
+
+def test_package_has_a_docstring_and_its_installed_version():
+    import importlib.metadata
+
+    import dnazoo
+
+    assert "Snakemake benchmark" in dnazoo.__doc__ and dnazoo.__file__.endswith("__init__.py")
+    assert dnazoo.__version__ == importlib.metadata.version("dnazoo")

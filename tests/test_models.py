@@ -55,6 +55,13 @@ def test_deepbind_parameter_count_spec_c1():
     assert models.build("deepbind", 101, "sequences").count_params() == 2_129
 
 
+def test_dilated_cnn_profile_head_keeps_bins_and_tracks():
+    model = models.build("dilated_cnn", 1000, "sequences", task=Task("profile", ("ctcf", "rest"), bins=50))
+    assert model.count_params() == 67_330 and tuple(model.output.shape) == (None, 50, 2)
+    with pytest.raises(ValueError, match="single sequences"):
+        models.build("dilated_cnn", 1000, "pairs", task=Task("profile", ("a",), bins=50))
+
+
 def _kind(name):
     spec = models.get(name)
     return "pairs" if "pairs" in spec.kinds else spec.kinds[0]

@@ -1,4 +1,5 @@
 import gzip
+import re
 
 import pandas as pd
 import pytest
@@ -32,7 +33,7 @@ def test_bedpe_without_header_uses_name_and_score(tmp_path):
 
 @pytest.mark.parametrize("row, message", [
     ("chr1\t300\t200\tchr1\t1000\t1100\tp1\t1\n", r"t.bedpe:3: start1 300 > end1 200"),
-    ("chr1\tabc\t200\tchr1\t1000\t1100\tp1\t1\n", r"t.bedpe:3: column 'start1' must be a non-negative integer"),
+    ("chr1\tabc\t200\tchr1\t1000\t1100\tp1\t1\n", r"t.bedpe:3: column 'start1' must be a plain non-negative integer"),
     ("chr1\t100\t200\tchr1\t1000\t1100\tp1\t7\n", r"t.bedpe:3: label must be 0 or 1"),
     ("chr1\t100\t200\tchr1\n", r"t.bedpe:3: expected 8 tab-separated columns, got 4"),
 ])
@@ -125,3 +126,14 @@ def test_label_tsv_without_label_column_names_the_file(tmp_path):
     tsv.write_text("seq_id\t" + "\t".join(f"tf{i}" for i in range(690)) + "\n")
     with pytest.raises(TableError, match=r"labels.tsv:1: a label TSV needs the columns seq_id and label"):
         read_fasta_labels(fa, tsv)
+
+
+@pytest.mark.parametrize("coordinate", ["1e5", "100000.0", "-5", "1_000"])
+def test_coordinates_must_be_plain_integers(tmp_path, coordinate):
+    from dnazoo.tables import read_bed
+
+    bed = tmp_path / "peaks.bed"
+    bed.write_text(f"chr1\t100\t200\tp1\nchr1\t{coordinate}\t200000\tp2\n")
+    with pytest.raises(TableError, match=rf"peaks.bed:2: column 'start' must be a plain non-negative integer, "
+                                         rf"got '{re.escape(coordinate)}'"):
+        read_bed(bed)

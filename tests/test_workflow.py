@@ -456,3 +456,22 @@ def test_simulated_profile_task_beats_a_shuffled_control(tmp_path):
     assert spec["targets"]["shape"] == [50, 2] and spec["task"]["bins"] == 50
     for fig in ("track_r", "tracks"):
         assert (res / "figures" / f"{fig}.png").stat().st_size > 1000
+
+
+def test_dry_run_caps_threads_at_the_cpus_and_prints_no_shell_commands(tmp_path):
+    """`--cores 8` on a smaller machine: no job asks for more threads than the CPUs it may use;
+    the console has no `Shell command: None` lines (every rule is a script)."""
+    import os
+    import re
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(yaml.safe_dump(config))
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-n", "-s", str(REPO / "Snakefile"), "--directory",
+                           str(tmp_path), "--configfile", str(cfg), "--cores", "8", "--resources", "gpu=1"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout + proc.stderr
+    threads = [int(t) for t in re.findall(r"threads: (\d+)", out)]
+    assert threads and max(threads) <= len(os.sched_getaffinity(0))
+    assert "Shell command" not in out

@@ -324,6 +324,37 @@ def check(config: dict) -> None:
             raise ConfigError(f"model_overrides.{m}: unknown model")
 
 
+def schema_errors(config: dict, source: str = "config") -> None:
+    """Validate ``config`` against the schema and raise one short error for the first violation:
+    the key's path, what is wrong and, for an unknown key, the nearest known key.
+
+    Raises:
+        ConfigError: e.g. ``config.yaml: datasets.demo: unknown key 'windwo' (did you mean 'window'?)``.
+    """
+    import difflib
+
+    import jsonschema
+
+    schema = yaml.safe_load(SCHEMA.read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+    if error is None:
+        return
+    # descend into anyOf/oneOf/allOf to the most specific cause
+    while error.context:
+        error = jsonschema.exceptions.best_match(error.context)
+    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator == "additionalProperties":
+        known = sorted((error.schema.get("properties") or {}).keys())
+        extra = [k for k in error.instance if k not in known] if isinstance(error.instance, dict) else []
+        if extra and known:
+            near = difflib.get_close_matches(str(extra[0]), known, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else f" (known: {', '.join(known)})"
+            raise ConfigError(f"{source}: {where}: unknown key {extra[0]!r}{hint}")
+    message = error.message if len(error.message) < 300 else error.message[:300] + " ..."
+    raise ConfigError(f"{source}: {where}: {message}")
+
+
 def load(path: str | os.PathLike) -> dict:
     """Read, schema-validate (filling defaults) and check a config file.
 
@@ -334,6 +365,7 @@ def load(path: str | os.PathLike) -> dict:
 
     with open(path) as fh:
         config = yaml.safe_load(fh)
+    schema_errors(config, str(path))
     try:
         validate(config, str(SCHEMA), set_default=True)
         check(config)

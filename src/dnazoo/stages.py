@@ -22,19 +22,29 @@ log = logging.getLogger("dnazoo")
 
 
 def setup_logging(log_path: str | os.PathLike | None) -> None:
-    """Send the ``dnazoo`` loggers, Python warnings and an uncaught exception (with its traceback)
-    to the rule's log file, so a failed job's log says why it failed (also on a cluster, where
-    stderr goes to the scheduler's own log)."""
+    """Send the ``dnazoo`` loggers, Python warnings, everything the job prints (stdout and stderr:
+    Keras progress, TensorFlow's banners) and an uncaught exception (with its traceback) to the
+    rule's log file, so the console keeps to Snakemake's progress and a failed job's log says why
+    it failed (also on a cluster, where stderr goes to the scheduler's own log). A failure also
+    prints one line, ``dnazoo: <error> (log: <file>)``, to the job's original stderr."""
     import sys
 
     logging.basicConfig(filename=str(log_path) if log_path else None, level=logging.INFO, force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.captureWarnings(True)
-    default_hook = sys.excepthook
+    console = sys.stderr
+    if log_path:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        console = os.fdopen(os.dup(2), "w", buffering=1)
+        target = open(log_path, "a", buffering=1)
+        os.dup2(target.fileno(), 1)
+        os.dup2(target.fileno(), 2)
 
     def log_uncaught(exc_type, exc, tb):
         log.error("job failed: %s: %s", exc_type.__name__, exc, exc_info=(exc_type, exc, tb))
-        default_hook(exc_type, exc, tb)
+        console.write(f"dnazoo: {exc_type.__name__}: {exc}" + (f" (log: {log_path})" if log_path else "") + "\n")
+        console.flush()
 
     sys.excepthook = log_uncaught
 

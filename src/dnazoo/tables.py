@@ -52,12 +52,13 @@ def _line_numbers(n: int, first: int) -> np.ndarray:
 
 def _check_int_columns(df: pd.DataFrame, columns: list[str], path, lines: np.ndarray) -> None:
     for col in columns:
-        values = pd.to_numeric(df[col], errors="coerce")
-        bad = values.isna() | (values != values.round()) | (values < 0)
+        plain = df[col].astype(str).str.strip().str.fullmatch(r"\d+")  # not 1e5, 100.0 or -5
+        values = pd.to_numeric(df[col].where(plain), errors="coerce")
+        bad = ~plain | values.isna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise TableError(
-                f"{path}:{lines[i]}: column '{col}' must be a non-negative integer, "
+                f"{path}:{lines[i]}: column '{col}' must be a plain non-negative integer, "
                 f"got {df[col].iloc[i]!r}"
             )
         df[col] = values.astype(np.int64)

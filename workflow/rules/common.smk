@@ -14,10 +14,16 @@ os.environ.update(PYTHONPATH=os.pathsep.join(p for p in (_SRC, os.environ.get("P
 from dnazoo import config as dz_config  # noqa: E402
 from dnazoo import models as dz_models  # noqa: E402
 
+dz_config.schema_errors(config, "config")  # one line per error, with the nearest known key
 validate(config, "../schemas/config.schema.yaml", set_default=True)
 dz_config.check(config)
 
 DATASETS = config["datasets"]
+# The most threads a job asks for: the CPUs this process may use. Snakemake caps a job's threads at
+# --cores, but `--cores 8` on a 2-core machine would still run 8 threads per job.
+MAX_THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+# Jobs inherit this: TensorFlow's C++ info lines stay out of the logs and the console.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 wildcard_constraints:

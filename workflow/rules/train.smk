@@ -11,7 +11,7 @@ rule train:
         kind=lambda wc: dataset(wc)["kind"],
         lengths=lambda wc: dz_config.windows(dataset(wc)),
         settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
-    threads: 4
+    threads: min(4, MAX_THREADS)
     resources:
         gpu=1,
         mem_mb=16000,

@@ -21,7 +21,7 @@ def dilated_tower(x, params: dict):
     ``layers`` residual blocks ``x + Dropout(Conv1D(filters, kernel, dilation 2^i, same, ReLU)(x))``
     (receptive field ``first_kernel + 2 · (2^layers − 1)`` bp) → ``(L, filters)`` for the profile
     task, else global max pooling → ``(filters,)``. At 1,000 bp with the defaults and a 2-track
-    profile head: 67,586 parameters."""
+    profile head: 67,330 parameters."""
     x = layers.Conv1D(params["filters"], params["first_kernel"], padding="same", activation="relu",
                       name=FIRST_CONV)(x)
     for i in range(params["layers"]):
