@@ -177,3 +177,15 @@ def test_package_has_a_docstring_and_its_installed_version():
 
     assert "Snakemake benchmark" in dnazoo.__doc__ and dnazoo.__file__.endswith("__init__.py")
     assert dnazoo.__version__ == importlib.metadata.version("dnazoo")
+
+
+def test_reading_the_registry_and_config_does_not_import_keras():
+    """The Snakefile reads the registry at parse time: that must not load TensorFlow (seconds, and
+    its banners on the console)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from dnazoo import config, models, simulate, tasks, dataset; "
+            "print(len(models.REGISTRY), 'keras' in sys.modules, 'tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) > 20 and out[1:] == ["False", "False"]

@@ -40,7 +40,7 @@ def test_split_errors():
     df = _table()
     with pytest.raises(SplitError, match="share"):
         assign_split(df, {"method": "chromosome", "val_chromosomes": ["chr2"], "test_chromosomes": ["chr2"]})
-    with pytest.raises(SplitError, match=r"\['test'\] empty"):
+    with pytest.raises(SplitError, match=r"split.test_chromosomes: no row lies on 'chrZ'"):
         assign_split(df, {"method": "chromosome", "val_chromosomes": ["chr2"], "test_chromosomes": ["chrZ"]})
 
 
@@ -120,3 +120,25 @@ def test_cv_errors_name_the_key():
         assign_split(df, {"method": "cv", "folds": 5, "fold": 0})
     with pytest.raises(SplitError, match="split.fold: must be in 0..3"):
         assign_split(df, {"method": "cv", "folds": 4, "fold": 4})
+
+
+def test_misspelt_held_out_chromosome_lists_the_chromosomes_and_the_nearest():
+    from dnazoo.splits import SplitError, chromosome_split
+
+    df = pd.DataFrame({"chrom": ["1", "2", "10", "X"], "label": [0, 1, 0, 1]})
+    with pytest.raises(SplitError, match=r"split.test_chromosomes: no row lies on 'chrX' \(did you mean 'X'\?\); "
+                                         r"the data's chromosomes are \['1', '2', '10', 'X'\]"):
+        chromosome_split(df, ["2"], ["chrX"])
+
+
+def test_split_stage_rejects_a_one_class_split_before_training(tmp_path):
+    from dnazoo import stages
+    from dnazoo.splits import SplitError
+
+    table = tmp_path / "seqs.tsv.gz"
+    pd.DataFrame({"seq_id": [f"s{i}" for i in range(6)], "sequence": ["ACGT"] * 6, "label": [1, 0, 1, 0, 1, 1],
+                  "chrom": ["c1", "c1", "c2", "c2", "c3", "c3"]}).to_csv(table, sep="\t", index=False)
+    spec = {"method": "chromosome", "val_chromosomes": ["c2"], "test_chromosomes": ["c3"]}
+    with pytest.raises(SplitError, match=r"dataset tfx: the test split holds one class only \(label counts \{1: 2\}\)"):
+        stages.split_stage(table, spec, "sequences", tmp_path / "s.tsv.gz", tmp_path / "s.json", dataset="tfx")
+    assert not (tmp_path / "s.tsv.gz").exists()  # nothing half-written

@@ -475,3 +475,30 @@ def test_dry_run_caps_threads_at_the_cpus_and_prints_no_shell_commands(tmp_path)
     threads = [int(t) for t in re.findall(r"threads: (\d+)", out)]
     assert threads and max(threads) <= len(os.sched_getaffinity(0))
     assert "Shell command" not in out
+
+
+def test_editing_a_local_path_source_reruns_downstream(tmp_path):
+    """A table given as a local `path:` is a job input: after an edit, the dry run plans the
+    download and everything after it again instead of "Nothing to be done"."""
+
+    import gzip
+
+    folder = needs_shared("tfbs", "gue_tf_human", "tf0")
+    for part in ("train", "test"):
+        lines = gzip.decompress((folder / f"{part}.csv.gz").read_bytes()).decode().splitlines()
+        (tmp_path / f"{part}.csv").write_text("\n".join(lines[:1] + lines[1::5][:200]) + "\n")  # both classes
+    config = {"datasets": {"tf0": {"kind": "sequences", "window": 101, "negatives": {"method": "given"},
+                                   "train": {"path": str(tmp_path / "train.csv"), "format": "csv"},
+                                   "test": {"path": str(tmp_path / "test.csv"), "format": "csv"},
+                                   "split": {"method": "given", "val_fraction": 0.2}}},
+              "models": ["deepbind"], "baselines": [], "training": {"max_epochs": 1}, "evaluation": {"bootstrap": 0}}
+    work = tmp_path / "run"
+    work.mkdir()
+    run_snakemake(work, config, ["results/tf0/encoded"])
+    cmd = [sys.executable, "-m", "snakemake", "-n", "results/tf0/encoded", "-s", str(REPO / "Snakefile"),
+           "--directory", str(work), "--configfile", str(work / "config.yaml"), "--cores", "1"]
+    assert "Nothing to be done" in subprocess.run(cmd, capture_output=True, text=True).stdout
+    edited = (tmp_path / "train.csv").read_text().splitlines()[:-1]  # the user drops a row
+    (tmp_path / "train.csv").write_text("\n".join(edited) + "\n")
+    plan = subprocess.run(cmd, capture_output=True, text=True).stdout
+    assert "download_table" in plan and "encode" in plan and "Nothing to be done" not in plan

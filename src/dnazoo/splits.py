@@ -45,6 +45,39 @@ def _stratified_holdout(index: pd.Index, labels: pd.Series, frac: float, seed: i
     return pd.Index(held)
 
 
+def _natural(name: str):
+    """Sort key: chr2 before chr10."""
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
+
+
+def check_both_classes(df: pd.DataFrame, dataset: str = "") -> None:
+    """Raise SplitError when train, validation or test holds one class only (binary ``label``):
+    training would run every epoch and fail afterwards on an undefined AUROC.
+
+    Raises:
+        SplitError: naming the dataset, the split and its counts.
+    """
+    kept = df[df["split"].isin(SPLITS)]
+    for s in SPLITS:
+        counts = kept.loc[kept["split"] == s, "label"].value_counts().to_dict()
+        if len(counts) < 2:
+            raise SplitError(f"dataset {dataset or '?'}: the {s} split holds one class only "
+                             f"(label counts {counts or 'none'}); change the split or the data")
+
+
+def labels_lacking_classes(df: pd.DataFrame, columns: list[str]) -> dict[str, list[str]]:
+    """Multilabel: for each split, the label columns without both classes among its observed rows."""
+    out = {}
+    for s in SPLITS:
+        part = df.loc[df["split"] == s, columns]
+        lacking = [c for c in columns if part[c][part[c] >= 0].nunique() < 2]
+        if lacking:
+            out[s] = lacking
+    return out
+
+
 def chromosome_split(df: pd.DataFrame, val_chroms: list[str], test_chroms: list[str]) -> pd.DataFrame:
     """Assign splits by chromosome (see module docstring).
 
@@ -56,11 +89,26 @@ def chromosome_split(df: pd.DataFrame, val_chroms: list[str], test_chroms: list[
         ``df`` with added ``split`` and ``split_reason`` columns.
 
     Raises:
-        SplitError: the lists overlap.
+        SplitError: the lists overlap, or name a chromosome no row lies on (listing the data's
+            chromosomes and the nearest name).
     """
     overlap = set(val_chroms) & set(test_chroms)
     if overlap:
         raise SplitError(f"split.val_chromosomes and split.test_chromosomes share {sorted(overlap)}")
+    cols = ["chrom1", "chrom2"] if "chrom1" in df else ["chrom"]
+    present = set().union(*(set(df[c].astype(str)) for c in cols)) if len(df) else set()
+    for key, chroms in (("val_chromosomes", val_chroms), ("test_chromosomes", test_chroms)):
+        absent = [c for c in chroms if c not in present]
+        if absent:
+            import difflib
+
+            def nearest(c):
+                other = c[3:] if c.startswith("chr") else "chr" + c  # the other naming convention
+                return [other] if other in present else difflib.get_close_matches(c, sorted(present), n=1)
+
+            hints = [f"{c!r} (did you mean {m[0]!r}?)" if (m := nearest(c)) else repr(c) for c in absent]
+            raise SplitError(f"split.{key}: no row lies on {', '.join(hints)}; the data's chromosomes are "
+                             f"{sorted(present, key=_natural)}")
     which = {c: "val" for c in val_chroms} | {c: "test" for c in test_chroms}
     return _split_by_chromosome(df, which, "train", lambda c: f"{c} in {which.get(c, 'train')} chromosomes",
                                 "anchors on chromosomes of different splits")

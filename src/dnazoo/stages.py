@@ -329,12 +329,16 @@ def drop_duplicate_sequences(df: pd.DataFrame, source: str = "") -> pd.DataFrame
 
 
 def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str | os.PathLike,
-                report: str | os.PathLike, negatives: dict | None = None) -> pd.DataFrame:
+                report: str | os.PathLike, negatives: dict | None = None, dataset: str = "") -> pd.DataFrame:
     """Assign train/val/test to every pair or sequence; write the split table and counts.
 
     Pairs with ``negatives.method: distance_matched`` are then resampled within each split
     (:func:`dnazoo.negatives.distance_matched_within_splits`); the split table of a pairs dataset
     carries the windows, so new negative pairs reach the encoding.
+
+    Raises:
+        SplitError: a binary dataset whose train, validation or test split holds one class only
+            (before any training); multilabel labels without both classes in a split are logged.
     """
     from .splits import assign_split
 
@@ -359,6 +363,17 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
                                                          int(negatives.get("seed", 0)),
                                                          bool(negatives.get("new_pairs", False)), source=str(table))
         log.info("distance-matched negatives within each split: %s", matched)
+    from .splits import check_both_classes, labels_lacking_classes
+
+    if not multi:
+        check_both_classes(out_df, dataset or str(table))
+    else:
+        cols = [c for c in out_df if c.startswith("label.")]
+        values = out_df[cols].to_numpy(dtype=float)
+        if cols and set(np.unique(values[~np.isnan(values)])) <= {-1.0, 0.0, 1.0}:  # multilabel targets
+            for s, labs in labels_lacking_classes(out_df, cols).items():
+                log.warning("dataset %s: in the %s split %d label(s) lack one class and are not scored there: %s",
+                            dataset or table, s, len(labs), [c[len("label."):] for c in labs[:20]])
     counts = out_df.groupby(["split", "label"]).size().unstack(fill_value=0)
     if multi:
         counts.columns = ["no positive label" if c == 0 else "any positive label" for c in counts.columns]

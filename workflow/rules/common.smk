@@ -190,6 +190,11 @@ def get_source(wildcards):
     return dataset(wildcards)[part]
 
 
+def local_source_path(source):
+    """A source's local `path` as a job input (so Snakemake reruns when the file changes); [] for a URL."""
+    return [source["path"]] if "path" in source else []
+
+
 def task_of(name):
     return DATASETS[name].get("task", "binary")
 

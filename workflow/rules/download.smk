@@ -1,5 +1,8 @@
 rule download_genome:
-    """Fetch a reference genome (URL or path; checksum verified; gunzipped) and index it with pyfaidx."""
+    """Fetch a reference genome (URL or path; checksum verified; gunzipped) and index it with pyfaidx.
+    A local `path:` is an input, so editing the file reruns everything downstream."""
+    input:
+        lambda wc: local_source_path(config["genomes"][wc.genome]),
     output:
         fasta="resources/genomes/{genome}.fa",
         fai="resources/genomes/{genome}.fa.fai",
@@ -16,7 +19,10 @@ rule download_genome:
 
 
 rule download_table:
-    """Fetch an interaction table or a labelled sequence file (URL or path; checksum verified; gunzipped)."""
+    """Fetch an interaction table or a labelled sequence file (URL or path; checksum verified; gunzipped).
+    A local `path:` is an input, so editing the file reruns everything downstream."""
+    input:
+        lambda wc: local_source_path(get_source(wc)),
     output:
         "resources/tables/{dataset}/{part}.raw",
     params:

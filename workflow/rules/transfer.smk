@@ -47,7 +47,9 @@ rule transfer_matrix:
 
 
 rule download_original_results:
-    """Fetch DeepChromeHiC's published auc+pearson.csv (checksum verified)."""
+    """Fetch DeepChromeHiC's published auc+pearson.csv (checksum verified); a local path is an input."""
+    input:
+        local_source_path(config.get("original_results") or {}),
     output:
         "resources/original/auc_pearson.csv",
     params:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .names import LATE_FUSION_NAMES
+
 KINDS = ("pairs", "sequences")
 #: Prediction tasks every Keras trunk takes (the head comes from the task; ``profile`` needs a
 #: trunk that keeps the length axis, e.g. ``dilated_cnn``).
@@ -82,7 +84,7 @@ def register(spec: ModelSpec) -> ModelSpec:
     Raises:
         ValueError: a duplicate name, or a training default / fusion that is not known.
     """
-    from .parts import FUSIONS
+    from .names import FUSIONS
 
     if spec.name in REGISTRY:
         raise ValueError(f"model {spec.name!r} is registered twice")
@@ -215,7 +217,7 @@ register(ModelSpec(
     {"optimizer": "adam", "learning_rate": 1e-3, "decay": 0.0, "batch_size": 64, "max_epochs": 100, "patience": 5},
     "Alipanahi et al., Nat Biotechnol 2015 (DeepBind); spec §C.1; pairs: dnazoo siamese extension",
     "onehot4", _lazy("deepbind", "tower"), _lazy("deepbind", "neck"), "siamese",
-    ("siamese", "concat", "add", "abs_diff", "mul", "bilinear", "concat_diff_mul"), "sigmoid",
+    LATE_FUSION_NAMES, "sigmoid",
     {"motifs": 16, "motif_length": 24, "hidden": 32, "dropout": 0.5, "reverse_complement": None, "pad": False},
     family="deepbind"))
 
@@ -224,7 +226,7 @@ register(ModelSpec(
     {"optimizer": "adam", "learning_rate": 1e-3, "decay": 0.0, "batch_size": 64, "max_epochs": 100, "patience": 5},
     "dnazoo; dilated residual convolutions after Basenji (Kelley et al., Genome Res 2018) and BPNet (Avsec et al., "
     "Nat Genet 2021); profile-capable", "onehot4", _lazy("classic", "dilated_tower"), None, "siamese",
-    ("siamese", "concat", "add", "abs_diff", "mul", "bilinear", "concat_diff_mul"), "sigmoid",
+    LATE_FUSION_NAMES, "sigmoid",
     {"filters": 64, "first_kernel": 21, "layers": 5, "kernel": 3, "dropout": 0.1}, family="dilated_cnn"))
 
 #: The 11 models of DeepChromeHiC under their original names (the transfer matrix and the

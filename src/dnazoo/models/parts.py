@@ -27,16 +27,7 @@ import keras
 from keras import layers, ops
 
 from .layers import AbsDiff
-
-#: Layer name of the first convolution inside every tower.
-FIRST_CONV = "first_conv"
-#: Name of the one-hot → outputs sub-model of every one-hot model.
-ONEHOT_MODEL = "onehot_model"
-#: Name of the optional distance input: ``(batch, 1)`` float32 log10(anchor distance in bp + 1).
-DISTANCE_INPUT = "log10_distance"
-
-ENCODERS = ("onehot4", "onehot5", "kmer6")
-
+from .names import DISTANCE_INPUT, ENCODERS, FIRST_CONV, FUSIONS, LATE_FUSION_NAMES, ONEHOT_MODEL  # noqa: F401
 
 def _bilinear(f1, f2, name):
     """Low-rank bilinear interaction ``(W f1) ⊙ f2`` (d features; W is d × d, no bias)."""
@@ -57,10 +48,7 @@ LATE_FUSIONS: dict[str, Callable] = {
     "concat_diff_mul": lambda f1, f2, n: layers.Concatenate(name=f"{n}_concat")(
         [f1, f2, layers.Subtract(name=f"{n}_diff")([f1, f2]), layers.Multiply(name=f"{n}_mul")([f1, f2])]),
 }
-#: Every fusion name: the early ones (``length_concat``: anchors joined along the sequence axis,
-#: one tower, DeepChromeHiC one-branch; ``separate_towers``: one tower per anchor, features
-#: concatenated, DeepChromeHiC two-branch) and the late ones above.
-FUSIONS = ("length_concat", "separate_towers", *LATE_FUSIONS)
+assert tuple(LATE_FUSIONS) == LATE_FUSION_NAMES
 
 
 def codes_inputs(windows: tuple[int, ...]) -> list:

@@ -1,0 +1,18 @@
+"""Names shared by the model parts, importable without Keras (the Snakefile reads the registry at
+parse time)."""
+
+#: Layer name of the first convolution inside every tower.
+FIRST_CONV = "first_conv"
+#: Name of the one-hot → outputs sub-model of every one-hot model.
+ONEHOT_MODEL = "onehot_model"
+#: Name of the optional distance input: ``(batch, 1)`` float32 log10(anchor distance in bp + 1).
+DISTANCE_INPUT = "log10_distance"
+#: Encoders: 4- or 5-channel one-hot, or 6-mer tokens into an Embedding.
+ENCODERS = ("onehot4", "onehot5", "kmer6")
+#: Late fusions of pooled tower features with a shared tower (DeepChrInteract-v2); ``siamese`` is
+#: the shared tower with ``concat``.
+LATE_FUSION_NAMES = ("siamese", "concat", "add", "abs_diff", "mul", "bilinear", "concat_diff_mul")
+#: Every fusion name: the early ones (``length_concat``: anchors joined along the sequence axis,
+#: one tower, DeepChromeHiC one-branch; ``separate_towers``: one tower per anchor, features
+#: concatenated, DeepChromeHiC two-branch) and the late ones.
+FUSIONS = ("length_concat", "separate_towers", *LATE_FUSION_NAMES)
