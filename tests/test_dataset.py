@@ -107,3 +107,24 @@ def test_deepsea_subset_fasta_plus_label_matrix(tmp_path):
         read_label_matrix(folder / "test_labels_tf690.npz", 999)
     with pytest.raises(TableError, match="names for 5 label columns"):
         read_label_names(folder / "tf690_feature_names.txt", 5)
+
+
+def test_tf_data_stream_yields_every_row_once_per_epoch_in_a_seeded_order():
+    pytest.importorskip("tensorflow")
+    codes = np.arange(100 * 7, dtype=np.uint8).reshape(100, 7) % 4
+    codes[:, 0] = np.arange(100)  # row id in the first column
+    y = np.arange(100, dtype=np.float32)
+    w = np.full(100, 2.0, dtype=np.float32)
+    epochs = []
+    for _ in range(2):
+        ds = dataset.make_tf_dataset({"sequence": codes}, y, 32, seed=3, sample_weight=w)
+        for _ in range(2):  # two epochs of one dataset: reshuffled
+            batches = list(ds.as_numpy_iterator())
+            rows = np.concatenate([b[0]["sequence"][:, 0] for b in batches])
+            assert sorted(rows.tolist()) == list(range(100))
+            assert all(np.array_equal(b[0]["sequence"][:, 0], b[1]) and (b[2] == 2).all() for b in batches)
+            epochs.append(rows)
+    assert np.array_equal(epochs[0], epochs[2]) and np.array_equal(epochs[1], epochs[3])  # same seed, same order
+    assert not np.array_equal(epochs[0], epochs[1])
+    rc = dataset.make_tf_dataset({"sequence": codes[:, 1:]}, y, 100, augment={"reverse_complement": True})
+    assert next(rc.as_numpy_iterator())[0]["sequence"].shape == (100, 6)

@@ -137,8 +137,36 @@ def reverse_complement_codes(codes: np.ndarray) -> np.ndarray:
     return rc(codes)
 
 
+def augment_codes(x: list, rng: np.random.Generator, augment: dict) -> list:
+    """Augment one batch: each row of every ``(b, L)`` uint8 code array is reverse-complemented with
+    probability 0.5 (``augment["reverse_complement"]``) and shifted by up to ``augment["shift"]`` bp
+    (N fills the gap); the same draw applies to every input of a row. Other arrays pass unchanged."""
+    out = []
+    n = len(x[0])
+    flip = rng.random(n) < 0.5 if augment.get("reverse_complement") else None
+    shift = int(augment.get("shift") or 0)
+    offsets = rng.integers(-shift, shift + 1, n) if shift else None
+    for a in x:
+        if a.dtype != np.uint8 or a.ndim != 2:
+            out.append(a)
+            continue
+        a = a.copy()
+        if flip is not None and flip.any():
+            a[flip] = reverse_complement_codes(a[flip])
+        if offsets is not None:
+            for r, o in enumerate(offsets):
+                if o > 0:
+                    a[r] = np.roll(a[r], o)
+                    a[r, :o] = 4
+                elif o < 0:
+                    a[r] = np.roll(a[r], o)
+                    a[r, o:] = 4
+        out.append(a)
+    return out
+
+
 def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: bool = False, seed: int = 0,
-                  sample_weight: np.ndarray | None = None, augment: dict | None = None):
+                  sample_weight: np.ndarray | None = None, augment: dict | None = None, workers: int = 1):
     """A ``keras.utils.PyDataset`` over memory-mapped arrays.
 
     Args:
@@ -150,12 +178,16 @@ def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: b
         augment: ``{"reverse_complement": bool, "shift": int bp}``: each training row is reverse
             complemented with probability 0.5 and shifted by up to ±shift bp (N fills the gap),
             seeded per epoch and batch.
+        workers: threads that read batches ahead of the training step (``keras.utils.PyDataset``
+            workers; batches are still consumed in order, so results do not depend on it).
 
     Each batch is ``(x, y[, w])`` (or ``(x,)``) with x the dict (or tuple) of batch arrays and y
     float32; rows are read in sorted order from the memmaps.
     """
     import keras
 
+    y_all = None if labels is None else np.asarray(labels, dtype=np.float32)  # targets are small: held in memory
+    w_all = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
     named = isinstance(inputs, dict)
     arrays = list(inputs.values()) if named else list(inputs)
     keys = list(inputs) if named else None
@@ -163,7 +195,7 @@ def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: b
 
     class CodesDataset(keras.utils.PyDataset):
         def __init__(self):
-            super().__init__(workers=1, use_multiprocessing=False)
+            super().__init__(workers=workers, use_multiprocessing=False, max_queue_size=max(10, 4 * workers))
             self.n = len(arrays[0])
             self.epoch = 0
             self.order = np.arange(self.n)
@@ -177,28 +209,7 @@ def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: b
             return math.ceil(self.n / batch_size)
 
         def _augment(self, x: list, i: int) -> list:
-            rng = np.random.default_rng((seed, self.epoch, i))
-            out = []
-            flip = rng.random(len(x[0])) < 0.5 if augment.get("reverse_complement") else None
-            shift = int(augment.get("shift") or 0)
-            offsets = rng.integers(-shift, shift + 1, len(x[0])) if shift else None
-            for a in x:
-                if a.dtype != np.uint8 or a.ndim != 2:
-                    out.append(a)
-                    continue
-                a = a.copy()
-                if flip is not None and flip.any():
-                    a[flip] = reverse_complement_codes(a[flip])
-                if offsets is not None:
-                    for r, o in enumerate(offsets):
-                        if o > 0:
-                            a[r] = np.roll(a[r], o)
-                            a[r, :o] = 4
-                        elif o < 0:
-                            a[r] = np.roll(a[r], o)
-                            a[r, o:] = 4
-                out.append(a)
-            return out
+            return augment_codes(x, np.random.default_rng((seed, self.epoch, i)), augment)
 
         def __getitem__(self, i):
             rows = np.sort(self.order[i * batch_size:(i + 1) * batch_size])
@@ -208,10 +219,9 @@ def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: b
             x = dict(zip(keys, x)) if named else (x[0] if len(x) == 1 else tuple(x))
             if labels is None:
                 return (x,)
-            y = np.asarray(labels[rows], dtype=np.float32)
-            if sample_weight is not None:
-                return x, y, np.asarray(sample_weight[rows], dtype=np.float32)
-            return x, y
+            if w_all is not None:
+                return x, y_all[rows], w_all[rows]
+            return x, y_all[rows]
 
         def on_epoch_end(self):
             self.epoch += 1
@@ -233,3 +243,55 @@ def write_split(folder: str | os.PathLike, split: str, inputs: dict, labels: np.
     save_npy(np.asarray(ids).astype(str), folder / f"{split}.ids.npy")
     if distance is not None:
         save_npy(np.asarray(distance, dtype=np.int64), folder / f"{split}.distance.npy")
+
+
+def make_tf_dataset(inputs: dict, labels: np.ndarray, batch_size: int, seed: int = 0,
+                    sample_weight: np.ndarray | None = None, augment: dict | None = None):
+    """The TensorFlow backend's streaming pipeline over the same memory-mapped arrays as
+    :func:`make_sequence`: ``tf.data`` shuffles row indices (seeded, reshuffled every epoch),
+    batches them, reads each batch's rows from the memmaps in a ``tf.numpy_function`` (sorted
+    reads; the same augmentation) and prefetches, so reading overlaps the training step. For
+    ``deepbind`` at 101 bp it reaches a median 0.92 of the in-memory rate, Keras's generic
+    ``PyDataset`` adapter 0.88 (``benchmarks/input_pipeline.py``).
+
+    Args:
+        inputs: ``{input name: (n, ...) array}``; labels: ``(n, ...)`` targets (held in memory as
+            float32); sample_weight, augment: as :func:`make_sequence`.
+
+    Returns:
+        a ``tf.data.Dataset`` of ``(x, y[, w])`` batches, x a dict of the batch arrays.
+    """
+    import tensorflow as tf
+
+    keys = list(inputs)
+    arrays = [inputs[k] for k in keys]
+    y_all = np.asarray(labels, dtype=np.float32)
+    w_all = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
+    augment = augment or {}
+
+    def read(rows, token):
+        rows = np.sort(rows)
+        x = [np.asarray(a[rows]) for a in arrays]
+        if augment:
+            x = augment_codes(x, np.random.default_rng((seed, int(token) % 2 ** 32, int(rows[0]))), augment)
+        out = [*x, y_all[rows]]
+        if w_all is not None:
+            out.append(w_all[rows])
+        return out
+
+    tout = [tf.as_dtype(a.dtype) for a in arrays] + [tf.float32] + ([tf.float32] if w_all is not None else [])
+
+    def load(rows, token):
+        res = tf.numpy_function(read, [rows, token], tout)
+        for t, a in zip(res, arrays):
+            t.set_shape((None, *a.shape[1:]))
+        res[len(arrays)].set_shape((None, *y_all.shape[1:]))
+        if w_all is not None:
+            res[-1].set_shape((None,))
+        x = dict(zip(keys, res[:len(arrays)]))
+        return (x, res[len(arrays)], res[-1]) if w_all is not None else (x, res[len(arrays)])
+
+    n = len(y_all)
+    rows = tf.data.Dataset.range(n).shuffle(n, seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    tokens = tf.data.Dataset.random(seed=seed)  # a per-batch value that varies the augmentation
+    return tf.data.Dataset.zip((rows, tokens)).map(load, num_parallel_calls=1).prefetch(tf.data.AUTOTUNE)

@@ -215,6 +215,21 @@ def time_limit_callback(seconds: float):
     return TimeLimit()
 
 
+def training_stream(inputs: dict, labels: np.ndarray, batch_size: int, seed: int = 0, sample_weight=None,
+                    augment: dict | None = None):
+    """The shuffled training batches streamed from the memory-mapped arrays: a ``tf.data`` pipeline
+    under the TensorFlow backend (:func:`dnazoo.dataset.make_tf_dataset`), the backend-agnostic
+    ``PyDataset`` (:func:`dnazoo.dataset.make_sequence`) under JAX and PyTorch."""
+    import keras
+
+    from .dataset import make_tf_dataset
+
+    if keras.backend.backend() == "tensorflow":
+        return make_tf_dataset(inputs, labels, batch_size, seed, sample_weight, augment)
+    return make_sequence(inputs, labels, batch_size, shuffle=True, seed=seed, sample_weight=sample_weight,
+                         augment=augment, workers=2)
+
+
 def class_weights(labels: np.ndarray) -> np.ndarray:
     """Per-row weights that balance the two classes of ``(n,)`` binary labels (``n / (2 · n_class)``)."""
     labels = np.asarray(labels).astype(int)
@@ -308,8 +323,8 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
         weights = class_weights(train["labels"])
     augment = {"reverse_complement": bool(settings.get("augment_reverse_complement")),
                "shift": int(settings.get("augment_shift") or 0)}
-    hist = model.fit(make_sequence(model_inputs(train, model), train["labels"], bs, shuffle=True, seed=seed,
-                                   sample_weight=weights, augment=augment if any(augment.values()) else None),
+    hist = model.fit(training_stream(model_inputs(train, model), train["labels"], bs, seed, weights,
+                                     augment if any(augment.values()) else None),
                      epochs=int(settings["max_epochs"]), callbacks=callbacks, verbose=2)
     history = pd.DataFrame(hist.history)
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
