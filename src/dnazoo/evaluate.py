@@ -225,12 +225,13 @@ def plot_dataset(dataset: str, predictions: dict[str, pd.DataFrame], metrics: di
 
 
 def plot_targets(dataset: str, per_target: dict[str, pd.DataFrame], metric: str, out_dir: str | os.PathLike,
-                 title_note: str = "") -> list[Path]:
+                 title_note: str = "", min_positives: int = 10) -> list[Path]:
     """Figures of a multi-target task (PNG + PDF in ``out_dir``):
 
     * ``targets``: the distribution of the per-target ``metric`` (AUROC per label, Pearson r per
       target) per model, as box plots with every target as a point, sorted by the median;
-    * ``best_worst``: per model, the five best and five worst targets by ``metric``.
+    * ``best_worst``: per model, the five best and five worst targets by ``metric``; for labels,
+      among those with at least ``min_positives`` test positives (when any has that many).
 
     Args:
         per_target: ``{model: per_target.tsv table}`` (columns ``target`` and ``metric``).
@@ -260,13 +261,17 @@ def plot_targets(dataset: str, per_target: dict[str, pd.DataFrame], metric: str,
     plt.close(fig)
     fig, axes = plt.subplots(1, len(order), figsize=(3.2 * len(order), 3.6), squeeze=False)
     for ax, m in zip(axes[0], order):
-        df = per_target[m].dropna(subset=[metric]).sort_values(metric)
+        df = per_target[m].dropna(subset=[metric])
+        if "n_pos" in df and (df["n_pos"] >= min_positives).any():  # a label with 1-2 positives ranks at 0 or 1 by chance
+            df = df[df["n_pos"] >= min_positives]
+        df = df.sort_values(metric)
         pick = pd.concat([df.head(5), df.tail(5)]).drop_duplicates("target")
         ax.barh(range(len(pick)), pick[metric], color=["tab:red"] * min(5, len(pick)) +
                 ["tab:blue"] * max(0, len(pick) - 5))
         ax.set_yticks(range(len(pick)), [str(t)[:28] for t in pick["target"]], fontsize=6)
         ax.set(title=m, xlabel=f"test {metric}")
-    fig.suptitle(f"worst (red) and best (blue) targets: {title}", fontsize=9)
+    fig.suptitle(f"worst (red) and best (blue) targets (labels with ≥ {min_positives} test positives): {title}"
+                 if metric == "auroc" else f"worst (red) and best (blue) targets: {title}", fontsize=9)
     fig.tight_layout()
     written += save_figure(fig, out_dir / "best_worst")
     plt.close(fig)

@@ -325,7 +325,8 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
                "shift": int(settings.get("augment_shift") or 0)}
     hist = model.fit(training_stream(model_inputs(train, model), train["labels"], bs, seed, weights,
                                      augment if any(augment.values()) else None),
-                     epochs=int(settings["max_epochs"]), callbacks=callbacks, verbose=2)
+                     epochs=int(settings["max_epochs"]), callbacks=callbacks, verbose=2,
+                     shuffle=False)  # the stream shuffles itself (seeded)
     history = pd.DataFrame(hist.history)
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
     write_table(history, history_out)
