@@ -52,7 +52,7 @@ def main() -> None:
         t = time.perf_counter()
         spec = models.get("onehot_embedding_dense")
         model = models.build("onehot_embedding_dense", window, "pairs")
-        compile_model(model, spec.head, spec.defaults)
+        compile_model(model, spec.binary_head, spec.defaults)
         n = model.count_params()
         state_gb = n * 4 * 4 / 1e9  # weights + 2 Adam moments + gradients, float32
         print(f"built {n:,} parameters in {time.perf_counter() - t:.0f} s; peak RSS {peak_gb():.2f} GB; "

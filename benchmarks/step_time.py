@@ -69,7 +69,7 @@ def time_one(name: str, policy: str, window: int, batch: int, warmup: int, steps
     spec = models.get(name)
     t = time.perf_counter()
     model = models.build(name, window, "pairs")
-    compile_model(model, spec.head, spec.defaults)
+    compile_model(model, spec.binary_head, spec.defaults)
     print(f"{name} {policy}: built in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
     rng = np.random.default_rng(0)
     x = tuple(rng.integers(0, 4, (batch, window), dtype=np.uint8) for _ in range(2))

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .encoding import reverse_complement_codes
+
 SPLITS = ("train", "val", "test")
 PARTS = {"pairs": ("anchor1", "anchor2"), "sequences": ("sequence",)}
 SPEC_FILE = "spec.json"
@@ -128,13 +130,6 @@ def model_inputs(data: dict, model=None) -> dict:
             raise ValueError(f"the model takes input(s) {sorted(missing)} that the dataset does not have")
         arrays = {k: arrays[k] for k in wanted}
     return arrays
-
-
-def reverse_complement_codes(codes: np.ndarray) -> np.ndarray:
-    """Reverse complement of ``(n, L)`` uint8 codes (A↔T, C↔G, N stays), reversed along L."""
-    from .encoding import reverse_complement_codes as rc
-
-    return rc(codes)
 
 
 def augment_codes(x: list, rng: np.random.Generator, augment: dict) -> list:

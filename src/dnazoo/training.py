@@ -23,12 +23,6 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 SCHEDULES = ("inverse_time", "exponential_epoch", "warmup_constant", "warmup_cosine", "constant")
 
 
-def positive_probability(raw: np.ndarray) -> np.ndarray:
-    """P(label = 1) from a binary model output: ``(n, 1)`` sigmoid or ``(n, 2)`` softmax → ``(n,)`` float64."""
-    raw = np.asarray(raw, dtype=np.float64)
-    return raw[:, -1] if raw.ndim == 2 else raw
-
-
 def predict(model, inputs, batch_size: int = 256, task=None, average_strands: bool = False) -> np.ndarray:
     """Stream ``inputs`` (``{name: array}`` or a list in input order) through ``model``.
 
@@ -46,7 +40,7 @@ def predict(model, inputs, batch_size: int = 256, task=None, average_strands: bo
         return np.zeros((0, *task.target_shape))
     raw = model.predict(make_sequence(arrays, None, batch_size), verbose=0)
     if average_strands:
-        from .dataset import reverse_complement_codes
+        from .encoding import reverse_complement_codes
 
         rc = {k: (reverse_complement_codes(np.asarray(v)) if np.asarray(v).dtype == np.uint8 else v)
               for k, v in arrays.items()}
@@ -189,11 +183,6 @@ def validation_callback(val_inputs, val_labels: np.ndarray, batch_size: int, tas
             log.info("epoch %d: %s %.4f", epoch + 1, task.monitor, value)
 
     return ValMetric()
-
-
-def auroc_callback(val_inputs, val_labels: np.ndarray, batch_size: int):
-    """The binary task's :func:`validation_callback` (``val_auroc``)."""
-    return validation_callback(val_inputs, val_labels, batch_size)
 
 
 def time_limit_callback(seconds: float):

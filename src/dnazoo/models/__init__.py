@@ -69,11 +69,6 @@ class ModelSpec:
     embedding: str | None = None
     family: str = ""
 
-    @property
-    def head(self) -> str:
-        """The binary head (kept for callers of the former single-task registry)."""
-        return self.binary_head
-
 
 REGISTRY: dict[str, ModelSpec] = {}
 

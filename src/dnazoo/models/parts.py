@@ -113,11 +113,6 @@ def fuse(feats_in: list, tower: Callable, fusion: str, params: dict):
     return LATE_FUSIONS[fusion](f1, f2, "fusion")
 
 
-def head(x, task, binary_head: str = "sigmoid"):
-    """The task's output layer ``output`` (:meth:`dnazoo.tasks.Task.output_layer`)."""
-    return task.output_layer(x, binary_head)
-
-
 def assemble(spec, windows: tuple[int, ...], task, fusion: str | None = None, with_distance: bool = False,
              params: dict | None = None, embedding=None) -> keras.Model:
     """Build registry entry ``spec`` for ``windows`` (bp per input) and ``task``.
@@ -140,7 +135,7 @@ def assemble(spec, windows: tuple[int, ...], task, fusion: str | None = None, wi
             x = spec.neck(x, params)
         if dist is not None:
             x = layers.Concatenate(name="with_distance")([x, dist[0]])
-        return head(x, task, spec.binary_head)
+        return task.output_layer(x, spec.binary_head)
 
     if spec.encoder == "kmer6":
         model = keras.Model(codes + extra, top(encoded, extra or None), name=spec.name)
