@@ -1,9 +1,13 @@
+import contextlib
 import gzip
 import hashlib
+import socketserver
+import threading
 
 import pytest
 
-from dnazoo.io import ChecksumError, atomic_path, fetch
+from conftest import random_dna
+from dnazoo.io import ChecksumError, DownloadError, atomic_path, fetch
 
 
 def test_fetch_over_http_gunzips_and_checks_md5(http_root, tmp_path):
@@ -33,12 +37,83 @@ def test_fetch_local_path_and_missing(tmp_path):
 
 
 def test_http_404_raises(http_root, tmp_path):
-    import requests
-
     _, base = http_root
-    with pytest.raises(requests.HTTPError):
+    with pytest.raises(DownloadError, match=r"could not download http://127.0.0.1:\d+/missing.gz: HTTP 404"):
         fetch(f"{base}/missing.gz", tmp_path / "m")
     assert list(tmp_path.iterdir()) == []
+
+
+@contextlib.contextmanager
+def flaky_server(body: bytes, cut_first: int, announce: bool = True, cut_at: int | None = None):
+    """A loopback HTTP server whose first ``cut_first`` GETs send only part of ``body`` and close
+    (a dropped connection); HEAD answers normally. Yields (url, {"get": count})."""
+    calls = {"get": 0}
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            request = self.rfile.readline().decode()
+            while self.rfile.readline() not in (b"\r\n", b""):
+                pass
+            head = b"HTTP/1.1 200 OK\r\nConnection: close\r\n"
+            if announce:
+                head += f"Content-Length: {len(body)}\r\n".encode()
+            if request.startswith("HEAD"):
+                self.wfile.write(head + b"\r\n")
+                return
+            calls["get"] += 1
+            cut = len(body) // 2 if cut_at is None else cut_at
+            self.wfile.write(head + b"\r\n" + (body[:cut] if calls["get"] <= cut_first else body))
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/data.gz", calls
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def no_backoff(monkeypatch):
+    from dnazoo import io
+
+    fast = io.http_retry().new(backoff_factor=0)
+    monkeypatch.setattr(io, "http_retry", lambda: fast)
+
+
+def test_a_dropped_connection_is_retried_by_urllib3(tmp_path, no_backoff):
+    body = gzip.compress(b"ACGT" * 5000, mtime=0)
+    with flaky_server(body, cut_first=2) as (url, calls):
+        dest = fetch(url, tmp_path / "d.txt")
+    assert dest.read_bytes() == b"ACGT" * 5000
+    assert calls["get"] == 3  # two broken bodies, then the whole one
+
+
+def test_a_body_short_of_its_content_length_fails_naming_the_url(tmp_path, no_backoff):
+    body = gzip.compress(b"ACGT" * 5000, mtime=0)
+    with flaky_server(body, cut_first=99) as (url, _), pytest.raises(DownloadError) as err:
+        fetch(url, tmp_path / "d.txt")
+    assert url in str(err.value) and "connection broke" in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_truncated_gzip_without_length_or_checksum_fails_naming_the_url(tmp_path, no_backoff):
+    body = gzip.compress(bytes(random_dna(20000), "ascii"), mtime=0)
+    for decompress in (True, False):
+        with flaky_server(body, cut_first=99, announce=False) as (url, _), pytest.raises(DownloadError) as err:
+            fetch(url, tmp_path / "d.txt", decompress=decompress)
+        assert f"{url} is a truncated or corrupt gzip file" in str(err.value)
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unresolvable_host_gives_one_line_naming_the_url(tmp_path, no_backoff):
+    url = "http://no-such-host.invalid/table.csv.gz"
+    with pytest.raises(DownloadError) as err:
+        fetch(url, tmp_path / "t.csv")
+    assert str(err.value) == f"could not download {url}: could not resolve host no-such-host.invalid " \
+                             "(no network, or a misspelt host name)"
+    assert "\n" not in str(err.value)
 
 
 def test_atomic_path_removes_partial_output(tmp_path):

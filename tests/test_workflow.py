@@ -517,3 +517,36 @@ def test_editing_a_local_path_source_reruns_downstream(tmp_path):
     (tmp_path / "train.csv").write_text("\n".join(edited) + "\n")
     plan = subprocess.run(cmd, capture_output=True, text=True).stdout
     assert "download_table" in plan and "encode" in plan and "Nothing to be done" not in plan
+
+
+def _failing_run(workdir: Path, config: dict, targets: list[str]) -> str:
+    cfg = workdir / "config.yaml"
+    cfg.write_text(yaml.safe_dump(config, sort_keys=False))
+    proc = subprocess.run([sys.executable, "-m", "snakemake", *targets, "-s", str(REPO / "Snakefile"), "--directory",
+                           str(workdir), "--configfile", str(cfg), "--cores", "1"], capture_output=True, text=True)
+    assert proc.returncode != 0
+    return proc.stdout + proc.stderr
+
+
+def test_offline_download_and_a_bad_row_fail_in_one_line_naming_the_users_file(tmp_path, http_root):
+    """No network: one console line names the URL, the host and the dataset. A bad row of a
+    downloaded table names the local copy and the URL it came from."""
+    import re
+
+    config = {"datasets": {"tf": {"kind": "sequences", "window": 24, "negatives": {"method": "given"},
+                                  "train": {"url": "http://no-such-host.invalid/tf/train.csv.gz", "format": "csv"},
+                                  "split": {"method": "random", "val_fraction": 0.2, "test_fraction": 0.2}}},
+              "models": ["deepbind"], "baselines": [], "training": {"max_epochs": 1}}
+    out = _failing_run(tmp_path, config, ["results/tf/sequences.tsv.gz"])
+    lines = [ln for ln in out.splitlines() if ln.startswith("dnazoo:")]
+    assert len(lines) == 1, out[-3000:]
+    assert re.search(r"could not download http://no-such-host.invalid/tf/train.csv.gz: could not resolve host "
+                     r"no-such-host.invalid \(no network, or a misspelt host name\) \(for dataset tf, train\)", lines[0])
+
+    root, base = http_root
+    (root / "train.csv").write_text("sequence,label\nACGTACGTACGTACGTACGTACGT,1\nACGTACGTACGTACGTACGTACGT,yes\n")
+    config["datasets"]["tf"]["train"]["url"] = f"{base}/train.csv"
+    out = _failing_run(tmp_path, config, ["results/tf/sequences.tsv.gz"])
+    line = next(ln for ln in out.splitlines() if ln.startswith("dnazoo:"))
+    assert f"resources/tables/tf/train.raw:3: column 'label'" in line
+    assert f"[resources/tables/tf/train.raw is the local copy of {base}/train.csv]" in line

@@ -16,6 +16,7 @@ import shutil
 import urllib.parse
 import urllib.request
 import uuid
+import zlib
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -98,34 +99,111 @@ def _is_url(source: str) -> bool:
     return urllib.parse.urlparse(source).scheme in {"http", "https", "ftp", "file"}
 
 
-@contextlib.contextmanager
-def _open_source(source: str, timeout: float) -> Iterator[tuple[IO[bytes], int | None]]:
-    """Open a URL or a local path for binary reading; yield (stream, size in bytes or None)."""
-    scheme = urllib.parse.urlparse(source).scheme
-    if scheme in {"http", "https"}:
-        import requests
-        from requests.adapters import HTTPAdapter
-        from urllib3.util.retry import Retry
+class DownloadError(OSError):
+    """A download failed: unreachable host, HTTP error, truncated or corrupt data. The message names
+    the URL (and, where given, what it was for)."""
 
-        session = requests.Session()
-        retry = Retry(total=5, backoff_factor=1.0, status_forcelist=(429, 500, 502, 503, 504))
-        session.mount("http://", HTTPAdapter(max_retries=retry))
-        session.mount("https://", HTTPAdapter(max_retries=retry))
-        with session.get(source, stream=True, timeout=timeout) as resp:
-            resp.raise_for_status()
-            resp.raw.decode_content = False  # keep gzip bytes as served; we decompress ourselves
-            size = resp.headers.get("Content-Length")
-            yield resp.raw, int(size) if size else None
-    elif scheme in {"ftp", "file"}:
-        with urllib.request.urlopen(source, timeout=timeout) as resp:  # noqa: S310 - ftp/file only
-            size = resp.headers.get("Content-Length") if resp.headers else None
-            yield resp, int(size) if size else None
-    else:
-        path = Path(source).expanduser()
-        if not path.exists():
-            raise FileNotFoundError(f"input file not found: {path}")
-        with open(path, "rb") as fh:
-            yield fh, path.stat().st_size
+
+#: An HTTP body up to this size is read in one request, so urllib3's ``Retry`` also retries a
+#: connection dropped mid-body (``IncompleteRead``); larger bodies are streamed to disk (urllib3
+#: cannot retry those) and a truncation is reported as an error naming the URL.
+PRELOAD_MAX_BYTES = 2 << 30
+
+
+def http_retry() -> "urllib3.util.Retry":
+    """urllib3's retry policy for downloads: 5 tries with exponential backoff (1, 2, 4, 8 s) on
+    connection and read errors (including a body cut short of its Content-Length) and on HTTP
+    429/500/502/503/504; 2 tries to connect (an unresolvable host fails within seconds)."""
+    from urllib3.util.retry import Retry
+
+    return Retry(total=5, connect=2, read=5, backoff_factor=1.0,
+                 status_forcelist=(429, 500, 502, 503, 504), raise_on_status=True)
+
+
+def _describe_http_error(err: Exception) -> str:
+    """Plain words for a urllib3 failure: the innermost reason, e.g. 'could not resolve host ...'."""
+    import urllib3.exceptions as ue
+
+    reason = getattr(err, "reason", None) or err
+    if isinstance(reason, ue.NameResolutionError):
+        host = getattr(getattr(reason, "conn", None), "host", "") or ""
+        return f"could not resolve host {host} (no network, or a misspelt host name)".replace("host  ", "host ")
+    if isinstance(reason, ue.NewConnectionError):
+        return f"could not connect ({reason})"
+    if isinstance(reason, ue.ResponseError):
+        return f"the server kept answering with an error ({reason})"
+    if isinstance(reason, ue.ProtocolError):
+        return f"the connection broke while reading the body ({reason})"
+    return str(reason)
+
+
+def _http_download(url: str, out: IO[bytes], timeout: float, progress_every: int) -> tuple[int, int | None]:
+    """Write the body of ``url`` to ``out``; return (bytes written, Content-Length or None)."""
+    import urllib3
+    import urllib3.exceptions as ue
+
+    pool = urllib3.PoolManager(retries=http_retry(), timeout=urllib3.Timeout(connect=timeout, read=timeout))
+    try:
+        head = pool.request("HEAD", url)
+        announced = head.headers.get("Content-Length") if head.status < 400 else None
+        size = int(announced) if announced and announced.isdigit() else None
+        if size is not None and size > PRELOAD_MAX_BYTES:
+            resp = pool.request("GET", url, preload_content=False, decode_content=False)
+            done, next_report = 0, progress_every
+            try:
+                for chunk in resp.stream(1 << 20, decode_content=False):
+                    out.write(chunk)
+                    done += len(chunk)
+                    if done >= next_report:
+                        log.info("downloaded %.1f MiB (%.1f%%) of %s", done / 2**20, 100 * done / size, url)
+                        next_report += progress_every
+            finally:
+                resp.release_conn()
+        else:
+            log.info("downloading %s%s", url, f" ({size / 2**20:.1f} MiB)" if size else "")
+            resp = pool.request("GET", url, preload_content=True, decode_content=False)
+            out.write(resp.data)
+            done = len(resp.data)
+    except (ue.HTTPError, OSError) as err:
+        raise DownloadError(f"could not download {url}: {_describe_http_error(err)}") from err
+    if resp.status >= 400:
+        raise DownloadError(f"could not download {url}: HTTP {resp.status} {resp.reason}")
+    length = resp.headers.get("Content-Length")
+    return done, int(length) if length and length.isdigit() else size
+
+
+def _copy_other(source: str, out: IO[bytes], timeout: float) -> tuple[int, int | None]:
+    """Copy an ftp/file URL or a local path to ``out``; return (bytes written, announced size or None)."""
+    scheme = urllib.parse.urlparse(source).scheme
+    if scheme in {"ftp", "file"}:
+        try:
+            with urllib.request.urlopen(source, timeout=timeout) as resp:  # noqa: S310 - ftp/file only
+                size = resp.headers.get("Content-Length") if resp.headers else None
+                shutil.copyfileobj(resp, out, 1 << 20)
+                return out.tell(), int(size) if size and size.isdigit() else None
+        except OSError as err:
+            raise DownloadError(f"could not download {source}: {getattr(err, 'reason', err)}") from err
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(f"input file not found: {path}")
+    with open(path, "rb") as fh:
+        shutil.copyfileobj(fh, out, 1 << 20)
+    return out.tell(), path.stat().st_size
+
+
+def check_gzip(path: str | os.PathLike, source: str = "") -> None:
+    """Read a gzip file to its end, so a truncated or corrupt download fails here, by name.
+
+    Raises:
+        DownloadError: the stream ends early or fails its CRC, naming ``source`` (a URL or path).
+    """
+    try:
+        with gzip.open(path, "rb") as fh:
+            while fh.read(1 << 22):
+                pass
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        raise DownloadError(f"{source or path} is a truncated or corrupt gzip file ({err}); "
+                            "download it again, or check the URL") from err
 
 
 def fetch(
@@ -138,42 +216,52 @@ def fetch(
 ) -> Path:
     """Copy ``source`` (http, https, ftp or file URL, or a local path) to ``dest`` atomically.
 
-    The checksum (``{"md5": ..., "sha256": ...}``) is verified on the bytes as served, i.e. on
-    the compressed file when the source is gzip. With ``decompress=True`` a gzip source is
-    decompressed into ``dest``. Progress (bytes, percent when the size is known) is logged every
-    ``progress_every`` bytes. HTTP retries use urllib3's ``Retry`` (5 tries, exponential backoff).
+    Checks, in order, on the bytes as served (i.e. on the compressed file when the source is gzip):
+    the length against the announced ``Content-Length`` (or the file size), the checksums
+    (``{"md5": ..., "sha256": ...}``), and for a gzip source the whole gzip stream (a truncated
+    download without a checksum or a length still fails). With ``decompress=True`` a gzip
+    source is decompressed into ``dest``. HTTP retries are urllib3's ``Retry``
+    (:func:`http_retry`); bodies up to :data:`PRELOAD_MAX_BYTES` are read in one request, so a
+    connection dropped mid-body is retried too.
 
     Returns:
         ``dest`` as a :class:`Path`.
 
     Raises:
         FileNotFoundError: a local path that does not exist.
-        requests.HTTPError / urllib.error.URLError: the server refused or could not be reached.
-        ChecksumError: the bytes do not match ``checksums``; nothing is left at ``dest``.
+        DownloadError: unreachable host, an HTTP error status, fewer bytes than announced, or a
+            truncated/corrupt gzip stream; the message names the URL.
+        ChecksumError: the bytes do not match ``checksums``.
+
+    Nothing is left at ``dest`` (or beside it) when any check fails.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     checksums = {k: v for k, v in (checksums or {}).items() if v}
     raw_tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex}.download"
     try:
-        with _open_source(source, timeout) as (stream, size), open(raw_tmp, "wb") as out:
-            done, next_report = 0, progress_every
-            while chunk := stream.read(1 << 20):
-                out.write(chunk)
-                done += len(chunk)
-                if done >= next_report:
-                    pct = f" ({100 * done / size:.1f}%)" if size else ""
-                    log.info("downloaded %.1f MiB%s of %s", done / 2**20, pct, source)
-                    next_report += progress_every
-        log.info("fetched %s: %d bytes", source, done)
+        with open(raw_tmp, "wb") as out:
+            if urllib.parse.urlparse(source).scheme in {"http", "https"}:
+                done, size = _http_download(source, out, timeout, progress_every)
+            else:
+                done, size = _copy_other(source, out, timeout)
+        if size is not None and done != size:
+            raise DownloadError(f"could not download {source}: got {done} bytes of the announced {size}")
+        log.info("fetched %s: %d bytes (md5 %s)", source, done, file_digest(raw_tmp, "md5"))
         verify_checksum(raw_tmp, checksums, source)
         with open(raw_tmp, "rb") as fh:
             is_gzip = fh.read(2) == GZIP_MAGIC
         with atomic_path(dest) as final_tmp:
             if decompress and is_gzip:
-                with gzip.open(raw_tmp, "rb") as src, open(final_tmp, "wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
+                try:
+                    with gzip.open(raw_tmp, "rb") as src, open(final_tmp, "wb") as out:
+                        shutil.copyfileobj(src, out, 1 << 20)
+                except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+                    raise DownloadError(f"{source} is a truncated or corrupt gzip file ({err}); "
+                                        "download it again, or check the URL") from err
             else:
+                if is_gzip:
+                    check_gzip(raw_tmp, source)
                 shutil.copyfile(raw_tmp, final_tmp)
     finally:
         raw_tmp.unlink(missing_ok=True)

@@ -21,12 +21,15 @@ from .training import write_json
 log = logging.getLogger("dnazoo")
 
 
-def setup_logging(log_path: str | os.PathLike | None) -> None:
+def setup_logging(log_path: str | os.PathLike | None, copies: dict[str, str] | None = None) -> None:
     """Send the ``dnazoo`` loggers, Python warnings, everything the job prints (stdout and stderr:
     Keras progress, TensorFlow's banners) and an uncaught exception (with its traceback) to the
     rule's log file, so the console keeps to Snakemake's progress and a failed job's log says why
     it failed (also on a cluster, where stderr goes to the scheduler's own log). A failure also
-    prints one line, ``dnazoo: <error> (log: <file>)``, to the job's original stderr."""
+    prints one line, ``dnazoo: <error> (log: <file>)``, to the job's original stderr.
+
+    ``copies`` maps a local copy under ``resources/`` to the URL or path in the user's config it
+    was fetched from; an error naming a local copy also names that source."""
     import sys
 
     logging.basicConfig(filename=str(log_path) if log_path else None, level=logging.INFO, force=True,
@@ -42,11 +45,25 @@ def setup_logging(log_path: str | os.PathLike | None) -> None:
         os.dup2(target.fileno(), 2)
 
     def log_uncaught(exc_type, exc, tb):
-        log.error("job failed: %s: %s", exc_type.__name__, exc, exc_info=(exc_type, exc, tb))
-        console.write(f"dnazoo: {exc_type.__name__}: {exc}" + (f" (log: {log_path})" if log_path else "") + "\n")
+        import traceback
+
+        message = str(exc) + name_sources(str(exc), copies or {})
+        # dnazoo's own errors already say what went wrong: log their own traceback only, not the
+        # chain of library exceptions below them (a failed download would be 8 tracebacks).
+        own = exc_type.__module__.startswith("dnazoo")
+        trace = "".join(traceback.format_exception(exc_type, exc, tb, chain=not own)).rstrip()
+        log.error("job failed: %s: %s\n%s", exc_type.__name__, message, trace)
+        console.write(f"dnazoo: {exc_type.__name__}: {message}" + (f" (log: {log_path})" if log_path else "") + "\n")
         console.flush()
 
     sys.excepthook = log_uncaught
+
+
+def name_sources(message: str, copies: dict[str, str]) -> str:
+    """`` [<copy> is the local copy of <source>]`` for every local copy named in ``message``."""
+    named = [f"{copy} is the local copy of {src}" for copy, src in copies.items()
+             if copy in message and src not in message]
+    return f" [{'; '.join(named)}]" if named else ""
 
 
 def source_location(source: dict) -> str:
@@ -54,18 +71,30 @@ def source_location(source: dict) -> str:
     return source.get("url") or source["path"]
 
 
-def fetch_source(source: dict, dest: str | os.PathLike) -> None:
-    """Fetch a config source (``url`` or ``path``, optional ``md5``/``sha256``) to ``dest``, gunzipped."""
+def fetch_source(source: dict, dest: str | os.PathLike, what: str = "") -> None:
+    """Fetch a config source (``url`` or ``path``, optional ``md5``/``sha256``) to ``dest``, gunzipped.
+
+    Raises:
+        DownloadError / ChecksumError / FileNotFoundError: from :func:`dnazoo.io.fetch`, with
+            ``what`` (e.g. ``dataset K562, table``) added to the message.
+    """
+    from .io import ChecksumError, DownloadError
+
     loc = source_location(source)
     log.info("fetching %s -> %s", loc, dest)
-    fetch(loc, dest, {k: source.get(k) for k in ("md5", "sha256")})
+    try:
+        fetch(loc, dest, {k: source.get(k) for k in ("md5", "sha256")})
+    except (DownloadError, ChecksumError, FileNotFoundError) as err:
+        if not what:
+            raise
+        raise type(err)(f"{err} (for {what})") from err
 
 
-def fetch_genome(source: dict, fasta: str | os.PathLike) -> dict[str, int]:
+def fetch_genome(source: dict, fasta: str | os.PathLike, what: str = "") -> dict[str, int]:
     """Fetch a genome FASTA and index it with pyfaidx; return ``{chrom: bp}``."""
     from .genome import index_fasta
 
-    fetch_source(source, fasta)
+    fetch_source(source, fasta, what)
     sizes = index_fasta(fasta)
     log.info("%s: %d sequences, %d bp", fasta, len(sizes), sum(sizes.values()))
     return sizes

@@ -190,6 +190,25 @@ def get_source(wildcards):
     return dataset(wildcards)[part]
 
 
+def source_copies(wildcards):
+    """``{local copy under resources/: URL or path in the config}`` for a dataset's files and genome,
+    so an error naming the copy also names the user's file."""
+    ds = DATASETS.get(wildcards.dataset, {})
+    copies = {}
+    for part in ("table", "train", "validation", "test", "label_names", "regions"):
+        if isinstance(ds.get(part), dict) and ("url" in ds[part] or "path" in ds[part]):
+            copies[f"resources/tables/{wildcards.dataset}/{part}.raw"] = ds[part].get("url") or ds[part]["path"]
+        labels = (ds.get(part) or {}).get("labels") if isinstance(ds.get(part), dict) else None
+        if isinstance(labels, dict):
+            copies[f"resources/tables/{wildcards.dataset}/{part}_labels.raw"] = labels.get("url") or labels.get("path")
+    for track, src in (ds.get("tracks") or {}).items():
+        copies[f"resources/tables/{wildcards.dataset}/track_{track}.raw"] = src.get("url") or src.get("path")
+    genome = config.get("genomes", {}).get(ds.get("genome"))
+    if genome:
+        copies[genome_fasta(ds["genome"])] = genome.get("url") or genome.get("path")
+    return copies
+
+
 def local_source_path(source):
     """A source's local `path` as a job input (so Snakemake reruns when the file changes); [] for a URL."""
     return [source["path"]] if "path" in source else []

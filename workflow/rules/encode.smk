@@ -6,6 +6,7 @@ rule encode:
     output:
         directory("results/{dataset}/encoded"),
     params:
+        copies=source_copies,
         kind=lambda wc: dataset(wc)["kind"],
         lengths=lambda wc: dz_config.windows(dataset(wc)),
         task=lambda wc: task_params(wc.dataset),

@@ -5,6 +5,7 @@ rule read_pairs:
     output:
         "results/{dataset}/pairs.tsv.gz",
     params:
+        copies=source_copies,
         fmt=get_table_format,
     log:
         "logs/{dataset}/read_pairs.log",
@@ -24,6 +25,7 @@ rule read_sequences:
     output:
         "results/{dataset}/sequences.tsv.gz",
     params:
+        copies=source_copies,
         ds=dataset,
         window=lambda wc: dz_config.windows(dataset(wc))[0],
     log:
@@ -44,6 +46,7 @@ rule coverage:
         table="results/{dataset}/regions.tsv.gz",
         coverage="results/{dataset}/coverage.npy",
     params:
+        copies=source_copies,
         window=lambda wc: dz_config.windows(dataset(wc))[0],
         bins=lambda wc: dataset(wc)["bins"],
         tracks=lambda wc: profile_tracks(wc.dataset),

@@ -7,6 +7,7 @@ rule windows:
         windows="results/{dataset}/windows.tsv.gz",
         report="results/{dataset}/windows.json",
     params:
+        copies=source_copies,
         lengths=lambda wc: dz_config.windows(dataset(wc)),
         strict=lambda wc: dataset(wc).get("strict", False),
     log:

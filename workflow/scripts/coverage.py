@@ -2,7 +2,7 @@
 from dnazoo import stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+stages.setup_logging(sm.log[0], sm.params.copies)
 
 tracks = {t: sm.input[f"track_{t}"] for t in sm.params.tracks}
 stages.coverage_stage(sm.input.fasta, sm.input.get("regions"), tracks, sm.params.window, sm.params.bins,

@@ -4,4 +4,4 @@ from dnazoo import stages
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])
 
-stages.fetch_genome(sm.params.source, sm.output.fasta)
+stages.fetch_genome(sm.params.source, sm.output.fasta, f"genome {sm.wildcards.genome}")

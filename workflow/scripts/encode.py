@@ -2,7 +2,7 @@
 from dnazoo import stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+stages.setup_logging(sm.log[0], sm.params.copies)
 
 stages.encode_stage(sm.params.kind, sm.input.table, sm.input.split, tuple(sm.params.lengths),
                     sm.input.get("fasta"), sm.output[0], task=sm.params.task,

@@ -2,7 +2,7 @@
 from dnazoo import stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+stages.setup_logging(sm.log[0], sm.params.copies)
 
 ds = sm.params.ds
 stages.read_sequences_stage(ds["train"], ds.get("test"), ds.get("negatives", {}), sm.input.train,

@@ -2,7 +2,7 @@
 from dnazoo import stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+stages.setup_logging(sm.log[0], sm.params.copies)
 
 stages.windows_stage(sm.input.pairs, sm.input.fai, tuple(sm.params.lengths), sm.params.strict,
                      sm.output.windows, sm.output.report)
