@@ -55,3 +55,43 @@ def test_fit_length_crops_and_pads():
     codes = np.arange(4, dtype=np.uint8)
     assert fit_length(codes, 2).tolist() == [1, 2]
     assert fit_length(codes, 6).tolist() == [4, 0, 1, 2, 3, 4]
+
+
+def test_a_full_disk_raises_oserror_naming_the_file_and_leaves_nothing(tmp_path, monkeypatch):
+    """A full disk is an OSError naming the output, not a SIGBUS of a memory map: the writer
+    reserves the file's size first, and a write that hits ENOSPC is reported the same way."""
+    import errno
+    import os
+
+    from dnazoo import genome
+    from dnazoo.io import atomic_path
+
+    fa = write_fasta(tmp_path / "g.fa", {"chr1": random_dna(500, seed=2)})
+    index_fasta(fa)
+    out = tmp_path / "out"
+
+    def no_space(fd, offset, length):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", no_space)
+    with pytest.raises(OSError, match=r"no space left on device: the disk is full, so .*train\.anchor1\.npy") as err:
+        extract_codes(fa, pd.Series(["chr1"] * 3), np.array([0, 10, 20]), np.array([100, 110, 120]),
+                      out / "train.anchor1.npy")
+    assert err.value.errno == errno.ENOSPC
+    assert list(out.iterdir()) == []
+
+    if os.path.exists("/dev/full"):  # a write that finds the disk full (no reservation possible)
+        with pytest.raises(OSError, match=r"the disk is full, so .*codes\.npy") as err:
+            with atomic_path(out / "codes.npy") as tmp, open("/dev/full", "wb") as fh:
+                tmp.write_bytes(b"partial")
+                fh.write(b"x" * 10)
+                fh.flush()
+        assert err.value.errno == errno.ENOSPC
+        assert list(out.iterdir()) == []
+
+    monkeypatch.setattr(os, "posix_fallocate", lambda fd, o, n: (_ for _ in ()).throw(OSError(errno.EOPNOTSUPP, "")))
+    monkeypatch.setattr(genome, "BLOCK_ROWS", 2)  # several blocks; a file system that cannot reserve
+    extract_codes(fa, pd.Series(["chr1"] * 5), np.arange(5) * 10, np.arange(5) * 10 + 50, out / "ok.npy")
+    arr = np.load(out / "ok.npy", mmap_mode="r")
+    seq = (tmp_path / "g.fa").read_text().split("\n", 1)[1].replace("\n", "")
+    assert [decode_codes(r) for r in arr] == [seq[i * 10:i * 10 + 50] for i in range(5)]

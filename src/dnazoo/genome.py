@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .encoding import N_CODE, encode_codes
-from .io import atomic_path
+from .io import npy_rows
+
+#: Rows encoded and written per block by the ``.npy`` writers (bounded memory).
+BLOCK_ROWS = 4096
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +152,7 @@ def extract_codes(
 
     Raises:
         ValueError: windows of unequal length.
+        OSError: errno ENOSPC, naming ``dest``, when the disk is full (nothing is left behind).
     """
     from pyfaidx import Fasta
 
@@ -156,13 +160,11 @@ def extract_codes(
     if len(lengths) > 1:
         raise ValueError(f"windows of unequal length {lengths.tolist()} cannot share one array")
     L = int(lengths[0]) if len(lengths) else int(length or 0)
-    with atomic_path(dest, suffix=".npy") as tmp:
-        arr = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(chrom), L))
-        with Fasta(str(fasta), as_raw=True) as fa:
-            for i, (c, s, e) in enumerate(zip(chrom, wstart, wend)):
-                arr[i] = encode_codes(fa[c][int(s):int(e)])
-        arr.flush()
-        del arr
+    rows = list(zip(chrom, wstart, wend))
+    with npy_rows(dest, (len(rows), L), np.uint8) as write, Fasta(str(fasta), as_raw=True) as fa:
+        for first in range(0, len(rows), BLOCK_ROWS):
+            block = [encode_codes(fa[c][int(s):int(e)]) for c, s, e in rows[first:first + BLOCK_ROWS]]
+            write(np.stack(block).reshape(len(block), L))
 
 
 def fit_length(codes: np.ndarray, length: int) -> np.ndarray:
@@ -179,9 +181,8 @@ def fit_length(codes: np.ndarray, length: int) -> np.ndarray:
 
 def write_sequence_codes(sequences: pd.Series, length: int, dest: str | os.PathLike) -> None:
     """Encode strings to a ``(n, length)`` uint8 ``.npy`` (centre-cropped / N-padded), atomically."""
-    with atomic_path(dest, suffix=".npy") as tmp:
-        arr = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(sequences), length))
-        for i, s in enumerate(sequences):
-            arr[i] = fit_length(encode_codes(s), length)
-        arr.flush()
-        del arr
+    seqs = list(sequences)
+    with npy_rows(dest, (len(seqs), length), np.uint8) as write:
+        for first in range(0, len(seqs), BLOCK_ROWS):
+            write(np.stack([fit_length(encode_codes(s), length) for s in seqs[first:first + BLOCK_ROWS]])
+                  .reshape(-1, length))

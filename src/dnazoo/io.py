@@ -8,6 +8,7 @@ renamed into place only when complete (``os.replace`` is atomic on POSIX file sy
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import hashlib
 import logging
@@ -18,7 +19,7 @@ import urllib.request
 import uuid
 import zlib
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -52,9 +53,60 @@ def atomic_path(dest: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, dest)
+    except OSError as err:
+        tmp_path.unlink(missing_ok=True)
+        if err.errno == errno.ENOSPC and str(dest) not in str(err):
+            raise disk_full(dest) from err
+        raise
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def disk_full(dest: str | os.PathLike, need: int | None = None) -> OSError:
+    """The ``OSError`` (errno ENOSPC) raised when ``dest`` cannot be written for lack of space."""
+    size = f" ({need / 2**20:.1f} MiB)" if need else ""
+    return OSError(errno.ENOSPC, f"no space left on device: the disk is full, so {dest}{size} could not be "
+                   "written; free space there (or run the workflow on a larger disk) and rerun")
+
+
+@contextlib.contextmanager
+def npy_rows(dest: str | os.PathLike, shape: tuple[int, ...], dtype) -> Iterator[Callable[[np.ndarray], None]]:
+    """Write a ``.npy`` of ``shape``/``dtype`` row block by row block, atomically and without a
+    memory map; yields ``write(block)``, which appends ``(k, *shape[1:])`` rows.
+
+    The file's full size is reserved first (``posix_fallocate``), so a full disk fails at once
+    with an ``OSError`` naming ``dest``; a memory-mapped output would die of SIGBUS instead.
+    Where the file system cannot reserve space, a write that finds the disk full raises the same
+    error. The result opens with ``np.load(dest, mmap_mode='r')``.
+
+    Raises:
+        OSError: errno ENOSPC, naming ``dest`` and its size; nothing is left behind.
+        ValueError: fewer or more rows written than ``shape[0]``.
+    """
+    dtype = np.dtype(dtype)
+    need = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    with atomic_path(dest, suffix=".npy") as tmp, open(tmp, "wb") as fh:
+        np.lib.format.write_array_header_2_0(
+            fh, {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": tuple(shape)})
+        fh.flush()
+        total = fh.tell() + need
+        try:
+            os.posix_fallocate(fh.fileno(), 0, total)
+        except OSError as err:
+            if err.errno == errno.ENOSPC:
+                raise disk_full(dest, need) from err
+            # EOPNOTSUPP / EINVAL: this file system cannot reserve space; writes still check.
+        rows = [0]
+
+        def write(block: np.ndarray) -> None:
+            block = np.ascontiguousarray(block, dtype=dtype)
+            fh.write(block.tobytes())
+            rows[0] += len(block)
+
+        yield write
+        if rows[0] != shape[0]:
+            raise ValueError(f"{dest}: wrote {rows[0]} rows, expected {shape[0]}")
 
 
 def write_table(df: pd.DataFrame, dest: str | os.PathLike) -> None:
