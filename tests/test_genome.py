@@ -29,7 +29,7 @@ def test_pair_windows_drop_and_count():
         ["edge", "chr1", 0, 10, "chr1", 600, 700, 0, 645],
         ["absent", "chrUn", 400, 500, "chr1", 600, 700, 0, 200],
     ])
-    kept, counts = pair_windows(pairs, sizes, (100, 100))
+    kept, counts = pair_windows(pairs, sizes, (100, 100), max_dropped_fraction=1.0)
     assert kept["pair_id"].tolist() == ["ok"]
     assert counts == {"input": 3, "kept": 1, "chromosome_absent": 1, "off_chromosome_end": 1}
     assert (kept["wend1"] - kept["wstart1"]).tolist() == [100]
@@ -95,3 +95,22 @@ def test_a_full_disk_raises_oserror_naming_the_file_and_leaves_nothing(tmp_path,
     arr = np.load(out / "ok.npy", mmap_mode="r")
     seq = (tmp_path / "g.fa").read_text().split("\n", 1)[1].replace("\n", "")
     assert [decode_codes(r) for r in arr] == [seq[i * 10:i * 10 + 50] for i in range(5)]
+
+
+def test_dropped_pairs_warn_with_the_absent_chromosomes_and_fail_above_the_limit(caplog):
+    sizes = {"chr1": 10_000, "chr2": 10_000}
+    rows = [[f"p{i}", "chr1", 1000 + i, 1100 + i, "chr1", 5000, 5100, i % 2, 4000] for i in range(8)]
+    rows += [["u", "chrUn_gl000220", 400, 500, "chrUn_gl000220", 600, 700, 0, 200],
+             ["end", "chr2", 9990, 9999, "chr2", 600, 700, 0, 9000]]
+    with caplog.at_level("WARNING"):
+        kept, _ = pair_windows(_pairs(rows), sizes, (100, 100), source="user.bedpe")
+    assert len(kept) == 8
+    assert "user.bedpe: dropped 2 of 10 pairs (20.0%): 1 on chromosomes absent from the genome (chrUn_gl000220); " \
+           "1 off a chromosome end" in caplog.text
+    with pytest.raises(WindowError, match=r"dropped 2 of 10 pairs .*more than max_dropped_fraction 0.1"):
+        pair_windows(_pairs(rows), sizes, (100, 100), source="user.bedpe", max_dropped_fraction=0.1)
+    # a table naming chromosomes 1, 2 against a genome naming them chr1, chr2: nothing is left
+    ensembl = _pairs([[r[0], r[1][3:], *r[2:4], r[4][3:], *r[5:]] for r in rows[:8]])
+    with pytest.raises(WindowError, match=r"dropped 8 of 8 pairs .*absent from the genome \(1\); the genome has "
+                                          r"chr1: the table and the genome name chromosomes differently .*nothing is left"):
+        pair_windows(ensembl, sizes, (100, 100), source="user.bedpe")

@@ -80,24 +80,78 @@ def window_status(chrom: pd.Series, wstart: np.ndarray, wend: np.ndarray, sizes:
     return status
 
 
-def peak_windows(peaks: pd.DataFrame, window: int, sizes: dict[str, int]) -> tuple[pd.DataFrame, dict]:
+#: Default of the dataset key ``max_dropped_fraction``: above it, dropping windows is an error.
+MAX_DROPPED_FRACTION = 0.5
+
+
+def other_naming(chroms, sizes: dict[str, int]) -> str:
+    """A hint when ``chroms`` would match the genome under the other naming (``chr1`` vs ``1``),
+    e.g. ``" (the genome names them chr1, chr2, ...: the table uses the other naming)"``; else ``""``."""
+    chroms = sorted(set(chroms))
+    flipped = [c[3:] if c.startswith("chr") else f"chr{c}" for c in chroms]
+    hits = [f for f in flipped if f in sizes]
+    if chroms and len(hits) >= max(1, len(chroms) // 2):
+        return (f"; the genome has {', '.join(hits[:3])}{', ...' if len(hits) > 3 else ''}: the table and the "
+                "genome name chromosomes differently (chr1 vs 1), rename one of them")
+    return ""
+
+
+def check_dropped(counts: dict[str, int], absent: pd.Series, sizes: dict[str, int], source: str,
+                  max_dropped_fraction: float = MAX_DROPPED_FRACTION, what: str = "pairs") -> None:
+    """Warn about dropped windows, naming the absent chromosomes; fail when too many went.
+
+    Args:
+        counts: ``{"input", "kept", "chromosome_absent", "off_chromosome_end"}``.
+        absent: the chromosome names (one per dropped anchor) that the genome lacks.
+        sizes: ``{chrom: bp}`` of the genome.
+        source: the table's file, for the messages.
+        max_dropped_fraction: largest allowed fraction of dropped ``what``.
+
+    Raises:
+        WindowError: nothing kept, or more than ``max_dropped_fraction`` dropped, naming the
+            absent chromosomes and, where it applies, the other chromosome naming.
+    """
+    dropped = counts["input"] - counts["kept"]
+    if not dropped:
+        return
+    names = sorted(set(absent))
+    absent_txt = (f"{counts['chromosome_absent']} on chromosomes absent from the genome "
+                  f"({', '.join(names[:10])}{', ...' if len(names) > 10 else ''})") if names else ""
+    off_txt = f"{counts['off_chromosome_end']} off a chromosome end" if counts["off_chromosome_end"] else ""
+    detail = "; ".join(t for t in (absent_txt, off_txt) if t)
+    message = (f"{source}: dropped {dropped} of {counts['input']} {what} ({100 * dropped / counts['input']:.1f}%): "
+               f"{detail}{other_naming(names, sizes)}")
+    if counts["kept"] == 0 or dropped / counts["input"] > max_dropped_fraction:
+        limit = "nothing is left" if counts["kept"] == 0 else f"more than max_dropped_fraction {max_dropped_fraction}"
+        raise WindowError(f"{message} ({limit})")
+    log.warning(message)
+
+
+def peak_windows(peaks: pd.DataFrame, window: int, sizes: dict[str, int], source: str = "peaks",
+                 max_dropped_fraction: float = MAX_DROPPED_FRACTION) -> tuple[pd.DataFrame, dict]:
     """Centre a ``window``-bp window on every peak (:func:`recentre`, 0-based half-open) and keep
-    those inside the genome (:func:`window_status`).
+    those inside the genome (:func:`window_status`); dropped peaks are logged as a warning.
 
     Returns:
         ``(windows, counts)``: the kept peaks with ``wstart``/``wend``, and ``{"input", "kept",
         "chromosome_absent", "off_chromosome_end"}``.
+
+    Raises:
+        WindowError: nothing kept, or more than ``max_dropped_fraction`` dropped
+            (:func:`check_dropped`).
     """
     wstart, wend = recentre(peaks["start"].to_numpy(), peaks["end"].to_numpy(), window)
     status = window_status(peaks["chrom"], wstart, wend, sizes)
     out = peaks.assign(wstart=wstart, wend=wend)[status == "ok"].reset_index(drop=True)
-    return out, {"input": len(peaks), "kept": len(out),
-                 **{k: int((status == k).sum()) for k in ("chromosome_absent", "off_chromosome_end")}}
+    counts = {"input": len(peaks), "kept": len(out),
+              **{k: int((status == k).sum()) for k in ("chromosome_absent", "off_chromosome_end")}}
+    check_dropped(counts, peaks["chrom"][status == "chromosome_absent"], sizes, source, max_dropped_fraction, "peaks")
+    return out, counts
 
 
 def pair_windows(
     pairs: pd.DataFrame, sizes: dict[str, int], lengths: tuple[int, int], strict: bool = False,
-    source: str = "pairs",
+    source: str = "pairs", max_dropped_fraction: float = MAX_DROPPED_FRACTION,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Re-centre both anchors of every pair and drop pairs that do not fit the genome.
 
@@ -107,6 +161,8 @@ def pair_windows(
         lengths: window length of anchor 1 and anchor 2 in bp.
         strict: raise instead of dropping.
         source: name used in error messages (the table's file).
+        max_dropped_fraction: above this fraction of dropped pairs, raise (:func:`check_dropped`);
+            dropped pairs are logged as a warning naming the absent chromosomes.
 
     Returns:
         ``(windows, counts)``: the kept pairs with added ``wstart1 wend1 wstart2 wend2`` columns,
@@ -114,14 +170,17 @@ def pair_windows(
         (a pair counts once, under the first failing anchor's reason).
 
     Raises:
-        WindowError: with ``strict=True``, naming the first offending pair and chromosome.
+        WindowError: with ``strict=True``, naming the first offending pair and chromosome; or
+            nothing kept / too many dropped (:func:`check_dropped`).
     """
     out = pairs.copy()
     reason = np.full(len(out), "ok", dtype=object)
+    absent = []
     for a, length in zip(("1", "2"), lengths):
         ws, we = recentre(out[f"start{a}"].to_numpy(), out[f"end{a}"].to_numpy(), length)
         out[f"wstart{a}"], out[f"wend{a}"] = ws, we
         st = window_status(out[f"chrom{a}"], ws, we, sizes)
+        absent.append(out[f"chrom{a}"][st == "chromosome_absent"])
         reason = np.where(reason == "ok", st, reason)
     counts = {"input": int(len(out)), "kept": int((reason == "ok").sum()),
               "chromosome_absent": int((reason == "chromosome_absent").sum()),
@@ -134,6 +193,7 @@ def pair_windows(
             f"{row['chrom2']}:{row['start2']}-{row['end2']}): {reason[i].replace('_', ' ')} "
             f"for windows of {lengths} bp (strict: true)"
         )
+    check_dropped(counts, pd.concat(absent), sizes, source, max_dropped_fraction)
     return out[reason == "ok"].reset_index(drop=True), counts
 
 

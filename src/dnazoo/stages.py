@@ -164,7 +164,7 @@ def coverage_stage(fasta, regions, tracks: dict, window: int, bins: int, out_tab
     sizes = read_chrom_sizes(str(fasta) + ".fai")
     if regions:
         bed = read_bed(regions)
-        peaks, counts = peak_windows(bed, int(window), sizes)
+        peaks, counts = peak_windows(bed, int(window), sizes, source=str(regions))
         exact = (peaks["end"] - peaks["start"]) == window  # already a window: kept as it is, not re-centred
         peaks.loc[exact, "wstart"], peaks.loc[exact, "wend"] = peaks.loc[exact, "start"], peaks.loc[exact, "end"]
         log.info("%s: %d-bp windows on the regions: %s", regions, window, counts)
@@ -207,12 +207,18 @@ def read_pairs_stage(table: str | os.PathLike, fmt: str, out: str | os.PathLike)
 
 
 def windows_stage(pairs: str | os.PathLike, fai: str | os.PathLike, lengths: tuple[int, int], strict: bool,
-                  out: str | os.PathLike, report: str | os.PathLike) -> dict:
-    """Re-centre anchors to windows, drop (or, strict, reject) pairs that do not fit the genome."""
+                  out: str | os.PathLike, report: str | os.PathLike, source: str = "",
+                  max_dropped_fraction: float = 0.5) -> dict:
+    """Re-centre anchors to windows, drop (or, strict, reject) pairs that do not fit the genome.
+
+    Dropped pairs are a warning naming the absent chromosomes; above ``max_dropped_fraction``
+    (or when nothing is left) a :class:`dnazoo.genome.WindowError` naming ``source`` (the user's
+    table) and, where it applies, the other chromosome naming (``chr1`` vs ``1``)."""
     from .genome import pair_windows, read_chrom_sizes
 
     sizes = read_chrom_sizes(fai)
-    df, counts = pair_windows(read_table(pairs), sizes, lengths, strict, source=str(pairs))
+    df, counts = pair_windows(read_table(pairs), sizes, lengths, strict, source=source or str(pairs),
+                              max_dropped_fraction=max_dropped_fraction)
     log.info("windows of %s bp: %s", list(lengths), counts)
     write_table(df, out)
     write_json({"window_bp": list(lengths), **counts}, report)
@@ -259,7 +265,7 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
         if src["format"] == "deepbind_seq":
             return read_deepbind_seq(path, source=name)
         if src["format"] == "bed":
-            return read_peaks(path)
+            return read_peaks(path, source_location(src))
         if src["format"] in ("csv", "tsv"):
             return read_delimited(path, src["format"], ds.get("sequence_column", "sequence"),
                                   ds.get("label_columns"), task, ds.get("id_column"), source=name)
@@ -280,7 +286,7 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
 
     method = negatives.get("method", "dinucleotide_shuffle")
 
-    def read_peaks(path) -> pd.DataFrame:
+    def read_peaks(path, source: str = "peaks") -> pd.DataFrame:
         from pyfaidx import Fasta
 
         from .genome import peak_windows, read_chrom_sizes
@@ -288,7 +294,8 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
 
         if fasta is None or window is None:
             raise cfg.ConfigError("train.format: 'bed' needs the dataset's genome and window")
-        peaks, counts = peak_windows(read_bed(path), int(window), read_chrom_sizes(str(fasta) + ".fai"))
+        peaks, counts = peak_windows(read_bed(path), int(window), read_chrom_sizes(str(fasta) + ".fai"),
+                                     source=source, max_dropped_fraction=ds.get("max_dropped_fraction", 0.5))
         log.info("%s: %d-bp windows on the peaks: %s", path, window, counts)
         with Fasta(str(fasta), as_raw=True, sequence_always_upper=True) as fa:
             seqs = [fa[c][int(a):int(b)] for c, a, b in zip(peaks["chrom"], peaks["wstart"], peaks["wend"])]

@@ -10,6 +10,8 @@ rule windows:
         copies=source_copies,
         lengths=lambda wc: dz_config.windows(dataset(wc)),
         strict=lambda wc: dataset(wc).get("strict", False),
+        max_dropped=lambda wc: dataset(wc).get("max_dropped_fraction", 0.5),
+        table=lambda wc: source_copies(wc).get(f"resources/tables/{wc.dataset}/table.raw", "the simulated pairs"),
     log:
         "logs/{dataset}/windows.log",
     benchmark:
