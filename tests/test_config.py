@@ -189,3 +189,15 @@ def test_reading_the_registry_and_config_does_not_import_keras():
             "print(len(models.REGISTRY), 'keras' in sys.modules, 'tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert int(out[0]) > 20 and out[1:] == ["False", "False"]
+
+
+def test_a_simulation_with_more_pairs_than_fit_fails_at_config_time(tmp_path):
+    config = _demo()
+    config["datasets"]["simulated_demo"]["simulate"].update(n_pairs=200_000, n_chromosomes=3, chrom_length=1_000_000)
+    with pytest.raises(ConfigError, match=r"datasets.simulated_demo.simulate.n_pairs 200000 do not fit 3 chromosomes "
+                                          r"of 1000000 bp \(at most \d+ pairs"):
+        load(_write(tmp_path, config))
+    config = _demo()
+    config["datasets"]["simulated_demo"]["simulate"].update(chrom_length=300_000, max_distance=500_000)
+    with pytest.raises(ConfigError, match=r"simulated_demo.simulate.max_distance 500000 bp does not fit"):
+        load(_write(tmp_path, config))

@@ -244,6 +244,15 @@ def check(config: dict) -> None:
             raise ConfigError(f"{key}.{err}") from None
         if "genome" in ds and ds["genome"] not in config.get("genomes", {}):
             raise ConfigError(f"{key}.genome: genome {ds['genome']!r} is not defined under genomes:")
+        if "simulate" in ds:
+            from .simulate import ProfileParams, SimulationParams
+
+            params = ProfileParams(**{**ds["simulate"], "window": ws[0]}) if ds.get("task") == "profile" \
+                else SimulationParams(**ds["simulate"])
+            try:
+                params.check()
+            except ValueError as err:
+                raise ConfigError(f"{key}.simulate.{err}") from None
         if ds["kind"] == "sequences" and (ds.get("train") or {}).get("format") == "bed" and "genome" not in ds:
             raise ConfigError(f"{key}.genome: a 'bed' training source needs the genome its peaks are on")
         for i, m in enumerate(dataset_models(config, name)):

@@ -57,6 +57,29 @@ class SimulationParams:
     plant_radius: int = 150
     motif_fidelity: float = 0.85
 
+    def check(self) -> None:
+        """Reject parameters that cannot hold ``n_pairs`` pairs, before any job runs.
+
+        Raises:
+            ValueError: an odd or too small ``n_pairs``; more pairs than fit (each pair takes two
+                free ``bin_size`` bins, and at most 60 % of a genome's bins are used); a
+                ``max_distance`` longer than a chromosome's usable part.
+        """
+        if self.n_pairs < 2 or self.n_pairs % 2:
+            raise ValueError(f"n_pairs must be an even number >= 2, got {self.n_pairs}")
+        first_bin = -(-self.telomere_n // self.bin_size)
+        usable = self.chrom_length // self.bin_size - first_bin
+        if self.max_distance < self.min_distance:
+            raise ValueError(f"max_distance {self.max_distance} is below min_distance {self.min_distance}")
+        if usable <= 0 or round(self.max_distance / self.bin_size) >= usable:
+            raise ValueError(f"max_distance {self.max_distance} bp does not fit a chromosome of {self.chrom_length} "
+                             f"bp with {self.telomere_n} bp of telomere N; raise chrom_length or lower max_distance")
+        fit = int(0.6 * self.n_chromosomes * usable) // 2
+        if self.n_pairs > fit:
+            raise ValueError(f"n_pairs {self.n_pairs} do not fit {self.n_chromosomes} chromosomes of "
+                             f"{self.chrom_length} bp (at most {fit} pairs with bin_size {self.bin_size}); "
+                             "raise chrom_length or n_chromosomes, or lower n_pairs")
+
 
 def _sample_motif(rng: np.random.Generator, fidelity: float) -> np.ndarray:
     cons = np.frombuffer(MOTIF.encode(), dtype=np.uint8)
@@ -81,9 +104,11 @@ def simulate(params: SimulationParams) -> tuple[dict[str, np.ndarray], pd.DataFr
         ValueError: parameters that cannot hold ``n_pairs`` non-overlapping anchor pairs.
     """
     p = params
+    try:
+        p.check()
+    except ValueError as err:
+        raise ValueError(f"simulate.{err}") from None
     rng = np.random.default_rng(p.seed)
-    if p.n_pairs < 2 or p.n_pairs % 2:
-        raise ValueError(f"simulate.n_pairs must be an even number >= 2, got {p.n_pairs}")
     probs = np.array([(1 - p.gc) / 2, p.gc / 2, p.gc / 2, (1 - p.gc) / 2])
     chroms = [f"simchr{i + 1}" for i in range(p.n_chromosomes)]
     genome = {c: _BASES[rng.choice(4, size=p.chrom_length, p=probs)] for c in chroms}
@@ -91,8 +116,6 @@ def simulate(params: SimulationParams) -> tuple[dict[str, np.ndarray], pd.DataFr
         genome[c][: p.telomere_n] = ord("N")
     first_bin = -(-p.telomere_n // p.bin_size)
     n_bins = p.chrom_length // p.bin_size
-    if 2 * p.n_pairs > 0.6 * p.n_chromosomes * (n_bins - first_bin):
-        raise ValueError("simulate: too many pairs for the genome; raise chrom_length or n_chromosomes")
     used = {c: np.zeros(n_bins, dtype=bool) for c in chroms}
     log_lo, log_hi = np.log10(p.min_distance), np.log10(p.max_distance)
 
@@ -191,6 +214,17 @@ class ProfileParams:
     motif_fidelity: float = 0.9
     resolution: int = 10
 
+    def check(self) -> None:
+        """Reject a window that does not fit a chromosome, or a resolution that does not divide it.
+
+        Raises:
+            ValueError: naming the keys.
+        """
+        if self.window % self.resolution or self.chrom_length % self.resolution:
+            raise ValueError(f"resolution {self.resolution} must divide window {self.window} and chrom_length")
+        if self.window > self.chrom_length - self.telomere_n:
+            raise ValueError(f"window {self.window} bp does not fit a chromosome of {self.chrom_length} bp")
+
 
 def simulate_profile(params: ProfileParams) -> tuple[dict[str, np.ndarray], pd.DataFrame, dict[str, dict]]:
     """Simulate a genome with coverage tracks whose peaks sit on planted motifs (the ``profile``
@@ -214,11 +248,11 @@ def simulate_profile(params: ProfileParams) -> tuple[dict[str, np.ndarray], pd.D
         ValueError: a window that does not fit a chromosome, or a resolution that does not divide it.
     """
     p = params
+    try:
+        p.check()
+    except ValueError as err:
+        raise ValueError(f"simulate.{err}") from None
     rng = np.random.default_rng(p.seed)
-    if p.window % p.resolution or p.chrom_length % p.resolution:
-        raise ValueError(f"simulate.resolution {p.resolution} must divide window {p.window} and chrom_length")
-    if p.window > p.chrom_length - p.telomere_n:
-        raise ValueError(f"simulate: window {p.window} bp does not fit a chromosome of {p.chrom_length} bp")
     probs = np.array([(1 - p.gc) / 2, p.gc / 2, p.gc / 2, (1 - p.gc) / 2])
     chroms = [f"simchr{i + 1}" for i in range(p.n_chromosomes)]
     genome = {c: _BASES[rng.choice(4, size=p.chrom_length, p=probs)] for c in chroms}
