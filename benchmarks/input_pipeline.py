@@ -82,11 +82,13 @@ def main() -> None:
                                   epochs=args.epochs, shuffle=True, verbose=0, callbacks=[cb])
                 else:
                     def fit(cb, model=model):
-                        data = (make_tf_dataset({"sequence": mapped}, labels, args.batch, seed=0)
+                        steps = -(-args.rows // args.batch)
+                        data = (make_tf_dataset({"sequence": mapped}, labels, args.batch, seed=0, n_epochs=args.epochs)
                                 if args.pipeline == "tf_data" else
                                 make_sequence({"sequence": mapped}, labels, args.batch, shuffle=True, seed=0,
                                               workers=args.workers))
-                        model.fit(data, epochs=args.epochs, verbose=0, callbacks=[cb])
+                        model.fit(data, epochs=args.epochs, verbose=0, callbacks=[cb],
+                                  steps_per_epoch=steps if args.pipeline == "tf_data" else None)
                 times = epoch_times(fit, args.epochs)
                 med = statistics.median(times[1:])
                 speeds[mode] = args.rows / med

@@ -115,16 +115,21 @@ def test_tf_data_stream_yields_every_row_once_per_epoch_in_a_seeded_order():
     codes[:, 0] = np.arange(100)  # row id in the first column
     y = np.arange(100, dtype=np.float32)
     w = np.full(100, 2.0, dtype=np.float32)
-    epochs = []
-    for _ in range(2):
-        ds = dataset.make_tf_dataset({"sequence": codes}, y, 32, seed=3, sample_weight=w)
-        for _ in range(2):  # two epochs of one dataset: reshuffled
-            batches = list(ds.as_numpy_iterator())
-            rows = np.concatenate([b[0]["sequence"][:, 0] for b in batches])
-            assert sorted(rows.tolist()) == list(range(100))
-            assert all(np.array_equal(b[0]["sequence"][:, 0], b[1]) and (b[2] == 2).all() for b in batches)
-            epochs.append(rows)
-    assert np.array_equal(epochs[0], epochs[2]) and np.array_equal(epochs[1], epochs[3])  # same seed, same order
-    assert not np.array_equal(epochs[0], epochs[1])
+
+    def epochs_of(ds, n_epochs):
+        batches = list(ds.as_numpy_iterator())
+        assert len(batches) == 4 * n_epochs  # 32 + 32 + 32 + 4 rows per epoch
+        assert all(np.array_equal(b[0]["sequence"][:, 0], b[1]) and (b[2] == 2).all() for b in batches)
+        rows = np.concatenate([b[0]["sequence"][:, 0] for b in batches]).reshape(n_epochs, 100)
+        assert all(sorted(r.tolist()) == list(range(100)) for r in rows)
+        return rows
+
+    two = epochs_of(dataset.make_tf_dataset({"sequence": codes}, y, 32, seed=3, sample_weight=w, n_epochs=2), 2)
+    assert not np.array_equal(two[0], two[1])  # reshuffled every epoch
+    again = epochs_of(dataset.make_tf_dataset({"sequence": codes}, y, 32, seed=3, sample_weight=w, n_epochs=2), 2)
+    assert np.array_equal(two, again)  # same seed, same order
+    # a stream resumed at epoch 1 serves what an uninterrupted one serves in its second epoch
+    resumed = epochs_of(dataset.make_tf_dataset({"sequence": codes}, y, 32, seed=3, sample_weight=w, first_epoch=1), 1)
+    assert np.array_equal(resumed[0], two[1])
     rc = dataset.make_tf_dataset({"sequence": codes[:, 1:]}, y, 100, augment={"reverse_complement": True})
     assert next(rc.as_numpy_iterator())[0]["sequence"].shape == (100, 6)

@@ -161,7 +161,8 @@ def augment_codes(x: list, rng: np.random.Generator, augment: dict) -> list:
 
 
 def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: bool = False, seed: int = 0,
-                  sample_weight: np.ndarray | None = None, augment: dict | None = None, workers: int = 1):
+                  sample_weight: np.ndarray | None = None, augment: dict | None = None, workers: int = 1,
+                  first_epoch: int = 0):
     """A ``keras.utils.PyDataset`` over memory-mapped arrays.
 
     Args:
@@ -169,6 +170,7 @@ def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: b
         labels: ``(n, ...)`` targets, or None for prediction.
         batch_size: rows per batch.
         shuffle: reshuffle row order every epoch (seeded: epoch e uses ``seed + e``).
+        first_epoch: 0-based index of the first epoch it serves (a resumed training run).
         sample_weight: ``(n,)`` float32 weights per row (class weights), or None.
         augment: ``{"reverse_complement": bool, "shift": int bp}``: each training row is reverse
             complemented with probability 0.5 and shifted by up to ±shift bp (N fills the gap),
@@ -192,7 +194,7 @@ def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: b
         def __init__(self):
             super().__init__(workers=workers, use_multiprocessing=False, max_queue_size=max(10, 4 * workers))
             self.n = len(arrays[0])
-            self.epoch = 0
+            self.epoch = first_epoch
             self.order = np.arange(self.n)
             self._reshuffle()
 
@@ -241,17 +243,23 @@ def write_split(folder: str | os.PathLike, split: str, inputs: dict, labels: np.
 
 
 def make_tf_dataset(inputs: dict, labels: np.ndarray, batch_size: int, seed: int = 0,
-                    sample_weight: np.ndarray | None = None, augment: dict | None = None):
+                    sample_weight: np.ndarray | None = None, augment: dict | None = None,
+                    first_epoch: int = 0, n_epochs: int = 1):
     """The TensorFlow backend's streaming pipeline over the same memory-mapped arrays as
-    :func:`make_sequence`: ``tf.data`` shuffles row indices (seeded, reshuffled every epoch),
-    batches them, reads each batch's rows from the memmaps in a ``tf.numpy_function`` (sorted
-    reads; the same augmentation) and prefetches, so reading overlaps the training step. For
-    ``deepbind`` at 101 bp it reaches a median 0.92 of the in-memory rate, Keras's generic
-    ``PyDataset`` adapter 0.88 (``benchmarks/input_pipeline.py``).
+    :func:`make_sequence`: the batches of epochs ``first_epoch .. first_epoch + n_epochs - 1`` one
+    after the other. Epoch ``e`` visits the rows in the order ``default_rng(seed + e)``
+    permutes them, whatever came before, so a resumed training run sees the batches an
+    uninterrupted one would. Each batch's rows are read from the memmaps in a
+    ``tf.numpy_function`` (sorted reads; augmentation seeded by seed, epoch and first row) and
+    prefetched, so reading overlaps the training step. For ``deepbind`` at 101 bp it reaches a
+    median 0.92 of the in-memory rate, Keras's generic ``PyDataset`` adapter 0.88
+    (``benchmarks/input_pipeline.py``).
 
     Args:
         inputs: ``{input name: (n, ...) array}``; labels: ``(n, ...)`` targets (held in memory as
             float32); sample_weight, augment: as :func:`make_sequence`.
+        first_epoch: 0-based index of the first epoch; n_epochs: epochs in the stream (pass
+            ``steps_per_epoch = ceil(n / batch_size)`` to ``fit``).
 
     Returns:
         a ``tf.data.Dataset`` of ``(x, y[, w])`` batches, x a dict of the batch arrays.
@@ -263,12 +271,16 @@ def make_tf_dataset(inputs: dict, labels: np.ndarray, batch_size: int, seed: int
     y_all = np.asarray(labels, dtype=np.float32)
     w_all = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
     augment = augment or {}
+    n = len(y_all)
 
-    def read(rows, token):
+    def permutation(epoch):
+        return np.random.default_rng(seed + int(epoch)).permutation(n).astype(np.int64)
+
+    def read(rows, epoch):
         rows = np.sort(rows)
         x = [np.asarray(a[rows]) for a in arrays]
         if augment:
-            x = augment_codes(x, np.random.default_rng((seed, int(token) % 2 ** 32, int(rows[0]))), augment)
+            x = augment_codes(x, np.random.default_rng((seed, int(epoch), int(rows[0]))), augment)
         out = [*x, y_all[rows]]
         if w_all is not None:
             out.append(w_all[rows])
@@ -276,8 +288,8 @@ def make_tf_dataset(inputs: dict, labels: np.ndarray, batch_size: int, seed: int
 
     tout = [tf.as_dtype(a.dtype) for a in arrays] + [tf.float32] + ([tf.float32] if w_all is not None else [])
 
-    def load(rows, token):
-        res = tf.numpy_function(read, [rows, token], tout)
+    def load(rows, epoch):
+        res = tf.numpy_function(read, [rows, epoch], tout)
         for t, a in zip(res, arrays):
             t.set_shape((None, *a.shape[1:]))
         res[len(arrays)].set_shape((None, *y_all.shape[1:]))
@@ -286,7 +298,11 @@ def make_tf_dataset(inputs: dict, labels: np.ndarray, batch_size: int, seed: int
         x = dict(zip(keys, res[:len(arrays)]))
         return (x, res[len(arrays)], res[-1]) if w_all is not None else (x, res[len(arrays)])
 
-    n = len(y_all)
-    rows = tf.data.Dataset.range(n).shuffle(n, seed=seed, reshuffle_each_iteration=True).batch(batch_size)
-    tokens = tf.data.Dataset.random(seed=seed)  # a per-batch value that varies the augmentation
-    return tf.data.Dataset.zip((rows, tokens)).map(load, num_parallel_calls=1).prefetch(tf.data.AUTOTUNE)
+    def epoch_batches(epoch):
+        order = tf.numpy_function(permutation, [epoch], tf.int64)
+        order.set_shape((n,))
+        rows = tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+        return tf.data.Dataset.zip((rows, tf.data.Dataset.from_tensors(epoch).repeat()))
+
+    epochs = tf.data.Dataset.range(first_epoch, first_epoch + n_epochs)
+    return epochs.flat_map(epoch_batches).map(load, num_parallel_calls=1).prefetch(tf.data.AUTOTUNE)

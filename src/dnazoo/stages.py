@@ -561,11 +561,12 @@ def configure_backend(threads: int) -> None:
 
 
 def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], settings: dict,
-                model_out, history_out, threads: int = 1, embedding=None) -> dict:
+                model_out, history_out, threads: int = 1, embedding=None, checkpoint=None) -> dict:
     """Train one (dataset, model) combination; Keras or scikit-learn by the registry entry.
 
     ``embedding``: path of the dataset's ``(4097, d)`` k-mer matrix, loaded into the Embedding layers
-    of the dna2vec-initialised models.
+    of the dna2vec-initialised models. ``checkpoint``: the per-epoch checkpoint a killed run
+    resumes from (:func:`dnazoo.training.train_keras`).
     """
     from . import models
     from .training import train_baseline, train_keras
@@ -574,7 +575,8 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
         return train_baseline(model, encoded_dir, kind, settings, model_out, history_out)
     configure_backend(threads)
     matrix = np.load(embedding) if embedding else None
-    result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out, matrix)
+    result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out, matrix,
+                         checkpoint=checkpoint)
     log.info("%s: %s", model, result)
     return result
 

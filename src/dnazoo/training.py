@@ -205,18 +205,106 @@ def time_limit_callback(seconds: float):
 
 
 def training_stream(inputs: dict, labels: np.ndarray, batch_size: int, seed: int = 0, sample_weight=None,
-                    augment: dict | None = None):
+                    augment: dict | None = None, first_epoch: int = 0, n_epochs: int = 1):
     """The shuffled training batches streamed from the memory-mapped arrays: a ``tf.data`` pipeline
-    under the TensorFlow backend (:func:`dnazoo.dataset.make_tf_dataset`), the backend-agnostic
-    ``PyDataset`` (:func:`dnazoo.dataset.make_sequence`) under JAX and PyTorch."""
+    of epochs ``first_epoch ..`` (``n_epochs`` of them) under the TensorFlow backend
+    (:func:`dnazoo.dataset.make_tf_dataset`; fit it with ``steps_per_epoch``), the
+    backend-agnostic ``PyDataset`` (:func:`dnazoo.dataset.make_sequence`) under JAX and PyTorch.
+    Epoch ``e``'s order and augmentation depend on the seed and ``e`` only."""
     import keras
 
     from .dataset import make_tf_dataset
 
     if keras.backend.backend() == "tensorflow":
-        return make_tf_dataset(inputs, labels, batch_size, seed, sample_weight, augment)
+        return make_tf_dataset(inputs, labels, batch_size, seed, sample_weight, augment, first_epoch, n_epochs)
     return make_sequence(inputs, labels, batch_size, shuffle=True, seed=seed, sample_weight=sample_weight,
-                         augment=augment, workers=2)
+                         augment=augment, workers=2, first_epoch=first_epoch)
+
+
+def checkpoint_fingerprint(name: str, windows, settings: dict, data_spec: dict) -> str:
+    """sha256 of what a training run depends on (model, windows, settings but ``keep_checkpoint``,
+    dataset spec): a checkpoint written under another fingerprint is not resumed."""
+    import hashlib
+
+    settings = {k: v for k, v in settings.items() if k not in ("keep_checkpoint",)}
+    blob = json.dumps({"model": name, "windows": list(windows), "settings": settings, "data": data_spec},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def read_checkpoint(path: str | os.PathLike, fingerprint: str) -> dict | None:
+    """The state saved by :func:`checkpoint_callback`, or None when there is none or it belongs
+    to another run (other settings, data or model; logged)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as npz:
+        meta = json.loads(str(npz["meta"]))
+        if meta.get("fingerprint") != fingerprint:
+            log.warning("%s belongs to a run with other settings or data: training starts from epoch 1", path)
+            return None
+        state = {"meta": meta}
+        for part in ("model", "optimizer", "best"):
+            state[part] = [npz[f"{part}_{i}"] for i in range(meta[f"n_{part}"])]
+    return state
+
+
+def restore_checkpoint(model, state: dict) -> None:
+    """Load a checkpoint's model variables (weights, and the dropout seed-generator states) and
+    optimizer variables (step count, moments) into a compiled ``model`` of the same build."""
+    for var, value in zip(model.variables, state["model"], strict=True):
+        var.assign(value)
+    model.optimizer.build(model.trainable_variables)
+    for var, value in zip(model.optimizer.variables, state["optimizer"], strict=True):
+        var.assign(value)
+
+
+def checkpoint_callback(path: str | os.PathLike, fingerprint: str, early_stopping, history: list[dict]):
+    """Callback that saves, at the end of every epoch and atomically (one ``.npz``): the model's
+    variables (with the dropout seed-generator states), the optimizer's variables, the epoch,
+    the history so far, the early-stopping state with the best weights so far, and whether
+    training stops there. With the data order a function of (seed, epoch)
+    (:func:`training_stream`), resuming from it continues the run as if it had not stopped.
+    It must come after the callbacks that write the epoch's logs or stop training."""
+    import keras
+
+    from .io import atomic_path
+
+    class Checkpoint(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            history.append({"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()}})
+            es = early_stopping
+            best = es.best_weights or []
+            meta = {"fingerprint": fingerprint, "epoch": epoch + 1, "history": history,
+                    "stop_training": bool(self.model.stop_training),
+                    "early_stopping": {"wait": int(es.wait), "best": None if es.best is None else float(es.best),
+                                       "best_epoch": int(es.best_epoch), "stopped_epoch": int(es.stopped_epoch)},
+                    "n_model": len(self.model.variables), "n_optimizer": len(self.model.optimizer.variables),
+                    "n_best": len(best)}
+            arrays = {f"model_{i}": np.asarray(v) for i, v in enumerate(self.model.variables)}
+            arrays.update({f"optimizer_{i}": np.asarray(v) for i, v in enumerate(self.model.optimizer.variables)})
+            arrays.update({f"best_{i}": np.asarray(w) for i, w in enumerate(best)})
+            with atomic_path(path, suffix=".npz") as tmp:
+                np.savez(tmp, meta=np.array(json.dumps(meta)), **arrays)
+
+    return Checkpoint()
+
+
+def early_stopping(monitor: str, patience: int, resume: dict | None = None):
+    """``keras.callbacks.EarlyStopping`` (mode max, best weights restored) that starts from a
+    checkpoint's state (wait, best value and epoch, best weights) when ``resume`` is given."""
+    import keras
+
+    class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
+        def on_train_begin(self, logs=None):
+            super().on_train_begin(logs)
+            if resume:
+                es = resume["meta"]["early_stopping"]
+                self.wait, self.best_epoch, self.stopped_epoch = es["wait"], es["best_epoch"], es["stopped_epoch"]
+                self.best = es["best"]
+                self.best_weights = resume["best"] or None
+
+    return ResumableEarlyStopping(monitor=monitor, mode="max", patience=patience, restore_best_weights=True, verbose=1)
 
 
 def class_weights(labels: np.ndarray) -> np.ndarray:
@@ -228,7 +316,8 @@ def class_weights(labels: np.ndarray) -> np.ndarray:
 
 
 def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows: tuple[int, ...], settings: dict,
-                model_out: str | os.PathLike, history_out: str | os.PathLike, embedding=None) -> dict:
+                model_out: str | os.PathLike, history_out: str | os.PathLike, embedding=None,
+                checkpoint: str | os.PathLike | None = None) -> dict:
     """Train registry model ``name`` on an encoded dataset; keep the epoch with the best validation metric.
 
     Args:
@@ -246,6 +335,11 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
         model_out: ``model.keras`` path (written atomically).
         history_out: ``history.tsv`` path, one row per epoch (loss, the validation metric).
         embedding: ``(4097, d)`` float32 k-mer matrix for the dna2vec-initialised models, or None.
+        checkpoint: ``.npz`` path of the per-epoch checkpoint (:func:`checkpoint_callback`), or
+            None for none. When it exists and was written by a run with the same model,
+            windows, settings and data (:func:`checkpoint_fingerprint`), training resumes after
+            its epoch, with the history, early-stopping state, optimizer state and data order of
+            an uninterrupted run. Removed after a completed run unless ``keep_checkpoint``.
 
     Returns:
         ``{"epochs": n, "best_epoch": k, "best_<metric>": value}`` (``best_val_auroc`` for binary).
@@ -271,12 +365,15 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
     if settings.get("mixed_precision"):
         keras.mixed_precision.set_global_policy(f"mixed_{settings['mixed_precision']}")
     try:
-        return _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed)
+        fingerprint = checkpoint_fingerprint(name, windows, settings, data_spec)
+        return _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed,
+                    checkpoint, fingerprint)
     finally:
         keras.mixed_precision.set_global_policy(policy)
 
 
-def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed) -> dict:
+def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed,
+         checkpoint=None, fingerprint="") -> dict:
     """The body of :func:`train_keras` (under its dtype policy)."""
     import keras
 
@@ -298,13 +395,21 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
              model.count_params(), task.name, task.n_targets, len(train["labels"]), len(val["labels"]),
              list(windows), seed)
     average = bool(settings.get("average_strands"))
-    callbacks = [
-        validation_callback(model_inputs(val, model), val["labels"], max(bs, 256), task, average),
-        keras.callbacks.EarlyStopping(monitor=task.monitor, mode="max", patience=int(settings["patience"]),
-                                      restore_best_weights=True, verbose=1),
-    ]
+    resume = read_checkpoint(checkpoint, fingerprint) if checkpoint else None
+    history: list[dict] = []
+    first_epoch = 0
+    if resume:
+        restore_checkpoint(model, resume)
+        history = resume["meta"]["history"]
+        first_epoch = resume["meta"]["epoch"]
+        log.info("%s: resuming from the checkpoint of epoch %d (%s)", name, first_epoch, checkpoint)
+    max_epochs = int(settings["max_epochs"])
+    stopper = early_stopping(task.monitor, int(settings["patience"]), resume)
+    callbacks = [validation_callback(model_inputs(val, model), val["labels"], max(bs, 256), task, average), stopper]
     if settings.get("max_train_s"):
         callbacks.append(time_limit_callback(float(settings["max_train_s"])))
+    if checkpoint:
+        callbacks.append(checkpoint_callback(checkpoint, fingerprint, stopper, history))
     weights = None
     if settings.get("class_weight"):
         if task.name != "binary":
@@ -312,15 +417,23 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
         weights = class_weights(train["labels"])
     augment = {"reverse_complement": bool(settings.get("augment_reverse_complement")),
                "shift": int(settings.get("augment_shift") or 0)}
+    # a checkpoint of the epoch where training stopped: fit no further epoch (the best weights
+    # are restored by early stopping at the end of fit)
+    last_epoch = first_epoch if resume and resume["meta"]["stop_training"] else max_epochs
     hist = model.fit(training_stream(model_inputs(train, model), train["labels"], bs, seed, weights,
-                                     augment if any(augment.values()) else None),
-                     epochs=int(settings["max_epochs"]), callbacks=callbacks, verbose=2,
-                     shuffle=False)  # the stream shuffles itself (seeded)
-    history = pd.DataFrame(hist.history)
-    history.insert(0, "epoch", np.arange(1, len(history) + 1))
+                                     augment if any(augment.values()) else None, first_epoch,
+                                     max(1, last_epoch - first_epoch)),
+                     epochs=last_epoch, initial_epoch=first_epoch, steps_per_epoch=steps, callbacks=callbacks,
+                     verbose=2, shuffle=False)  # the stream shuffles itself (seeded by epoch)
+    if not checkpoint:
+        history = [{"epoch": i + 1, **{k: float(v[i]) for k, v in hist.history.items()}}
+                   for i in range(len(next(iter(hist.history.values()), [])))]
+    history = pd.DataFrame(history)
     write_table(history, history_out)
     with atomic_path(model_out, suffix=".keras") as tmp:
         model.save(tmp)
+    if checkpoint and not settings.get("keep_checkpoint"):
+        Path(checkpoint).unlink(missing_ok=True)
     best = int(history[task.monitor].idxmax()) if history[task.monitor].notna().any() else len(history) - 1
     return {"epochs": int(len(history)), "best_epoch": best + 1,
             f"best_{task.monitor}": float(history[task.monitor].iloc[best])}

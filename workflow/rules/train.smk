@@ -11,6 +11,8 @@ rule train:
         kind=lambda wc: dataset(wc)["kind"],
         lengths=lambda wc: dz_config.windows(dataset(wc)),
         settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
+        # not an output: Snakemake keeps it when the job dies, and the rerun resumes from it
+        checkpoint="results/{dataset}/checkpoints/{model}.npz",
     threads: min(4, MAX_THREADS)
     resources:
         gpu=1,

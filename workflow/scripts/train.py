@@ -6,4 +6,4 @@ stages.setup_logging(sm.log[0])
 
 stages.train_stage(sm.wildcards.model, sm.input.encoded, sm.params.kind, tuple(sm.params.lengths),
                    dict(sm.params.settings), sm.output.model, sm.output.history, sm.threads,
-                   embedding=sm.input.get("embedding"))
+                   embedding=sm.input.get("embedding"), checkpoint=sm.params.checkpoint)
