@@ -551,3 +551,43 @@ def test_offline_download_and_a_bad_row_fail_in_one_line_naming_the_users_file(t
     line = next(ln for ln in out.splitlines() if ln.startswith("dnazoo:"))
     assert f"resources/tables/tf/train.raw:3: column 'label'" in line
     assert f"[resources/tables/tf/train.raw is the local copy of {base}/train.csv]" in line
+
+
+def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_path):
+    """Splits, encoded arrays, histories, predictions, metrics, tables and figures are byte-identical
+    across two runs of one config from scratch (one thread). Only ``model.keras`` differs (Keras
+    stamps the save time into the archive), and with it the checksum that ``run.json`` records."""
+    import hashlib
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    config["datasets"]["simulated_demo"]["simulate"].update(n_chromosomes=4, chrom_length=600_000, n_pairs=400)
+    config["datasets"]["simulated_demo"].pop("embedding")
+    config["datasets"]["simulated_demo"]["split"].update(val_chromosomes=["simchr3"], test_chromosomes=["simchr4"])
+    config.update(models=["deepbind", "kmer_baseline"], training={"seed": 0, "max_epochs": 2, "patience": 2},
+                  evaluation={"bootstrap": 50})
+    config.pop("model_overrides")
+    digests = []
+    for run in ("a", "b"):
+        work = tmp_path / run
+        work.mkdir()
+        cfg = work / "config.yaml"
+        cfg.write_text(yaml.safe_dump(config, sort_keys=False))
+        proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
+                               str(work), "--configfile", str(cfg), "--cores", "1", "--resources", "gpu=1"],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        digests.append({str(p.relative_to(work)): hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in sorted((work / "results").rglob("*")) if p.is_file()})
+    a, b = digests
+    assert a.keys() == b.keys()
+    differ = sorted(k for k in a if a[k] != b[k])
+    keras_dir = "results/simulated_demo/models/deepbind"
+    assert differ == [f"{keras_dir}/model.keras", f"{keras_dir}/run.json"], differ
+    for kind in ("split.tsv.gz", "encoded/test.anchor1.npy", "models/deepbind/predictions.tsv.gz",
+                 "models/deepbind/metrics.json", "models/deepbind/history.tsv", "figures/roc.pdf"):
+        assert f"results/simulated_demo/{kind}" in a
+    records = [json.loads((tmp_path / run / keras_dir / "run.json").read_text()) for run in ("a", "b")]
+    assert records[0]["inputs"] == records[1]["inputs"] and records[0]["seed"] == 0
+    assert records[0]["outputs"][f"{keras_dir}/history.tsv"] == records[1]["outputs"][f"{keras_dir}/history.tsv"]
+    assert {"keras", "numpy", "python"} <= set(records[0]["packages"])
+    assert records[0]["dataset_config"]["simulate"]["n_pairs"] == 400

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import gzip
 import hashlib
+import io
 import logging
 import os
 import shutil
@@ -110,10 +111,33 @@ def npy_rows(dest: str | os.PathLike, shape: tuple[int, ...], dtype) -> Iterator
 
 
 def write_table(df: pd.DataFrame, dest: str | os.PathLike) -> None:
-    """Write a tab-separated table atomically (gzip-compressed when ``dest`` ends in ``.gz``)."""
+    """Write a tab-separated table atomically (gzip-compressed when ``dest`` ends in ``.gz``).
+
+    The gzip header carries no time stamp and no file name (``mtime=0``), so the same table
+    gives the same bytes on every run."""
     dest = Path(dest)
     with atomic_path(dest) as tmp:
-        df.to_csv(tmp, sep="\t", index=False, compression="gzip" if dest.suffix == ".gz" else None)
+        if dest.suffix == ".gz":
+            with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
+                    io.TextIOWrapper(gz, encoding="utf-8", newline="") as text:
+                df.to_csv(text, sep="\t", index=False)
+        else:
+            df.to_csv(tmp, sep="\t", index=False)
+
+
+def save_npz(dest: str | os.PathLike, **arrays: np.ndarray) -> None:
+    """Save arrays as an uncompressed ``.npz`` atomically, with fixed zip time stamps (1980-01-01)
+    and sorted members, so the same arrays give the same bytes on every run (``np.savez`` stamps
+    the current time). Reopen with ``np.load(dest)``."""
+    import zipfile
+
+    with atomic_path(dest, suffix=".npz") as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.asanyarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, buf.getvalue())
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:

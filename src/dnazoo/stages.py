@@ -561,23 +561,31 @@ def configure_backend(threads: int) -> None:
 
 
 def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], settings: dict,
-                model_out, history_out, threads: int = 1, embedding=None, checkpoint=None) -> dict:
+                model_out, history_out, threads: int = 1, embedding=None, checkpoint=None,
+                record_out=None, dataset: str = "", dataset_config: dict | None = None) -> dict:
     """Train one (dataset, model) combination; Keras or scikit-learn by the registry entry.
 
     ``embedding``: path of the dataset's ``(4097, d)`` k-mer matrix, loaded into the Embedding layers
     of the dna2vec-initialised models. ``checkpoint``: the per-epoch checkpoint a killed run
-    resumes from (:func:`dnazoo.training.train_keras`).
+    resumes from (:func:`dnazoo.training.train_keras`). ``record_out``: ``run.json``, the
+    reproducibility record (:func:`dnazoo.record.run_record`) of ``dataset``/``dataset_config``.
     """
     from . import models
+    from .record import run_record
     from .training import train_baseline, train_keras
 
     if models.get(model).framework == "sklearn":
-        return train_baseline(model, encoded_dir, kind, settings, model_out, history_out)
-    configure_backend(threads)
-    matrix = np.load(embedding) if embedding else None
-    result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out, matrix,
-                         checkpoint=checkpoint)
+        result = train_baseline(model, encoded_dir, kind, settings, model_out, history_out)
+    else:
+        configure_backend(threads)
+        matrix = np.load(embedding) if embedding else None
+        result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out, matrix,
+                             checkpoint=checkpoint)
     log.info("%s: %s", model, result)
+    if record_out:
+        record = run_record(dataset, model, dataset_config or {}, settings,
+                            [encoded_dir] + ([embedding] if embedding else []), [model_out, history_out])
+        write_json({**record, "result": result}, record_out)
     return result
 
 
@@ -616,13 +624,12 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
         perm = np.random.default_rng(0).permutation(len(targets))
         summary["control_mean_pearson_r"] = task.metrics(targets[perm], scores)[0]["mean_pearson_r"]
     if examples_out is not None:  # the 4 test rows with the most observed signal (counts, positives)
-        from .io import atomic_path
+        from .io import save_npz
 
         obs = np.asarray(data["labels"], dtype=np.float64)
         top = np.argsort(-np.nan_to_num(obs.reshape(len(obs), -1)).clip(0).sum(axis=1), kind="stable")[:4]
-        with atomic_path(examples_out, suffix=".npz") as tmp:
-            np.savez(tmp, observed=obs[top], predicted=np.asarray(raw)[top], ids=np.asarray(data["ids"])[top],
-                     tracks=np.asarray(task.targets))
+        save_npz(examples_out, observed=obs[top], predicted=np.asarray(raw)[top], ids=np.asarray(data["ids"])[top],
+                 tracks=np.asarray(task.targets))
     metrics = {"dataset": dataset, "model": model, "split": "test", "task": task.name, **summary}
     ev = evaluation_settings(evaluation)
     if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:

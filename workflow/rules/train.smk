@@ -5,10 +5,12 @@ rule train:
     output:
         model="results/{dataset}/models/{model}/model.keras",
         history="results/{dataset}/models/{model}/history.tsv",
+        record="results/{dataset}/models/{model}/run.json",
     wildcard_constraints:
         model="|".join(KERAS_MODELS),
     params:
         kind=lambda wc: dataset(wc)["kind"],
+        ds=dataset,
         lengths=lambda wc: dz_config.windows(dataset(wc)),
         settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
         # not an output: Snakemake keeps it when the job dies, and the rerun resumes from it
@@ -35,10 +37,12 @@ rule train_baseline:
     output:
         model="results/{dataset}/models/{model}/model.joblib",
         history="results/{dataset}/models/{model}/history.tsv",
+        record="results/{dataset}/models/{model}/run.json",
     wildcard_constraints:
         model="|".join(SKLEARN_MODELS),
     params:
         kind=lambda wc: dataset(wc)["kind"],
+        ds=dataset,
         lengths=lambda wc: dz_config.windows(dataset(wc)),
         settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
     log:

@@ -6,4 +6,5 @@ stages.setup_logging(sm.log[0])
 
 stages.train_stage(sm.wildcards.model, sm.input.encoded, sm.params.kind, tuple(sm.params.lengths),
                    dict(sm.params.settings), sm.output.model, sm.output.history, sm.threads,
-                   embedding=sm.input.get("embedding"), checkpoint=sm.params.checkpoint)
+                   embedding=sm.input.get("embedding"), checkpoint=sm.params.get("checkpoint"),
+                   record_out=sm.output.record, dataset=sm.wildcards.dataset, dataset_config=dict(sm.params.ds))
