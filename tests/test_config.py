@@ -201,3 +201,25 @@ def test_a_simulation_with_more_pairs_than_fit_fails_at_config_time(tmp_path):
     config["datasets"]["simulated_demo"]["simulate"].update(chrom_length=300_000, max_distance=500_000)
     with pytest.raises(ConfigError, match=r"simulated_demo.simulate.max_distance 500000 bp does not fit"):
         load(_write(tmp_path, config))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "config").glob("*.yaml")))
+def test_shipped_configs_read_public_sources_only(name):
+    """No shipped config names this project's local data folder: every source is a URL."""
+    config = yaml.safe_load((REPO / "config" / name).read_text())
+    local = []
+
+    def walk(obj, key):
+        if isinstance(obj, dict):
+            if "path" in obj:
+                local.append(f"{key}.path: {obj['path']}")
+            for k, v in obj.items():
+                walk(v, f"{key}.{k}")
+        elif isinstance(obj, list):
+            for i, v in enumerate(obj):
+                walk(v, f"{key}[{i}]")
+        elif isinstance(obj, str) and "shared/" in obj:
+            local.append(f"{key}: {obj}")
+
+    walk(config, name)
+    assert not local, local

@@ -591,3 +591,32 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     assert records[0]["outputs"][f"{keras_dir}/history.tsv"] == records[1]["outputs"][f"{keras_dir}/history.tsv"]
     assert {"keras", "numpy", "python"} <= set(records[0]["packages"])
     assert records[0]["dataset_config"]["simulate"]["n_pairs"] == 400
+
+
+def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files_over_http(tmp_path):
+    """config/targetfinder.yaml downloads the authors' per-pair predictions-gbm.csv and rebuilds the
+    pair table from the element names: served over loopback (the K562 file rebuilt from the real
+    pairs), the result equals the real K562 pair table."""
+    from dnazoo.io import read_table
+    from dnazoo.tables import read_targetfinder
+
+    shared = needs_shared("targetfinder", "K562.ep.csv.gz")
+    real = pd.read_csv(shared)
+    folder = tmp_path / "www" / "paper" / "targetfinder" / "K562" / "output-ep"
+    folder.mkdir(parents=True)
+    shuffled = real.sample(frac=1.0, random_state=0)  # the authors' file is in CV-fold order
+    pd.DataFrame({"enhancer_name": shuffled["enhancer_name"], "promoter_name": shuffled["promoter_name"],
+                  "label": shuffled["label"], "prediction": 0}).to_csv(folder / "predictions-gbm.csv", index=False)
+    config = yaml.safe_load((REPO / "config" / "targetfinder.yaml").read_text())
+    config["datasets"] = {"K562": config["datasets"]["K562"]}
+    prefix = config["datasets"]["K562"]["table"]["url"].split("paper/")[0]
+    assert prefix.startswith("https://raw.githubusercontent.com/shwhalen/targetfinder/")
+    work = tmp_path / "run"
+    work.mkdir()
+    with serve_directory(tmp_path / "www") as base:
+        run_snakemake(work, rewrite_urls(config, prefix, f"{base}/"), ["results/K562/pairs.tsv.gz"])
+    got = read_table(work / "results" / "K562" / "pairs.tsv.gz").sort_values("pair_id").reset_index(drop=True)
+    ref = read_targetfinder(shared).sort_values("pair_id").reset_index(drop=True)
+    cols = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label"]
+    pd.testing.assert_frame_equal(got[cols], ref[cols], check_dtype=False)
+    assert len(got) == 41_477 and int(got["label"].sum()) == 1_977

@@ -31,7 +31,7 @@ import pandas as pd
 
 PAIR_COLUMNS = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label", "distance"]
 SEQUENCE_COLUMNS = ["seq_id", "sequence", "label", "source"]
-PAIR_FORMATS = ("bedpe", "targetfinder", "deepchromehic_rda")
+PAIR_FORMATS = ("bedpe", "targetfinder", "targetfinder_predictions", "deepchromehic_rda")
 SEQUENCE_FORMATS = ("deepbind_seq", "fasta", "csv", "tsv")
 
 
@@ -167,6 +167,46 @@ def read_targetfinder(path: str | os.PathLike) -> pd.DataFrame:
     return _finish_pairs(out, path, _line_numbers(len(out), 2))
 
 
+def read_targetfinder_predictions(path: str | os.PathLike) -> pd.DataFrame:
+    """Rebuild TargetFinder's enhancer-promoter pairs from the authors' per-pair prediction file
+    (``paper/targetfinder/<CELL>/output-ep/predictions-gbm.csv`` of ``shwhalen/targetfinder``:
+    ``enhancer_name,promoter_name,label,prediction``, one row per pair, the 10-fold CV predictions).
+
+    The names encode the elements as ``<CELL>|chrN:start-end`` with BED coordinates (0-based
+    start, end exclusive, hg19), as the repository's ``enhancers.bed``/``promoters.bed`` do; the
+    prediction column is not used. anchor 1 = enhancer, anchor 2 = promoter; ``pair_id`` =
+    ``enhancer_name~promoter_name``, as :func:`read_targetfinder` gives.
+
+    Source: Whalen et al., Nat Genet 2016.
+
+    Raises:
+        TableError: a missing column or a name that is not ``<CELL>|chrom:start-end``, with
+            ``file:line`` (line 1 = header).
+    """
+    df = pd.read_csv(path, dtype=str, compression="infer")
+    missing = [c for c in ("enhancer_name", "promoter_name", "label") if c not in df.columns]
+    if missing:
+        raise TableError(f"{path}:1: missing column(s) {missing} (a TargetFinder predictions-*.csv has "
+                         "enhancer_name, promoter_name, label, prediction)")
+    lines = _line_numbers(len(df), 2)
+    parts = {}
+    for side in ("enhancer", "promoter"):
+        m = df[f"{side}_name"].str.extract(r"^[^|]*\|([^:|]+):(\d+)-(\d+)$")
+        bad = m[0].isna().to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise TableError(f"{path}:{lines[i]}: {side}_name {df[f'{side}_name'].iloc[i]!r} is not "
+                             "<CELL>|chrom:start-end")
+        parts[side] = m
+    out = pd.DataFrame({
+        "pair_id": df["enhancer_name"] + "~" + df["promoter_name"],
+        "chrom1": parts["enhancer"][0], "start1": parts["enhancer"][1], "end1": parts["enhancer"][2],
+        "chrom2": parts["promoter"][0], "start2": parts["promoter"][1], "end2": parts["promoter"][2],
+        "label": df["label"],
+    })
+    return _finish_pairs(out, path, lines)
+
+
 def _granges_to_frame(obj, path, name: str) -> pd.DataFrame:
     """Convert an ``rdata``-parsed GenomicRanges object to chrom/start/end (BED convention)."""
     try:
@@ -224,6 +264,7 @@ def read_deepchromehic_rda(path: str | os.PathLike) -> pd.DataFrame:
 PAIR_READERS = {
     "bedpe": read_bedpe,
     "targetfinder": read_targetfinder,
+    "targetfinder_predictions": read_targetfinder_predictions,
     "deepchromehic_rda": read_deepchromehic_rda,
 }
 
