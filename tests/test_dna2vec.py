@@ -80,3 +80,21 @@ def test_dna2vec_on_real_yeast_dna_learns_kmer_similarity(tmp_path):
     assert stats["spearman"] - stats["spearman_shuffled"] > 0.08
     assert stats["nn_hamming1"] > 10 * stats["nn_hamming1_chance"]
     assert not (tmp_path / "corpus.txt").exists()
+
+
+@pytest.mark.parametrize("mode", ["corpus_file", "iterable"])
+def test_training_logs_words_to_train_and_a_measured_rate_before_it_starts(tmp_path, mode, caplog):
+    from conftest import random_dna
+
+    fa = write_fasta(tmp_path / "g.fa", {"c1": random_dna(40_000, seed=3)})
+    params = Dna2vecParams(vector_size=8, epochs=3, mode=mode)
+    with caplog.at_level("INFO", logger="dnazoo.dna2vec"):
+        _, report = train_dna2vec(fa, params, workers=1, corpus_path=tmp_path / "corpus.txt")
+    est = report["estimate"]
+    assert est["words_to_train"] == 3 * report["corpus"]["words"] > 0
+    assert est["measured_words_per_second"] > 0 and est["calibration_words"] <= report["corpus"]["words"] + 5000
+    assert est["estimated_train_seconds"] == pytest.approx(est["words_to_train"] / est["measured_words_per_second"],
+                                                           abs=0.06)  # rounded to 0.1 s
+    line = next(r.getMessage() for r in caplog.records if "words to train" in r.getMessage())
+    assert f"{report['corpus']['words']} words x 3 epochs" in line and "words/s here with 1 worker(s)" in line
+    assert not list(tmp_path.glob("*.txt"))  # calibration and corpus files removed

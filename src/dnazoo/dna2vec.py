@@ -202,6 +202,44 @@ def _loss_callback(losses: list[float]):
     return EpochLoss()
 
 
+def measure_words_per_second(sentences, params: Dna2vecParams, workers: int, n_words: int = 400_000,
+                             folder: str | os.PathLike | None = None) -> tuple[float, int]:
+    """Train a throw-away model for one pass over the first ``n_words`` words of ``sentences``
+    (gensim ``corpus_file`` mode, this machine, ``workers`` threads) and return
+    ``(words per second, words used)``: the rate behind :func:`train_dna2vec`'s duration estimate."""
+    import itertools
+    import tempfile
+
+    from gensim.models import Word2Vec
+
+    used = 0
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", dir=folder, delete=False) as fh:
+        for sentence in itertools.takewhile(lambda _: used < n_words, sentences):
+            fh.write(" ".join(sentence) + "\n")
+            used += len(sentence)
+    try:
+        model = Word2Vec(vector_size=params.vector_size, window=params.window, min_count=1, sg=1, hs=0,
+                         negative=params.negative, sample=params.sample, workers=workers, seed=params.seed)
+        model.build_vocab(corpus_file=fh.name)
+        t0 = time.perf_counter()
+        model.train(corpus_file=fh.name, total_words=model.corpus_total_words, epochs=1)
+        return used / max(time.perf_counter() - t0, 1e-9), used
+    finally:
+        os.unlink(fh.name)
+
+
+def _log_estimate(report: dict, words: int, params: Dna2vecParams, workers: int, fasta, sentences, folder) -> None:
+    rate, used = measure_words_per_second(sentences, params, workers, folder=folder)
+    total = words * params.epochs
+    seconds = total / rate
+    report["estimate"] = {"words_to_train": int(total), "measured_words_per_second": round(rate, 1),
+                          "calibration_words": int(used), "estimated_train_seconds": round(seconds, 1)}
+    log.info("dna2vec on %s: %d words x %d epochs = %d words to train; measured %.0f words/s here with %d "
+             "worker(s) -> about %s of training (full genome, 10 epochs: dna2vec.max_bp 0, epochs 10)",
+             fasta, words, params.epochs, total, rate, workers,
+             f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.1f} min")
+
+
 def train_dna2vec(fasta: str | os.PathLike, params: Dna2vecParams, workers: int = 1,
                   corpus_path: str | os.PathLike | None = None):
     """Train dna2vec k-mer vectors on a genome with gensim ``Word2Vec`` (skip-gram, negative sampling).
@@ -215,7 +253,9 @@ def train_dna2vec(fasta: str | os.PathLike, params: Dna2vecParams, workers: int 
 
     Returns:
         ``(keyed_vectors, report)``: gensim ``KeyedVectors`` of every k-mer seen, and a dict with
-        the parameters, corpus size, per-epoch loss, timings and words/s.
+        the parameters, corpus size, per-epoch loss, timings and words/s, and ``estimate``: the
+        words to train, the words/s measured on a short calibration pass, and the estimated
+        training time, which is also logged before training starts.
 
     Raises:
         Dna2vecError: no usable fragment in the genome.
@@ -234,6 +274,9 @@ def train_dna2vec(fasta: str | os.PathLike, params: Dna2vecParams, workers: int 
         report["corpus"] = write_corpus(fasta, params, corpus)
         report["corpus_seconds"] = time.perf_counter() - t0
         try:
+            with open(corpus) as fh:
+                _log_estimate(report, report["corpus"]["words"], params, workers, fasta,
+                              (line.split() for line in fh), corpus.parent)
             t1 = time.perf_counter()
             model.build_vocab(corpus_file=str(corpus))
             model.train(corpus_file=str(corpus), total_words=model.corpus_total_words,
@@ -247,6 +290,9 @@ def train_dna2vec(fasta: str | os.PathLike, params: Dna2vecParams, workers: int 
         if model.corpus_count == 0:
             raise Dna2vecError(f"{fasta}: no ACGT fragment of at least k_high = {params.k_high} bp")
         report["corpus"] = {"sentences": int(model.corpus_count), "words": int(model.corpus_total_words)}
+        _log_estimate(report, report["corpus"]["words"], params, workers, fasta, iter(corpus_iter),
+                      Path(corpus_path).parent if corpus_path else None)
+        t1 = time.perf_counter()
         model.train(corpus_iterable=corpus_iter, total_examples=model.corpus_count, epochs=params.epochs,
                     compute_loss=True, callbacks=[_loss_callback(losses)])
     train_s = time.perf_counter() - t1
