@@ -2,14 +2,18 @@
 
 Runs ``snakemake --cores N`` on the shipped ``config/config.yaml`` in fresh temporary folders,
 ``--repeats`` times in one process, and prints the median wall time and the median of each rule's
-Snakemake ``benchmark:`` seconds. Usage::
+Snakemake ``benchmark:`` seconds; ``--out`` also writes them, with the machine they came from
+(CPU model, cores, memory), as JSON. Usage::
 
-    .venv/bin/python benchmarks/demo_dag.py --cores 2 --repeats 3
+    .venv/bin/python benchmarks/demo_dag.py --cores 2 --repeats 3 --out benchmarks/results/demo_dag_cpu.json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -41,6 +45,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--out", type=Path, help="write the results as JSON here")
     args = ap.parse_args()
     walls, per_rule = [], {}
     for _ in range(args.repeats):
@@ -52,6 +57,17 @@ def main() -> None:
           f"(min {min(walls):.1f}, max {max(walls):.1f})")
     for k, v in sorted(per_rule.items(), key=lambda kv: -statistics.median(kv[1])):
         print(f"  {k:30s} median {statistics.median(v):7.1f} s")
+    if args.out:
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+        mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+        result = {"command": f"benchmarks/demo_dag.py --cores {args.cores} --repeats {args.repeats}",
+                  "machine": {"cpu": cpu, "cpus": len(os.sched_getaffinity(0)), "memory_gib": round(mem_gib, 1),
+                              "platform": platform.platform()},
+                  "cores": args.cores, "walls_s": [round(w, 1) for w in walls],
+                  "median_wall_s": round(statistics.median(walls), 1),
+                  "median_rule_s": {k: round(statistics.median(v), 1) for k, v in sorted(per_rule.items())}}
+        args.out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def test_cv_and_seeds_expand_into_replicates_sharing_one_simulation(tmp_path):
         ds = loaded["datasets"][n]
         assert ds["replicate_of"] == name and ds["group"] == name
         assert genome_of(loaded, n) == f"simulated_{name}"  # one simulated genome for all replicates
-        assert protocol_label(loaded, n) == "cv (3 folds), negatives as_given"
+        assert protocol_label(loaded, n) == "cv (3 folds), negatives from the table"
     assert loaded["datasets"][f"{name}.fold2.seed8"]["split"]["fold"] == 2
     assert training_settings(loaded, "deepbind", f"{name}.fold2.seed8")["seed"] == 8
     assert training_settings(loaded, "deepbind")["seed"] == 0
@@ -159,8 +159,8 @@ def test_protocols_expand_per_dataset_then_folds_and_seeds(tmp_path):
         f"{name}.cv.fold{f}.seed{s}" for f in range(3) for s in (1, 2)])
     assert {loaded["datasets"][n]["group"] for n in names} == {name}
     assert {loaded["datasets"][n]["replicate_of"] for n in names} == {name}
-    assert protocol_label(loaded, f"{name}.random.seed2") == "random split, negatives as_given"
-    assert protocol_label(loaded, f"{name}.cv.fold1.seed1") == "cv (3 folds), negatives distance_matched"
+    assert protocol_label(loaded, f"{name}.random.seed2") == "random split, negatives from the table"
+    assert protocol_label(loaded, f"{name}.cv.fold1.seed1") == "cv (3 folds), distance-matched negatives"
     assert training_settings(loaded, "deepbind", f"{name}.cv.fold1.seed2")["seed"] == 2
     before = copy.deepcopy(loaded["datasets"])
     check(loaded)

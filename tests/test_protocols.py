@@ -9,11 +9,11 @@ def _records():
     rng = np.random.default_rng(0)
     recs, protocols = [], {}
     for f in range(3):
-        protocols[f"d.fold{f}"] = "cv (3 folds), negatives as_given"
+        protocols[f"d.fold{f}"] = "cv (3 folds), negatives from the table"
         for m in ("cnn", "distance_baseline"):
             recs.append({"dataset": f"d.fold{f}", "model": m, "auroc": rng.uniform(0.4, 0.9),
                          "auprc": rng.uniform(0.4, 0.9), "auroc_ci": [0.1, 0.95]})
-    protocols["d_random"] = "random split, negatives as_given"
+    protocols["d_random"] = "random split, negatives from the table"
     for m in ("cnn", "distance_baseline"):
         recs.append({"dataset": "d_random", "model": m, "auroc": 0.8, "auprc": 0.7, "auroc_ci": [0.75, 0.85]})
     return recs, protocols
@@ -22,7 +22,7 @@ def _records():
 def test_protocol_summary_aggregates_replicates_and_keeps_single_run_ci():
     recs, protocols = _records()
     s = protocol_summary(recs, protocols)
-    assert list(dict.fromkeys(s["protocol"])) == ["cv (3 folds), negatives as_given", "random split, negatives as_given"]
+    assert list(dict.fromkeys(s["protocol"])) == ["cv (3 folds), negatives from the table", "random split, negatives from the table"]
     cv = s[(s["protocol"].str.startswith("cv")) & (s["model"] == "cnn")].iloc[0]
     vals = [r["auroc"] for r in recs if r["model"] == "cnn" and r["dataset"].startswith("d.fold")]
     assert cv["replicates"] == 3

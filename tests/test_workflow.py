@@ -277,8 +277,8 @@ def test_cv_folds_and_seeds_become_replicates_with_a_protocol_figure(tmp_path):
     for s in (0, 1):  # the seed reaches the training job
         assert f"; seed {s}" in (tmp_path / "logs" / f"simseeds.seed{s}" / "train_deepbind.log").read_text()
     table = pd.read_csv(results / "protocols" / "sim.tsv", sep="\t")
-    expected = {"cv (3 folds), negatives as_given": 3, "chromosome split, negatives as_given": 1,
-                "chromosome split, negatives distance_matched": 2}
+    expected = {"cv (3 folds), negatives from the table": 3, "chromosome hold-out, negatives from the table": 1,
+                "chromosome hold-out, distance-matched negatives": 2}
     assert set(table["protocol"]) == set(expected)
     for protocol, n in expected.items():
         row = table[(table["protocol"] == protocol) & (table["model"] == "distance_baseline")].iloc[0]

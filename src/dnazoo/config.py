@@ -206,15 +206,22 @@ def expand_replicates(config: dict) -> None:
     config["datasets"] = out
 
 
+#: Plain words for the split methods and the pair negatives in figure titles and protocol panels.
+SPLIT_WORDS = {"chromosome": "chromosome hold-out", "random": "random split", "anchor": "anchor-disjoint split",
+               "given": "split as given"}
+NEGATIVE_WORDS = {"as_given": "negatives from the table", "distance_matched": "distance-matched negatives"}
+
+
 def protocol_label(config: dict, name: str) -> str:
-    """Short label of dataset ``name``'s evaluation protocol: split method (cv with k) and, for pairs,
-    the negatives method, e.g. ``"chromosome split, negatives as_given"``."""
+    """Short label of dataset ``name``'s evaluation protocol in plain words: the split (cv with k
+    folds) and, for pairs, the negatives, e.g. ``"chromosome hold-out, negatives from the table"``."""
     ds = config["datasets"][name]
     split = split_spec(config, name)
     method = split.get("method", "chromosome")
-    label = f"cv ({split.get('folds', 5)} folds)" if method == "cv" else f"{method} split"
+    label = f"cv ({split.get('folds', 5)} folds)" if method == "cv" else SPLIT_WORDS.get(method, f"{method} split")
     if ds["kind"] == "pairs":
-        label += f", negatives {(ds.get('negatives') or {}).get('method', 'as_given')}"
+        negatives = (ds.get("negatives") or {}).get("method", "as_given")
+        label += f", {NEGATIVE_WORDS.get(negatives, negatives)}"
     return label
 
 

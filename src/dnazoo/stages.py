@@ -646,12 +646,13 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
 
 def figures_stage(dataset: str, models_: list[str], metrics_files: list, prediction_files: list,
                   out_dir, note: str = "", per_target_files: list | None = None, task: str = "binary",
-                  example_files: list | None = None) -> None:
+                  example_files: list | None = None, unit: str = "pairs") -> None:
     """The test-split figures of one dataset (PNG + PDF): ROC, PR and AUROC for a binary task
     (:func:`dnazoo.evaluate.plot_dataset`); for multilabel and regression tasks the distribution of
     the per-target metric per model and its best and worst targets
     (:func:`dnazoo.evaluate.plot_targets`); for the profile task Pearson r per track and observed
-    against predicted tracks of test windows (:func:`dnazoo.evaluate.plot_profiles`)."""
+    against predicted tracks of test windows (:func:`dnazoo.evaluate.plot_profiles`). ``unit``:
+    what a test row is (pairs, sequences, windows), for the counts in the titles."""
     import json
 
     from .evaluate import plot_dataset, plot_targets
@@ -659,15 +660,25 @@ def figures_stage(dataset: str, models_: list[str], metrics_files: list, predict
     metrics = {m: json.loads(Path(f).read_text()) for m, f in zip(models_, metrics_files)}
     if task == "binary":
         preds = {m: read_table(f) for m, f in zip(models_, prediction_files)}
-        plot_dataset(dataset, preds, metrics, out_dir, note)
+        plot_dataset(dataset, preds, metrics, out_dir, note, unit)
         return
     per = {m: read_table(f) for m, f in zip(models_, per_target_files)}
     if task == "profile":
         from .evaluate import plot_profiles
 
-        plot_profiles(dataset, per, {m: np.load(f) for m, f in zip(models_, example_files)}, metrics, out_dir, note)
+        plot_profiles(dataset, per, {m: np.load(f) for m, f in zip(models_, example_files)}, metrics, out_dir, note,
+                      unit)
         return
-    plot_targets(dataset, per, "auroc" if task == "multilabel" else "pearson_r", out_dir, note)
+    n_rows = next((m.get("n") for m in metrics.values() if m.get("n")), None)
+    plot_targets(dataset, per, "auroc" if task == "multilabel" else "pearson_r", out_dir, note, n_rows=n_rows,
+                 unit=unit)
+
+
+def training_figure_stage(dataset: str, model: str, history, out_png, note: str = "") -> None:
+    """The training curves of one model (:func:`dnazoo.evaluate.plot_training`), PNG + PDF."""
+    from .evaluate import plot_training
+
+    plot_training(read_table(history), model, dataset, Path(out_png).with_suffix(""), note)
 
 
 def summary_stage(metrics_files: list, out) -> pd.DataFrame:

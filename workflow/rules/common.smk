@@ -218,6 +218,13 @@ def task_of(name):
     return DATASETS[name].get("task", "binary")
 
 
+def row_unit(name):
+    """What a test row of a dataset is, for figure titles: pairs, windows (profile) or sequences."""
+    if DATASETS[name]["kind"] == "pairs":
+        return "pairs"
+    return "windows" if is_profile(name) else "sequences"
+
+
 def dataset_figures(name):
     """The figure files of a dataset: ROC, PR and AUROC (binary) or the per-target ones."""
     figs = {"binary": ["roc", "pr", "auroc"], "profile": ["track_r", "tracks"]}.get(task_of(name), ["targets", "best_worst"])
@@ -274,6 +281,8 @@ def all_targets():
             if ds["embedding"] == "dna2vec":
                 targets.append(f"results/dna2vec/{dz_config.genome_of(config, name)}/report.json")
         targets += dataset_figures(name)
+        targets += [f"results/{name}/figures/training/{m}.{ext}" for m in dataset_models(name)
+                    if dz_models.get(m).framework == "keras" for ext in ("png", "pdf")]
         if task_of(name) == "binary" and any(dz_models.get(m).framework == "sklearn" for m in dataset_models(name)):
             targets.append(f"results/{name}/baseline_comparison.tsv")
     return targets

@@ -8,10 +8,12 @@ rule figures:
     output:
         report(expand("results/{{dataset}}/figures/{fig}.png", fig=["roc", "pr", "auroc"]),
                caption="../report/dataset_figures.rst", category="Test-split figures", subcategory="{dataset}"),
-        expand("results/{{dataset}}/figures/{fig}.pdf", fig=["roc", "pr", "auroc"]),
+        report(expand("results/{{dataset}}/figures/{fig}.pdf", fig=["roc", "pr", "auroc"]),
+               caption="../report/dataset_figures.rst", category="Test-split figures (PDF)", subcategory="{dataset}"),
     params:
         models=lambda wc: dataset_models(wc.dataset),
         note=lambda wc: figure_note(wc.dataset),
+        unit=lambda wc: row_unit(wc.dataset),
         task="binary",
     log:
         "logs/{dataset}/figures.log",
@@ -34,10 +36,12 @@ rule figures_targets:
     output:
         report(expand("results/{{dataset}}/figures/{fig}.png", fig=["targets", "best_worst"]),
                caption="../report/dataset_figures.rst", category="Test-split figures", subcategory="{dataset}"),
-        expand("results/{{dataset}}/figures/{fig}.pdf", fig=["targets", "best_worst"]),
+        report(expand("results/{{dataset}}/figures/{fig}.pdf", fig=["targets", "best_worst"]),
+               caption="../report/dataset_figures.rst", category="Test-split figures (PDF)", subcategory="{dataset}"),
     params:
         models=lambda wc: dataset_models(wc.dataset),
         note=lambda wc: figure_note(wc.dataset),
+        unit=lambda wc: row_unit(wc.dataset),
         task=lambda wc: task_of(wc.dataset),
     log:
         "logs/{dataset}/figures_targets.log",
@@ -62,10 +66,12 @@ rule figures_profile:
     output:
         report(expand("results/{{dataset}}/figures/{fig}.png", fig=["track_r", "tracks"]),
                caption="../report/dataset_figures.rst", category="Test-split figures", subcategory="{dataset}"),
-        expand("results/{{dataset}}/figures/{fig}.pdf", fig=["track_r", "tracks"]),
+        report(expand("results/{{dataset}}/figures/{fig}.pdf", fig=["track_r", "tracks"]),
+               caption="../report/dataset_figures.rst", category="Test-split figures (PDF)", subcategory="{dataset}"),
     params:
         models=lambda wc: dataset_models(wc.dataset),
         note=lambda wc: figure_note(wc.dataset),
+        unit=lambda wc: row_unit(wc.dataset),
         task="profile",
     log:
         "logs/{dataset}/figures_profile.log",
@@ -103,7 +109,8 @@ rule protocols:
                      category="Protocols", subcategory="{group}"),
         png=report("results/protocols/{group}.png", caption="../report/protocols.rst",
                    category="Protocols", subcategory="{group}"),
-        pdf="results/protocols/{group}.pdf",
+        pdf=report("results/protocols/{group}.pdf", caption="../report/protocols.rst",
+                   category="Protocols", subcategory="{group}"),
     wildcard_constraints:
         group="[A-Za-z0-9_.-]+",
     params:
@@ -118,3 +125,27 @@ rule protocols:
         "../../envs/plots.yaml"
     script:
         "../scripts/protocols.py"
+
+
+rule figures_training:
+    """Training curves of one Keras model: training loss and the validation metric per epoch, the kept
+    epoch marked (PNG + PDF)."""
+    input:
+        history="results/{dataset}/models/{model}/history.tsv",
+    output:
+        png=report("results/{dataset}/figures/training/{model}.png", caption="../report/training.rst",
+                   category="Training curves", subcategory="{dataset}"),
+        pdf=report("results/{dataset}/figures/training/{model}.pdf", caption="../report/training.rst",
+                   category="Training curves (PDF)", subcategory="{dataset}"),
+    wildcard_constraints:
+        model="|".join(KERAS_MODELS),
+    params:
+        note=lambda wc: figure_note(wc.dataset),
+    log:
+        "logs/{dataset}/figures_training_{model}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/figures_training_{model}.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/figures_training.py"

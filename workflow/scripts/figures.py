@@ -10,4 +10,4 @@ task = sm.params.task
 stages.figures_stage(sm.wildcards.dataset, sm.params.models, sm.input.metrics, sm.input.predictions,
                      Path(sm.output[0]).parent, sm.params.note,
                      per_target_files=None if task == "binary" else sm.input.predictions, task=task,
-                     example_files=sm.input.get("examples"))
+                     example_files=sm.input.get("examples"), unit=sm.params.unit)
