@@ -224,6 +224,61 @@ register(ModelSpec(
     LATE_FUSION_NAMES, "sigmoid",
     {"filters": 64, "first_kernel": 21, "layers": 5, "kernel": 3, "dropout": 0.1}, family="dilated_cnn"))
 
+# The classic zoo (spec §C). Windows are the minimum each tower takes (valid convolutions and
+# pooling); defaults are the original's training settings where the spec gives them.
+_CLASSIC = "classic"
+
+
+def _classic(name, family, min_window, defaults, source, tower, neck, params=None, binary_head="sigmoid"):
+    register(ModelSpec(
+        name, "keras", ("sequences", "pairs"), KERAS_TASKS, {"sequences": min_window, "pairs": min_window},
+        defaults, source, "onehot4", _lazy(_CLASSIC, tower), neck and _lazy(_CLASSIC, neck), "siamese",
+        LATE_FUSION_NAMES, binary_head, params or {}, family=family))
+
+
+_classic("deepsea", "deepsea", 163,
+         {"optimizer": "sgd", "learning_rate": 0.01, "momentum": 0.9, "weight_decay": 1e-6, "l2": 5e-7, "l1": 1e-8,
+          "batch_size": 64, "max_epochs": 100, "patience": 5, "average_strands": True},
+         "Zhou & Troyanskaya, Nat Methods 2015 (DeepSEA); spec §C.2; kipoi DeepSEA, Selene models/deepsea.py. "
+         "SGD + momentum 0.9, weight decay 1e-6 and batch 64 as Selene, L2 5e-7 / L1 1e-8 as the paper (the paper's "
+         "L1 acts on the last hidden layer's output; dnazoo's on kernels); learning rate 0.01 is dnazoo's choice; "
+         "predictions average both strands as the released model",
+         "deepsea_tower", "deepsea_neck", {"hidden": 925})
+_classic("basset", "basset", 168,
+         {"optimizer": "rmsprop", "learning_rate": 0.002, "rho": 0.98, "batch_size": 128, "max_epochs": 1000,
+          "patience": 10},
+         "Kelley, Snoek & Rinn, Genome Res 2016 (Basset); spec §C.3; davek44/Basset pretrained layout (valid "
+         "convolutions, floor pooling); RMSprop lr 0.002, alpha 0.98, batch 128, stop after 10 stagnant epochs "
+         "(Basset's max-norm 7 is not applied)",
+         "basset_tower", "basset_neck", {"hidden": 1000, "dropout": 0.3})
+_classic("danq", "danq", 38,
+         {"optimizer": "rmsprop", "learning_rate": 1e-3, "batch_size": 100, "max_epochs": 60, "patience": 5},
+         "Quang & Xie, Nucleic Acids Res 2016 (DanQ); spec §C.4; uci-cbcl/DanQ DanQ_train.py (RMSprop at Keras's "
+         "default lr, batch 100, <= 60 epochs, patience 5; early stopping here follows the validation metric, "
+         "the original's validation loss)",
+         "danq_tower", "deepsea_neck", {"filters": 320, "kernel": 26, "pool": 13, "lstm": 320, "hidden": 925})
+_classic("tfbs_cnn", "tfbs_cnn", 15,
+         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 10, "max_epochs": 10, "patience": 10},
+         "seed 004: PacktPublishing/Deep-Learning-for-Genomics- Chapter10/model_interpretability.py, the original "
+         "model (after Zou et al., Nat Genet 2019); spec §C.10. Adam, batch 10, 10 epochs; the original's MSE loss "
+         "is replaced by the task's cross-entropy",
+         "tfbs_cnn_tower", "tfbs_cnn_neck")
+_classic("tfbs_cnn_modified", "tfbs_cnn", 5,
+         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 10, "max_epochs": 10, "patience": 10},
+         "seed 004's modified TFBS CNN (same file; spec §C.10): same-padded convolution, MaxPool(5), ten dense "
+         "layers, Dense(2, softmax) head; Adam, batch 10, 10 epochs; MSE replaced by cross-entropy",
+         "tfbs_cnn_modified_tower", "tfbs_cnn_modified_neck", binary_head="softmax2")
+_classic("deepsite", "cnn_lstm", 14,
+         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 100, "patience": 5},
+         "reconstruction after Zhang et al., Int J Mach Learn Cybern 2020 (DeepSite: BLSTM -> CNN); spec §C.7; "
+         "the original sizes are unknown, these are dnazoo's defaults",
+         "deepsite_tower", "dense_dropout_neck", {"hidden": 64, "dropout": 0.5})
+_classic("deep6mapred", "cnn_lstm", 2,
+         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 100, "patience": 5},
+         "reconstruction after Tang et al., Methods 2022 (Deep6mAPred: parallel CNN and BLSTM); spec §C.8; the "
+         "original sizes are unknown, these are dnazoo's defaults",
+         "deep6mapred_tower", "dense_dropout_neck", {"hidden": 64, "dropout": 0.5})
+
 #: The 11 models of DeepChromeHiC under their original names (the transfer matrix and the
 #: comparison with ``auc+pearson.csv`` use these).
 DEEPCHROMEHIC_MODELS = (
