@@ -38,7 +38,7 @@ def _encoded(folder: Path) -> None:
     from dnazoo.tasks import Task
 
     rng = np.random.default_rng(0)
-    counts = {"train": 3000, "val": 400}
+    counts = {"train": 1500, "val": 300}
     for split, n in counts.items():
         codes = rng.integers(0, 4, (n, 60)).astype(np.uint8)
         labels = (np.arange(n) % 2).astype(np.int8)
@@ -66,7 +66,7 @@ def _train(folder, out, settings, kill_after_epoch: int | None = None) -> subpro
                 if json.loads(str(npz["meta"]))["epoch"] >= kill_after_epoch:
                     break
         time.sleep(0.005)
-    time.sleep(0.2)  # into the next epoch
+    time.sleep(0.1)  # into the next epoch
     assert proc.poll() is None, "training ended before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -78,16 +78,16 @@ def test_a_killed_training_run_resumes_to_the_uninterrupted_result(tmp_path):
 
     folder = tmp_path / "encoded"
     _encoded(folder)
-    settings = {"max_epochs": 6, "patience": 3, "batch_size": 32, "seed": 7, "keep_checkpoint": True}  # deepbind has dropout 0.5
+    settings = {"max_epochs": 5, "patience": 3, "batch_size": 32, "seed": 7, "keep_checkpoint": True}  # deepbind has dropout 0.5
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     whole.mkdir(), killed.mkdir()
     _train(folder, whole, settings)
 
-    _train(folder, killed, settings, kill_after_epoch=3)
+    _train(folder, killed, settings, kill_after_epoch=2)
     assert not (killed / "model.keras").exists() and not (killed / "history.tsv").exists()
     with np.load(killed / "checkpoint.npz") as npz:
         epoch_at_kill = json.loads(str(npz["meta"]))["epoch"]
-    assert 3 <= epoch_at_kill < 6
+    assert 2 <= epoch_at_kill < 5
     proc = _train(folder, killed, {**settings, "keep_checkpoint": False})
     assert f"resuming from the checkpoint of epoch {epoch_at_kill}" in proc.stderr
     assert not (killed / "checkpoint.npz").exists()  # removed once training completed

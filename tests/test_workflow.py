@@ -560,11 +560,11 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     import hashlib
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config["datasets"]["simulated_demo"]["simulate"].update(n_chromosomes=4, chrom_length=600_000, n_pairs=400)
+    config["datasets"]["simulated_demo"]["simulate"].update(n_chromosomes=4, chrom_length=400_000, n_pairs=240)
     config["datasets"]["simulated_demo"].pop("embedding")
     config["datasets"]["simulated_demo"]["split"].update(val_chromosomes=["simchr3"], test_chromosomes=["simchr4"])
     config.update(models=["deepbind", "kmer_baseline"], training={"seed": 0, "max_epochs": 2, "patience": 2},
-                  evaluation={"bootstrap": 50})
+                  evaluation={"bootstrap": 20})
     config.pop("model_overrides")
     digests = []
     for run in ("a", "b"):
@@ -590,7 +590,7 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     assert records[0]["inputs"] == records[1]["inputs"] and records[0]["seed"] == 0
     assert records[0]["outputs"][f"{keras_dir}/history.tsv"] == records[1]["outputs"][f"{keras_dir}/history.tsv"]
     assert {"keras", "numpy", "python"} <= set(records[0]["packages"])
-    assert records[0]["dataset_config"]["simulate"]["n_pairs"] == 400
+    assert records[0]["dataset_config"]["simulate"]["n_pairs"] == 240
 
 
 def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files_over_http(tmp_path):

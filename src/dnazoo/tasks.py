@@ -141,7 +141,8 @@ class Task:
         """The layer ``output`` on features ``x``.
 
         binary: ``Dense(1, sigmoid)``, or ``Dense(2, softmax)`` with ``binary_head='softmax2'``
-        (DeepChromeHiC; column 1 = P(1)); multilabel: ``Dense(k, sigmoid)``; regression:
+        (DeepChromeHiC; column 1 = P(1)), or ``Dense(1) → BatchNormalization → sigmoid`` with
+        ``binary_head='bn_sigmoid'`` (SPEID); multilabel: ``Dense(k, sigmoid)``; regression:
         ``Dense(k)``; profile: ``(L', C)`` features average-pooled to ``bins`` then
         ``Dense(tracks, softplus)`` → ``(bins, tracks)``. The output layer computes in float32
         under a mixed-precision policy too.
@@ -154,6 +155,10 @@ class Task:
         if self.name == "binary":
             if binary_head == "softmax2":
                 return layers.Dense(2, activation="softmax", name="output", dtype="float32")(x)
+            if binary_head == "bn_sigmoid":
+                x = layers.Dense(1, name="output_dense", dtype="float32")(x)
+                x = layers.BatchNormalization(name="output_bn", dtype="float32")(x)
+                return layers.Activation("sigmoid", name="output", dtype="float32")(x)
             return layers.Dense(1, activation="sigmoid", name="output", dtype="float32")(x)
         if self.name == "multilabel":
             return layers.Dense(self.n_targets, activation="sigmoid", name="output", dtype="float32")(x)

@@ -43,7 +43,8 @@ class ModelSpec:
         fusion: default pair fusion (:data:`dnazoo.models.parts.FUSIONS`).
         fusions: the fusions the architecture takes (its own for DeepChromeHiC's pair models; every
             late fusion for pooled single-sequence towers).
-        binary_head: ``sigmoid`` or ``softmax2`` (DeepChromeHiC's one-hot models).
+        binary_head: ``sigmoid``, ``softmax2`` (DeepChromeHiC's one-hot models) or ``bn_sigmoid``
+            (SPEID: Dense(1) → BatchNormalization → sigmoid).
         params: hyperparameters with their defaults; the config's ``model_params`` may set them.
         equal_windows: the model needs both anchors at the same window length.
         embedding: the k-mer embedding the model starts from: ``"dna2vec"`` (the dataset's
@@ -257,6 +258,12 @@ _classic("danq", "danq", 38,
          "default lr, batch 100, <= 60 epochs, patience 5; early stopping here follows the validation metric, "
          "the original's validation loss)",
          "danq_tower", "deepsea_neck", {"filters": 320, "kernel": 26, "pool": 13, "lstm": 320, "hidden": 925})
+_classic("danq_jaspar", "danq", 44,
+         {"optimizer": "rmsprop", "learning_rate": 1e-3, "batch_size": 100, "max_epochs": 32, "patience": 5},
+         "Quang & Xie, Nucleic Acids Res 2016 (DanQ-JASPAR); spec §C.4; uci-cbcl/DanQ DanQ-JASPAR_train.py: the first "
+         "filters start from the JASPAR 2016 CORE vertebrate motifs (pyjaspar, offline), 32 epochs",
+         "danq_tower", "deepsea_neck",
+         {"filters": 1024, "kernel": 30, "pool": 15, "lstm": 512, "hidden": 925, "jaspar": "JASPAR2016", "seed": 0})
 _classic("tfbs_cnn", "tfbs_cnn", 15,
          {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 10, "max_epochs": 10, "patience": 10},
          "seed 004: PacktPublishing/Deep-Learning-for-Genomics- Chapter10/model_interpretability.py, the original "
@@ -278,6 +285,59 @@ _classic("deep6mapred", "cnn_lstm", 2,
          "reconstruction after Tang et al., Methods 2022 (Deep6mAPred: parallel CNN and BLSTM); spec §C.8; the "
          "original sizes are unknown, these are dnazoo's defaults",
          "deep6mapred_tower", "dense_dropout_neck", {"hidden": 64, "dropout": 0.5})
+
+
+
+def _profile(name, family, min_window, defaults, source, tower, neck, params):
+    register(ModelSpec(
+        name, "keras", ("sequences", "pairs"), (*KERAS_TASKS, "profile"), {"sequences": min_window, "pairs": min_window},
+        defaults, source, "onehot4", _lazy(_CLASSIC, tower), neck and _lazy(_CLASSIC, neck), "siamese",
+        LATE_FUSION_NAMES, "sigmoid", params, family=family))
+
+
+_BASENJI_TRAIN = {"optimizer": "sgd", "momentum": 0.99, "batch_size": 4, "clipnorm": 2.0,
+                  "augment_reverse_complement": True, "augment_shift": 3}
+_profile("basenji_small", "basenji", 128, {**_BASENJI_TRAIN, "learning_rate": 0.1, "max_epochs": 20, "patience": 8},
+         "Kelley et al., Genome Res 2018 (Basenji); spec §C.5; calico/basenji tutorials/models/params_small.json "
+         "(SGD lr 0.1, momentum 0.99, batch 4, 20 epochs, patience 8, clip-norm 2, reverse-complement and ±3 bp "
+         "shift augmentation)", "basenji_tower", None,
+         {"stem_filters": 64, "stem_kernel": 15, "stem_pool": 8, "tower_filters": 64, "tower_mult": 1.125,
+          "tower_repeat": 2, "tower_pool": 4, "dilated_filters": 32, "rate_mult": 2.0, "dilated_repeat": 6,
+          "dilated_dropout": 0.25, "crop": 0, "final_filters": 64, "final_dropout": 0.05})
+_profile("basenji2", "basenji", 128 * 129, {**_BASENJI_TRAIN, "learning_rate": 0.15, "max_epochs": 100, "patience": 16},
+         "Kelley, PLoS Comput Biol 2020 (Basenji2); spec §C.5; calico/basenji manuscripts/cross2020/"
+         "params_human.json (SGD lr 0.15, momentum 0.99, batch 4, patience 16, clip-norm 2)", "basenji_tower", None,
+         {"stem_filters": 288, "stem_kernel": 15, "stem_pool": 2, "tower_filters": 339, "tower_mult": 1.1776,
+          "tower_repeat": 6, "tower_pool": 2, "dilated_filters": 384, "rate_mult": 1.5, "dilated_repeat": 11,
+          "dilated_dropout": 0.3, "crop": 64, "final_filters": 1536, "final_dropout": 0.05})
+register(ModelSpec(
+    "expresnet", "keras", ("sequences", "pairs"), KERAS_TASKS, {"sequences": 1708, "pairs": 1708},
+    {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 100, "patience": 5},
+    "reconstruction after Zhang, Zhou & Cai, bioRxiv 10.1101/2020.06.21.163956 (ExpResNet); spec §C.6; the "
+    "original code was not found, so the original sizes are unknown; block structure from a third-party adaptation",
+    "onehot4", _lazy(_CLASSIC, "expresnet_tower"), _lazy(_CLASSIC, "expresnet_neck"), "siamese", LATE_FUSION_NAMES,
+    "sigmoid", {"hidden": 512}, family="expresnet"))
+_profile("enformer_small", "enformer", 128 * 33,
+         {"optimizer": "adam", "learning_rate": 5e-4, "schedule": "warmup_constant", "batch_size": 8,
+          "max_epochs": 100, "patience": 10, "augment_reverse_complement": True, "augment_shift": 3},
+         "a small conv + transformer after Avsec et al., Nat Methods 2021 (Enformer); spec §C.9 (Adam 5e-4 with a "
+         "linear warm-up over 5,000 steps, reverse-complement and ±3 bp shift augmentation; batch size dnazoo's)",
+         "enformer_small_tower", None, {})
+
+register(ModelSpec(
+    "epivan", "keras", ("pairs",), KERAS_TASKS, {"pairs": 59},
+    {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 15, "patience": 15},
+    "Hong et al., Bioinformatics 2020 (EPIVAN); spec §C.11; hzy95/EPIVAN model.py (Adam, batch 64, 15 epochs; "
+    "the original's 20x augmentation of positives is not applied)",
+    "kmer6", _lazy(_CLASSIC, "epivan_tower"), _lazy(_CLASSIC, "epivan_neck"), "separate_length_concat",
+    ("separate_length_concat",), "sigmoid", {}, embedding="dna2vec", family="epivan"))
+register(ModelSpec(
+    "speid", "keras", ("pairs",), KERAS_TASKS, {"pairs": 59},
+    {"optimizer": "adam", "learning_rate": 1e-5, "batch_size": 100, "max_epochs": 32, "patience": 32},
+    "Singh et al., bioRxiv 2016 (SPEID); spec §C.11; ma-compbio/SPEID pairwise/build_small_model.py (Adam lr 1e-5, "
+    "batch 100, 32 epochs)",
+    "onehot4", _lazy(_CLASSIC, "speid_tower"), _lazy(_CLASSIC, "speid_neck"), "separate_length_concat",
+    ("separate_length_concat",), "bn_sigmoid", {}, family="speid"))
 
 #: The 11 models of DeepChromeHiC under their original names (the transfer matrix and the
 #: comparison with ``auc+pearson.csv`` use these).

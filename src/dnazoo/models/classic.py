@@ -92,13 +92,60 @@ def danq_tower(x, params: dict):
     """DanQ (Quang & Xie, Nucleic Acids Res 44:e107, 2016; spec §C.4; ``uci-cbcl/DanQ``):
     ``(L, 4)`` → Conv1D(320, 26, valid, ReLU) → MaxPool(13, 13) → Dropout(0.2) →
     Bidirectional(LSTM(320, return_sequences)) → Dropout(0.5) → Flatten (75 × 640 = 48,000 at
-    1,000 bp)."""
-    x = layers.Conv1D(params["filters"], params["kernel"], activation="relu", name=FIRST_CONV)(x)
+    1,000 bp). ``danq_jaspar``: Conv1D(1024, 30) with the first filters started from JASPAR
+    (:func:`jaspar_init`), MaxPool(15, 15), BiLSTM(512)."""
+    conv = layers.Conv1D(params["filters"], params["kernel"], activation="relu", name=FIRST_CONV)
+    x = conv(x)
+    if params.get("jaspar"):
+        kernel, bias = jaspar_init(tuple(conv.kernel.shape), params["jaspar"], params.get("seed", 0))
+        conv.kernel.assign(kernel.astype(conv.kernel.dtype))
+        conv.bias.assign(bias.astype(conv.bias.dtype))
     x = layers.MaxPooling1D(params["pool"], params["pool"], name="pool")(x)
     x = layers.Dropout(0.2, name="drop1")(x)
     x = layers.Bidirectional(layers.LSTM(params["lstm"], return_sequences=True), name="bilstm")(x)
     x = layers.Dropout(0.5, name="drop2")(x)
     return layers.Flatten(name="flatten")(x)
+
+
+def jaspar_motifs(release: str = "JASPAR2016", max_width: int | None = None) -> list:
+    """JASPAR CORE vertebrate motifs as ``(width, 4)`` float probability matrices (A, C, G, T),
+    from pyjaspar, which ships the JASPAR releases offline; motifs wider than ``max_width`` are
+    left out. Sorted by matrix ID."""
+    import numpy as np
+    from pyjaspar import jaspardb
+
+    out = []
+    for m in sorted(jaspardb(release=release).fetch_motifs(collection="CORE", tax_group=["vertebrates"]),
+                    key=lambda m: m.matrix_id):
+        counts = np.array([m.counts[b] for b in "ACGT"], dtype=np.float64).T
+        if max_width is None or len(counts) <= max_width:
+            out.append(counts / counts.sum(axis=1, keepdims=True))
+    return out
+
+
+def jaspar_init(kernel_shape: tuple, release: str = "JASPAR2016", seed: int = 0):
+    """DanQ-JASPAR's start (Quang & Xie 2016, ``DanQ-JASPAR_train.py``): the first filters of a
+    ``(width, 4, filters)`` kernel hold one JASPAR vertebrate motif each, as probability − 0.25,
+    at a random offset at least 3 bp from either edge, with a bias drawn from U(−1, 0); the other
+    filters keep Glorot-uniform weights and zero bias. Unlike the original, the reverse complements
+    of six motifs are not added.
+
+    Returns:
+        ``(kernel, bias)`` float32 arrays.
+    """
+    import numpy as np
+
+    width, channels, filters = kernel_shape
+    rng = np.random.default_rng(seed)
+    limit = np.sqrt(6.0 / (width * channels + width * filters))
+    kernel = rng.uniform(-limit, limit, kernel_shape)
+    bias = np.zeros(filters)
+    for i, motif in enumerate(jaspar_motifs(release, width - 6)[:filters]):
+        start = int(rng.integers(3, width - len(motif) - 3 + 1))
+        kernel[:, :, i] = 0.0
+        kernel[start:start + len(motif), :, i] = motif - 0.25
+        bias[i] = rng.uniform(-1.0, 0.0)
+    return kernel.astype(np.float32), bias.astype(np.float32)
 
 
 def tfbs_cnn_tower(x, params: dict):
@@ -165,3 +212,198 @@ def deep6mapred_tower(x, params: dict):
     a = layers.Flatten(name="flatten")(a)
     b = layers.Bidirectional(layers.LSTM(32), name="bilstm")(x)
     return layers.Concatenate(name="cnn_lstm")([a, b])
+
+
+# --------------------------------------------------------------------------------------------------
+# Profile-capable trunks of spec §C.5, §C.6, §C.9: they keep the length axis (one position per
+# 128-bp bin for Basenji and the Enformer-like model); the profile task's head averages positions
+# into its bins and applies Dense(tracks, softplus); the pooled tasks take global average pooling.
+
+def _pooled_or_profile(x, params: dict):
+    if params.get("task") == "profile":
+        return x
+    return layers.GlobalAveragePooling1D(name="gap")(x)
+
+
+def basenji_conv_block(x, filters: int, kernel: int, name: str, pool: int = 1, dilation: int = 1,
+                       dropout: float = 0.0, first: bool = False):
+    """Basenji's ``conv_block`` (``calico/basenji`` ``blocks.py``): GELU → Conv1D(same, no bias) →
+    BatchNorm(momentum 0.9) → Dropout → MaxPool(pool, same). ``first`` names the convolution
+    ``first_conv`` and skips the activation (the input is one-hot)."""
+    if not first:
+        x = layers.Activation("gelu", name=f"{name}_gelu")(x)
+    x = layers.Conv1D(filters, kernel, padding="same", dilation_rate=dilation, use_bias=False,
+                      name=FIRST_CONV if first else f"{name}_conv")(x)
+    x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name=f"{name}_drop")(x)
+    if pool > 1:
+        x = layers.MaxPooling1D(pool, padding="same", name=f"{name}_pool")(x)
+    return x
+
+
+def basenji_tower(x, params: dict):
+    """A Basenji dilated residual CNN (Kelley et al., Genome Res 28:739, 2018; Basenji2: Kelley,
+    PLoS Comput Biol 16:e1008050, 2020; spec §C.5): ``conv_block(stem_filters, stem_kernel, pool
+    stem_pool)`` → ``conv_tower`` (``tower_repeat`` conv_blocks, kernel 5, pool ``tower_pool``,
+    filters ``tower_filters × tower_mult^i`` rounded) → ``dilated_residual`` (``dilated_repeat``
+    × {conv_block(``dilated_filters``, 3, dilation d) → conv_block(back, 1, dropout) → add}, d
+    multiplied by ``rate_mult``, rounded half to even as NumPy) → ``Cropping1D(crop)`` →
+    conv_block(``final_filters``, 1, dropout ``final_dropout``) → GELU. ``basenji_small`` is
+    ``params_small.json`` of the tutorials, ``basenji2`` ``manuscripts/cross2020/params_human.json``."""
+    import numpy as np
+
+    p = params
+    x = basenji_conv_block(x, p["stem_filters"], p["stem_kernel"], "stem", pool=p["stem_pool"], first=True)
+    filters = float(p["tower_filters"])
+    for i in range(p["tower_repeat"]):
+        x = basenji_conv_block(x, int(np.round(filters)), 5, f"tower{i + 1}", pool=p["tower_pool"])
+        filters *= p["tower_mult"]
+    rate = 1.0
+    channels = int(x.shape[-1])
+    for i in range(p["dilated_repeat"]):
+        y = basenji_conv_block(x, p["dilated_filters"], 3, f"dilated{i + 1}a", dilation=int(rate))
+        y = basenji_conv_block(y, channels, 1, f"dilated{i + 1}b", dropout=p["dilated_dropout"])
+        x = layers.Add(name=f"dilated{i + 1}_add")([x, y])
+        rate = float(np.round(rate * p["rate_mult"]))
+    if p["crop"]:
+        x = layers.Cropping1D(p["crop"], name="crop")(x)
+    x = basenji_conv_block(x, p["final_filters"], 1, "final", dropout=p["final_dropout"])
+    x = layers.Activation("gelu", name="trunk_gelu")(x)
+    return _pooled_or_profile(x, params)
+
+
+#: ``params_small.json`` (tutorials) and Basenji2's ``params_human.json`` (cross2020).
+BASENJI_SMALL = {"stem_filters": 64, "stem_kernel": 15, "stem_pool": 8, "tower_filters": 64, "tower_mult": 1.125,
+                 "tower_repeat": 2, "tower_pool": 4, "dilated_filters": 32, "rate_mult": 2.0, "dilated_repeat": 6,
+                 "dilated_dropout": 0.25, "crop": 0, "final_filters": 64, "final_dropout": 0.05}
+BASENJI2 = {"stem_filters": 288, "stem_kernel": 15, "stem_pool": 2, "tower_filters": 339, "tower_mult": 1.1776,
+            "tower_repeat": 6, "tower_pool": 2, "dilated_filters": 384, "rate_mult": 1.5, "dilated_repeat": 11,
+            "dilated_dropout": 0.3, "crop": 64, "final_filters": 1536, "final_dropout": 0.05}
+
+
+def expresnet_tower(x, params: dict):
+    """An ExpResNet-style residual CNN (Zhang, Zhou & Cai, bioRxiv 10.1101/2020.06.21.163956,
+    2020; spec §C.6). A reconstruction: the original code was not found; the block structure
+    follows a third-party adaptation that cites the preprint, so the original sizes are unknown.
+    Five stages of ``ResBlock(c, k, d)`` → AveragePooling1D(4), c = 160, 320, 480, 640, 960, k = 5,
+    3, 3, 3, 3, d = 1, 2, 2, 4, 2; ``ResBlock``: r = Conv1D(c, k, valid); y = BN → ReLU → Conv1D(c/2,
+    1) → BN → ReLU → Conv1D(c/2, 3, same, dilation d) → BN → ReLU → Conv1D(c, 1); r + y. Then
+    Flatten (3 × 960 at 4,096 bp)."""
+    stages = ((160, 5, 1), (320, 3, 2), (480, 3, 2), (640, 3, 4), (960, 3, 2))
+    for i, (c, k, d) in enumerate(stages, start=1):
+        r = layers.Conv1D(c, k, name=FIRST_CONV if i == 1 else f"stage{i}_conv")(x)
+        y = r
+        for j, (filters, kernel, dil) in enumerate(((c // 2, 1, 1), (c // 2, 3, d), (c, 1, 1)), start=1):
+            y = layers.BatchNormalization(name=f"stage{i}_bn{j}")(y)
+            y = layers.Activation("relu", name=f"stage{i}_relu{j}")(y)
+            y = layers.Conv1D(filters, kernel, padding="same", dilation_rate=dil, name=f"stage{i}_conv{j}")(y)
+        x = layers.Add(name=f"stage{i}_add")([r, y])
+        x = layers.AveragePooling1D(4, name=f"stage{i}_pool")(x)
+    return layers.Flatten(name="flatten")(x)
+
+
+def expresnet_neck(x, params: dict):
+    """ExpResNet's head before the output: Dense(E) → BN → ReLU (E = ``hidden``, 512)."""
+    x = layers.Dense(params["hidden"], name="hidden")(x)
+    x = layers.BatchNormalization(name="hidden_bn")(x)
+    return layers.Activation("relu", name="hidden_relu")(x)
+
+
+def enformer_small_tower(x, params: dict):
+    """A small Enformer-like conv + transformer trunk (after Avsec et al., Nat Methods 18:1196,
+    2021; spec §C.9; the real Enformer has ≈ 246 M parameters): stem Conv1D(96, 15, same) +
+    residual [BN → GELU → Conv1D(96, 1)] → SoftmaxPool(2); 6 tower stages (filters 96, 112, 128,
+    144, 160, 192) of BN → GELU → Conv1D(f, 5, same) + residual [BN → GELU → Conv1D(f, 1)] →
+    SoftmaxPool(2) (128-bp bins); a learned absolute position embedding; 4 pre-LayerNorm
+    transformer blocks (4 heads, key size 48, attention dropout 0.05, dropout 0.4, MLP 2×);
+    Cropping1D(16 bins each side); BN → GELU → Conv1D(384, 1) → Dropout(0.05) → GELU."""
+    from .layers import PositionEmbedding, SoftmaxPooling1D
+
+    def residual_pointwise(x, f, name):
+        y = layers.BatchNormalization(name=f"{name}_rbn")(x)
+        y = layers.Activation("gelu", name=f"{name}_rgelu")(y)
+        y = layers.Conv1D(f, 1, name=f"{name}_rconv")(y)
+        return layers.Add(name=f"{name}_add")([x, y])
+
+    x = layers.Conv1D(96, 15, padding="same", name=FIRST_CONV)(x)
+    x = residual_pointwise(x, 96, "stem")
+    x = SoftmaxPooling1D(2, name="stem_pool")(x)
+    for i, f in enumerate((96, 112, 128, 144, 160, 192), start=1):
+        x = layers.BatchNormalization(name=f"tower{i}_bn")(x)
+        x = layers.Activation("gelu", name=f"tower{i}_gelu")(x)
+        x = layers.Conv1D(f, 5, padding="same", name=f"tower{i}_conv")(x)
+        x = residual_pointwise(x, f, f"tower{i}")
+        x = SoftmaxPooling1D(2, name=f"tower{i}_pool")(x)
+    x = PositionEmbedding(name="positions")(x)
+    dim = int(x.shape[-1])
+    for i in range(1, 5):
+        y = layers.LayerNormalization(name=f"mha{i}_ln")(x)
+        y = layers.MultiHeadAttention(4, 48, dropout=0.05, name=f"mha{i}")(y, y)
+        x = layers.Add(name=f"mha{i}_add")([x, layers.Dropout(0.4, name=f"mha{i}_drop")(y)])
+        y = layers.LayerNormalization(name=f"mlp{i}_ln")(x)
+        y = layers.Dense(2 * dim, name=f"mlp{i}_dense1")(y)
+        y = layers.Dropout(0.4, name=f"mlp{i}_drop1")(y)
+        y = layers.Activation("relu", name=f"mlp{i}_relu")(y)
+        y = layers.Dense(dim, name=f"mlp{i}_dense2")(y)
+        x = layers.Add(name=f"mlp{i}_add")([x, layers.Dropout(0.4, name=f"mlp{i}_drop2")(y)])
+    x = layers.Cropping1D(16, name="crop")(x)
+    x = layers.BatchNormalization(name="pointwise_bn")(x)
+    x = layers.Activation("gelu", name="pointwise_gelu1")(x)
+    x = layers.Conv1D(2 * dim, 1, name="pointwise_conv")(x)
+    x = layers.Dropout(0.05, name="pointwise_drop")(x)
+    x = layers.Activation("gelu", name="pointwise_gelu2")(x)
+    return _pooled_or_profile(x, params)
+
+
+# --------------------------------------------------------------------------------------------------
+# The two EPI ancestors of the DeepChromeHiC k-mer models (spec §C.11): one tower per anchor, the
+# two feature maps joined along the length axis (fusion ``separate_length_concat``), then a shared
+# recurrent neck.
+
+def epivan_tower(x, params: dict):
+    """EPIVAN (Hong et al., Bioinformatics 36:1037, 2020; ``hzy95/EPIVAN`` ``model.py``), one
+    anchor: 6-mer embedding (dna2vec, trainable; the encoder) → Conv1D(64, 40, valid, ReLU) →
+    MaxPool(20, 20). At 3,000 / 2,000 bp: 148 and 98 positions."""
+    x = layers.Conv1D(64, 40, activation="relu", name="conv")(x)
+    return layers.MaxPooling1D(20, 20, name="pool")(x)
+
+
+def epivan_neck(x, params: dict):
+    """EPIVAN after the length concatenation: BN → Dropout(0.5) → Bidirectional(GRU(50,
+    return_sequences, ``reset_after=False`` as the Keras-2 original)) → additive attention
+    pooling (:class:`dnazoo.models.layers.AttentionPooling1D`, 50 units)."""
+    from .layers import AttentionPooling1D
+
+    x = layers.BatchNormalization(name="bn")(x)
+    x = layers.Dropout(0.5, name="drop")(x)
+    x = layers.Bidirectional(layers.GRU(50, return_sequences=True, reset_after=False), name="bigru")(x)
+    return AttentionPooling1D(50, name="attention")(x)
+
+
+def speid_tower(x, params: dict):
+    """SPEID (Singh et al., bioRxiv 085241, 2016; ``ma-compbio/SPEID`` ``pairwise/build_small_model.py``),
+    one anchor: one-hot → Conv1D(200, 40, valid, L2 1e-5) → ReLU → MaxPool(20, 20)."""
+    import keras
+
+    x = layers.Conv1D(200, 40, kernel_regularizer=keras.regularizers.L2(1e-5), name=FIRST_CONV)(x)
+    x = layers.Activation("relu", name="relu")(x)
+    return layers.MaxPooling1D(20, 20, name="pool")(x)
+
+
+def speid_neck(x, params: dict):
+    """SPEID after the length concatenation: BN → Dropout(0.25) → Bidirectional(LSTM(50,
+    return_sequences)) → BN → Dropout(0.5) → Flatten → Dense(800, L2 1e-6) → BN → ReLU →
+    Dropout(0.5); the binary head is SPEID's Dense(1) → BN → sigmoid."""
+    import keras
+
+    x = layers.BatchNormalization(name="bn1")(x)
+    x = layers.Dropout(0.25, name="drop1")(x)
+    x = layers.Bidirectional(layers.LSTM(50, return_sequences=True), name="bilstm")(x)
+    x = layers.BatchNormalization(name="bn2")(x)
+    x = layers.Dropout(0.5, name="drop2")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(800, kernel_regularizer=keras.regularizers.L2(1e-6), name="hidden")(x)
+    x = layers.BatchNormalization(name="hidden_bn")(x)
+    x = layers.Activation("relu", name="hidden_relu")(x)
+    return layers.Dropout(0.5, name="hidden_drop")(x)

@@ -129,3 +129,77 @@ def _register_task_losses() -> None:
 
 
 _register_task_losses()
+
+
+@keras.saving.register_keras_serializable(package="dnazoo")
+class SoftmaxPooling1D(keras.layers.Layer):
+    """Enformer's attention pooling (Avsec et al., Nat Methods 18:1196, 2021): logits ``x · W``
+    (``W`` ``(C, C)``, no bias, initialised to ``2 · I`` as in Enformer), a softmax over each
+    window of ``pool`` positions per channel, and the weighted sum of ``x`` in the window.
+
+    Input ``(batch, L, C)``; output ``(batch, L // pool, C)`` (a remainder is dropped).
+    """
+
+    def __init__(self, pool: int = 2, **kwargs):
+        super().__init__(**kwargs)
+        self.pool = pool
+
+    def build(self, input_shape):
+        c = int(input_shape[-1])
+        self.w = self.add_weight(shape=(c, c), initializer=keras.initializers.Identity(gain=2.0), name="w")
+
+    def call(self, x):
+        length, c = ops.shape(x)[1] // self.pool * self.pool, ops.shape(x)[-1]
+        x = x[:, :length]
+        logits = ops.reshape(ops.matmul(x, ops.cast(self.w, x.dtype)), (-1, length // self.pool, self.pool, c))
+        weights = ops.softmax(logits, axis=2)
+        return ops.sum(ops.reshape(x, (-1, length // self.pool, self.pool, c)) * weights, axis=2)
+
+    def compute_output_shape(self, input_shape):
+        length = None if input_shape[1] is None else input_shape[1] // self.pool
+        return (input_shape[0], length, input_shape[2])
+
+    def get_config(self):
+        return {**super().get_config(), "pool": self.pool}
+
+
+@keras.saving.register_keras_serializable(package="dnazoo")
+class PositionEmbedding(keras.layers.Layer):
+    """A learned absolute position embedding ``(L, C)`` added to ``(batch, L, C)`` features (the
+    small Enformer-like model's stand-in for Enformer's relative positional encodings)."""
+
+    def build(self, input_shape):
+        self.embedding = self.add_weight(shape=(int(input_shape[1]), int(input_shape[2])),
+                                         initializer="random_normal", name="embedding")
+
+    def call(self, x):
+        return x + ops.cast(self.embedding, x.dtype)[None]
+
+
+@keras.saving.register_keras_serializable(package="dnazoo")
+class AttentionPooling1D(keras.layers.Layer):
+    """Additive attention pooling over positions, as EPIVAN's ``AttLayer`` (Hong et al.,
+    Bioinformatics 36:1037, 2020): ``e = tanh(h W + b) u``, ``a = softmax(e)`` over positions,
+    output ``Σ a h``. Input ``(batch, L, C)``; output ``(batch, C)``; weights W ``(C, units)``,
+    b ``(units,)``, u ``(units, 1)``."""
+
+    def __init__(self, units: int = 50, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        c = int(input_shape[-1])
+        self.w = self.add_weight(shape=(c, self.units), initializer="glorot_uniform", name="w")
+        self.b = self.add_weight(shape=(self.units,), initializer="zeros", name="b")
+        self.u = self.add_weight(shape=(self.units, 1), initializer="glorot_uniform", name="u")
+
+    def call(self, h):
+        e = ops.matmul(ops.tanh(ops.matmul(h, self.w) + self.b), self.u)  # (batch, L, 1)
+        a = ops.softmax(e, axis=1)
+        return ops.sum(h * a, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[-1])
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}

@@ -14,5 +14,7 @@ ENCODERS = ("onehot4", "onehot5", "kmer6")
 LATE_FUSION_NAMES = ("siamese", "concat", "add", "abs_diff", "mul", "bilinear", "concat_diff_mul")
 #: Every fusion name: the early ones (``length_concat``: anchors joined along the sequence axis,
 #: one tower, DeepChromeHiC one-branch; ``separate_towers``: one tower per anchor, features
-#: concatenated, DeepChromeHiC two-branch) and the late ones.
-FUSIONS = ("length_concat", "separate_towers", *LATE_FUSION_NAMES)
+#: concatenated, DeepChromeHiC two-branch; ``separate_length_concat``: one tower per anchor, their
+#: feature maps joined along the length axis for a shared recurrent neck, EPIVAN and SPEID) and
+#: the late ones.
+FUSIONS = ("length_concat", "separate_towers", "separate_length_concat", *LATE_FUSION_NAMES)

@@ -105,6 +105,10 @@ def fuse(feats_in: list, tower: Callable, fusion: str, params: dict):
         f = [tower_model(tower, x.shape[1], channels, params, f"{a}_tower")(x)
              for a, x in zip(("anchor1", "anchor2"), feats_in)]
         return layers.Concatenate(axis=-1, name="towers_concat")(f)
+    if fusion == "separate_length_concat":
+        f = [tower_model(tower, x.shape[1], channels, params, f"{a}_tower")(x)
+             for a, x in zip(("anchor1", "anchor2"), feats_in)]
+        return layers.Concatenate(axis=1, name="towers_length_concat")(f)
     if fusion not in LATE_FUSIONS:
         raise ValueError(f"unknown fusion {fusion!r}; known: {list(FUSIONS)}")
     lengths = {x.shape[1] for x in feats_in}
