@@ -560,7 +560,8 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     import hashlib
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config["datasets"]["simulated_demo"]["simulate"].update(n_chromosomes=4, chrom_length=400_000, n_pairs=240)
+    config["datasets"]["simulated_demo"]["simulate"].update(n_chromosomes=4, chrom_length=400_000, n_pairs=240,
+                                                                    max_distance=200_000)
     config["datasets"]["simulated_demo"].pop("embedding")
     config["datasets"]["simulated_demo"]["split"].update(val_chromosomes=["simchr3"], test_chromosomes=["simchr4"])
     config.update(models=["deepbind", "kmer_baseline"], training={"seed": 0, "max_epochs": 2, "patience": 2},
