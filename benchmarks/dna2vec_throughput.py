@@ -37,6 +37,7 @@ def main() -> None:
     ap.add_argument("--max-bp", type=int, default=2_000_000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     worker_counts = sorted({1, 2, cores})
@@ -60,10 +61,19 @@ def main() -> None:
         ratio = results[(workers, "corpus_file")] / results[(workers, "iterable")]
         print(f"corpus_file / iterable at {workers} workers: {ratio:.2f}")
     trained, _ = kmer_matrix(last, 6)
-    print("trained 6-mer matrix:", json.dumps(similarity_statistics(trained)))
+    stats = similarity_statistics(trained)
+    print("trained 6-mer matrix:", json.dumps(stats))
     pre = SHARED / "dna2vec_pretrained_epivan" / "embedding_matrix_6mer_100d.npy"
-    if pre.exists():
-        print("pretrained human dna2vec (EPIVAN):", json.dumps(similarity_statistics(np.load(pre))))
+    pre_stats = similarity_statistics(np.load(pre)) if pre.exists() else None
+    if pre_stats:
+        print("pretrained human dna2vec (EPIVAN):", json.dumps(pre_stats))
+    if args.out:
+        out = {"command": f"benchmarks/dna2vec_throughput.py --genome {Path(args.genome).name} --max-bp {args.max_bp} "
+                          f"--repeats {args.repeats} --epochs {args.epochs}",
+               "cpus": cores, "corpus_kmers_per_second_median": round(statistics.median(gen)),
+               "train_words_per_second_median": {f"{mode}_workers{w}": round(v) for (w, mode), v in results.items()},
+               "trained_6mer_similarity": stats, "pretrained_epivan_similarity": pre_stats}
+        args.out.write_text(json.dumps(out, indent=2, sort_keys=True, default=float) + "\n")
 
 
 if __name__ == "__main__":
