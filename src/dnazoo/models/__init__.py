@@ -230,9 +230,10 @@ register(ModelSpec(
 _CLASSIC = "classic"
 
 
-def _classic(name, family, min_window, defaults, source, tower, neck, params=None, binary_head="sigmoid"):
+def _classic(name, family, min_window, defaults, source, tower, neck, params=None, binary_head="sigmoid",
+             tasks=KERAS_TASKS):
     register(ModelSpec(
-        name, "keras", ("sequences", "pairs"), KERAS_TASKS, {"sequences": min_window, "pairs": min_window},
+        name, "keras", ("sequences", "pairs"), tasks, {"sequences": min_window, "pairs": min_window},
         defaults, source, "onehot4", _lazy(_CLASSIC, tower), neck and _lazy(_CLASSIC, neck), "siamese",
         LATE_FUSION_NAMES, binary_head, params or {}, family=family))
 
@@ -288,41 +289,33 @@ _classic("deep6mapred", "cnn_lstm", 2,
 
 
 
-def _profile(name, family, min_window, defaults, source, tower, neck, params):
-    register(ModelSpec(
-        name, "keras", ("sequences", "pairs"), (*KERAS_TASKS, "profile"), {"sequences": min_window, "pairs": min_window},
-        defaults, source, "onehot4", _lazy(_CLASSIC, tower), neck and _lazy(_CLASSIC, neck), "siamese",
-        LATE_FUSION_NAMES, "sigmoid", params, family=family))
-
-
+_PROFILE_TASKS = (*KERAS_TASKS, "profile")
 _BASENJI_TRAIN = {"optimizer": "sgd", "momentum": 0.99, "batch_size": 4, "clipnorm": 2.0,
                   "augment_reverse_complement": True, "augment_shift": 3}
-_profile("basenji_small", "basenji", 128, {**_BASENJI_TRAIN, "learning_rate": 0.1, "max_epochs": 20, "patience": 8},
+_classic("basenji_small", "basenji", 128, {**_BASENJI_TRAIN, "learning_rate": 0.1, "max_epochs": 20, "patience": 8},
          "Kelley et al., Genome Res 2018 (Basenji); spec §C.5; calico/basenji tutorials/models/params_small.json "
          "(SGD lr 0.1, momentum 0.99, batch 4, 20 epochs, patience 8, clip-norm 2, reverse-complement and ±3 bp "
          "shift augmentation)", "basenji_tower", None,
          {"stem_filters": 64, "stem_kernel": 15, "stem_pool": 8, "tower_filters": 64, "tower_mult": 1.125,
           "tower_repeat": 2, "tower_pool": 4, "dilated_filters": 32, "rate_mult": 2.0, "dilated_repeat": 6,
-          "dilated_dropout": 0.25, "crop": 0, "final_filters": 64, "final_dropout": 0.05})
-_profile("basenji2", "basenji", 128 * 129, {**_BASENJI_TRAIN, "learning_rate": 0.15, "max_epochs": 100, "patience": 16},
+          "dilated_dropout": 0.25, "crop": 0, "final_filters": 64, "final_dropout": 0.05}, tasks=_PROFILE_TASKS)
+_classic("basenji2", "basenji", 128 * 129, {**_BASENJI_TRAIN, "learning_rate": 0.15, "max_epochs": 100, "patience": 16},
          "Kelley, PLoS Comput Biol 2020 (Basenji2); spec §C.5; calico/basenji manuscripts/cross2020/"
          "params_human.json (SGD lr 0.15, momentum 0.99, batch 4, patience 16, clip-norm 2)", "basenji_tower", None,
          {"stem_filters": 288, "stem_kernel": 15, "stem_pool": 2, "tower_filters": 339, "tower_mult": 1.1776,
           "tower_repeat": 6, "tower_pool": 2, "dilated_filters": 384, "rate_mult": 1.5, "dilated_repeat": 11,
-          "dilated_dropout": 0.3, "crop": 64, "final_filters": 1536, "final_dropout": 0.05})
-register(ModelSpec(
-    "expresnet", "keras", ("sequences", "pairs"), KERAS_TASKS, {"sequences": 1708, "pairs": 1708},
-    {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 100, "patience": 5},
-    "reconstruction after Zhang, Zhou & Cai, bioRxiv 10.1101/2020.06.21.163956 (ExpResNet); spec §C.6; the "
-    "original code was not found, so the original sizes are unknown; block structure from a third-party adaptation",
-    "onehot4", _lazy(_CLASSIC, "expresnet_tower"), _lazy(_CLASSIC, "expresnet_neck"), "siamese", LATE_FUSION_NAMES,
-    "sigmoid", {"hidden": 512}, family="expresnet"))
-_profile("enformer_small", "enformer", 128 * 33,
+          "dilated_dropout": 0.3, "crop": 64, "final_filters": 1536, "final_dropout": 0.05}, tasks=_PROFILE_TASKS)
+_classic("expresnet", "expresnet", 1708,
+         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 100, "patience": 5},
+         "reconstruction after Zhang, Zhou & Cai, bioRxiv 10.1101/2020.06.21.163956 (ExpResNet); spec §C.6; the "
+         "original code was not found, so the original sizes are unknown; block structure from a third-party "
+         "adaptation", "expresnet_tower", "expresnet_neck", {"hidden": 512})
+_classic("enformer_small", "enformer", 128 * 33,
          {"optimizer": "adam", "learning_rate": 5e-4, "schedule": "warmup_constant", "batch_size": 8,
           "max_epochs": 100, "patience": 10, "augment_reverse_complement": True, "augment_shift": 3},
          "a small conv + transformer after Avsec et al., Nat Methods 2021 (Enformer); spec §C.9 (Adam 5e-4 with a "
          "linear warm-up over 5,000 steps, reverse-complement and ±3 bp shift augmentation; batch size dnazoo's)",
-         "enformer_small_tower", None, {})
+         "enformer_small_tower", None, {}, tasks=_PROFILE_TASKS)
 
 register(ModelSpec(
     "epivan", "keras", ("pairs",), KERAS_TASKS, {"pairs": 59},

@@ -273,15 +273,6 @@ def basenji_tower(x, params: dict):
     return _pooled_or_profile(x, params)
 
 
-#: ``params_small.json`` (tutorials) and Basenji2's ``params_human.json`` (cross2020).
-BASENJI_SMALL = {"stem_filters": 64, "stem_kernel": 15, "stem_pool": 8, "tower_filters": 64, "tower_mult": 1.125,
-                 "tower_repeat": 2, "tower_pool": 4, "dilated_filters": 32, "rate_mult": 2.0, "dilated_repeat": 6,
-                 "dilated_dropout": 0.25, "crop": 0, "final_filters": 64, "final_dropout": 0.05}
-BASENJI2 = {"stem_filters": 288, "stem_kernel": 15, "stem_pool": 2, "tower_filters": 339, "tower_mult": 1.1776,
-            "tower_repeat": 6, "tower_pool": 2, "dilated_filters": 384, "rate_mult": 1.5, "dilated_repeat": 11,
-            "dilated_dropout": 0.3, "crop": 64, "final_filters": 1536, "final_dropout": 0.05}
-
-
 def expresnet_tower(x, params: dict):
     """An ExpResNet-style residual CNN (Zhang, Zhou & Cai, bioRxiv 10.1101/2020.06.21.163956,
     2020; spec §C.6). A reconstruction: the original code was not found; the block structure
