@@ -211,24 +211,37 @@ def input_gradients(model: keras.Model, onehots: list, output: int | None = None
         out = out if output is None else out[..., output]
         return ops.sum(out)
 
-    backend = keras.backend.backend()
+    return backend_gradients(total, xs, keras.backend.backend())
+
+
+def backend_gradients(fn: Callable, xs: list, backend: str) -> list:
+    """Gradients of the scalar ``fn(*xs)`` with respect to every array of ``xs`` on the Keras
+    ``backend`` (``tensorflow``, ``jax`` or ``torch``), as NumPy arrays (zeros where ``fn`` does not
+    depend on an input differentiably).
+
+    Raises:
+        ValueError: another backend.
+    """
+    import numpy as np
+
+    xs = [np.asarray(x, dtype="float32") for x in xs]
     if backend == "tensorflow":
         import tensorflow as tf
 
         ts = [tf.convert_to_tensor(x) for x in xs]
         with tf.GradientTape() as tape:
             tape.watch(ts)
-            y = total(*ts)
+            y = fn(*ts)
         return [np.zeros_like(x) if g is None else g.numpy() for x, g in zip(xs, tape.gradient(y, ts))]
     if backend == "jax":
         import jax
 
-        grads = jax.grad(lambda *a: total(*a), argnums=tuple(range(len(xs))))(*xs)
+        grads = jax.grad(lambda *a: fn(*a), argnums=tuple(range(len(xs))))(*xs)
         return [np.asarray(g) for g in grads]
     if backend == "torch":
         import torch
 
         ts = [torch.tensor(x, requires_grad=True) for x in xs]
-        total(*ts).backward()
-        return [t.grad.detach().cpu().numpy() for t in ts]
-    raise ValueError(f"input_gradients: unsupported Keras backend {backend!r}")
+        fn(*ts).backward()
+        return [np.zeros_like(x) if t.grad is None else t.grad.detach().cpu().numpy() for x, t in zip(xs, ts)]
+    raise ValueError(f"gradients: unsupported Keras backend {backend!r}")
