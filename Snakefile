@@ -28,6 +28,7 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/transfer.smk"
+include: "workflow/rules/interpret.smk"
 
 
 rule all:

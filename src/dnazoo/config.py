@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -130,6 +131,52 @@ def replicate_names(config: dict, name: str) -> list[tuple[str, int | None, int 
     return [(name + ("" if f is None else f".fold{f}") + ("" if s is None else f".seed{s}"), f, s)
             for f in folds for s in seeds]
 
+
+
+def interpret_plan(config: dict, name: str) -> tuple[list[str], dict, list[str]]:
+    """What the ``interpret`` rule explains on dataset ``name``: ``(models, settings, expected)``.
+
+    The dataset's ``interpret:`` block overrides the top-level one key by key. ``models``: the
+    listed Keras models, by default every Keras model the dataset trains; [] with
+    ``enabled: false``. Of cv-fold / seed / protocol replicates only the first replicate of each
+    dataset is interpreted. ``expected``: the block's JASPAR ids, by default ``[MA0139]`` (CTCF) on
+    a simulated pairs dataset, whose planted motif is CTCF-like.
+
+    Raises:
+        ConfigError: a listed model the dataset does not train, or a baseline.
+    """
+    ds = config["datasets"][name]
+    merged = {**(config.get("interpret") or {}), **(ds.get("interpret") or {})}
+    base = ds.get("replicate_of")
+    if not merged.get("enabled", True) or (
+            base is not None and next(n for n, d in config["datasets"].items() if d.get("replicate_of") == base) != name):
+        return [], {}, []
+    trained = dataset_models(config, name)
+    keras_models = [m for m in trained if models.get(m).framework == "keras"]
+    listed = merged.get("models")
+    for i, m in enumerate(listed or []):
+        if m not in keras_models:
+            why = "is a baseline" if m in trained else "is not trained on this dataset"
+            raise ConfigError(f"interpret.models[{i}] (dataset {name}): {m!r} {why}; interpretable: {keras_models}")
+    chosen = keras_models if listed is None else list(listed)
+    default_expected = ["MA0139"] if "simulate" in ds and ds["kind"] == "pairs" else []
+    settings = {k: v for k, v in merged.items() if k not in ("enabled", "models", "expected")}
+    return chosen, settings, list(merged.get("expected", default_expected))
+
+
+def planted_motifs(config: dict, name: str) -> dict:
+    """The motifs a simulated dataset plants, ``{name: {"consensus": str, "fidelity": float}}``
+    ({} for real data): the demo's CTCF-like core, or the profile simulation's motif per track."""
+    ds = config["datasets"][name]
+    if "simulate" not in ds:
+        return {}
+    from .simulate import MOTIF, PROFILE_MOTIFS, ProfileParams, SimulationParams
+
+    if ds.get("task") == "profile":
+        fid = float(ds["simulate"].get("motif_fidelity", ProfileParams.motif_fidelity))
+        return {t: {"consensus": c, "fidelity": fid} for t, c in PROFILE_MOTIFS.items()}
+    fid = float(ds["simulate"].get("motif_fidelity", SimulationParams.motif_fidelity))
+    return {"ctcf_like": {"consensus": MOTIF, "fidelity": fid}}
 
 def expand_protocols(config: dict) -> None:
     """Replace every dataset with ``protocols`` by one dataset per protocol (in place).
@@ -338,6 +385,19 @@ def check(config: dict) -> None:
     for m, over in (config.get("model_overrides") or {}).items():
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")
+    for name in config["datasets"]:
+        chosen, settings, expected = interpret_plan(config, name)
+        if chosen:
+            from .interpret import InterpretSettings
+
+            key = f"datasets.{name}.interpret" if "interpret" in config["datasets"][name] else "interpret"
+            try:
+                InterpretSettings(**settings).check()
+            except ValueError as err:
+                raise ConfigError(f"{key}: {err}") from None
+            for i, e in enumerate(expected):
+                if not re.fullmatch(r"MA\d{4}(\.\d+)?", e):
+                    raise ConfigError(f"{key}.expected[{i}]: {e!r} is not a JASPAR matrix id (MA0139 or MA0139.2)")
 
 
 def schema_errors(config: dict, source: str = "config") -> None:

@@ -77,8 +77,8 @@ class Explained:
         n = len(xs[0])
         out = []
         for s in range(0, n, batch_size):
-            z = self.keras_model([np.asarray(x[s:s + batch_size]) for x in xs], training=False)
-            out.append(ops.convert_to_numpy(self.reduce(z)).astype(np.float64))
+            z = self.keras_model.predict_on_batch([np.asarray(x[s:s + batch_size]) for x in xs])  # compiled
+            out.append(ops.convert_to_numpy(self.reduce(ops.convert_to_tensor(z))).astype(np.float64))
         return np.concatenate(out) if out else np.zeros(0)
 
 
@@ -618,7 +618,7 @@ def jaspar_motifs(release: str = JASPAR_RELEASE) -> dict[str, dict]:
     return out
 
 
-def tomtom_matches(queries: dict[str, np.ndarray], targets: dict[str, dict]) -> pd.DataFrame:
+def tomtom_matches(queries: dict[str, np.ndarray], targets: dict[str, dict], also: tuple[str, ...] = ()) -> pd.DataFrame:
     """Each query's best target by Tomtom (Gupta et al., Genome Biol 2007) as memelite implements it
     (no MEME binary), with q-values by Benjamini–Hochberg over the query's p-values against all
     targets (scipy's ``false_discovery_control``).
@@ -626,29 +626,42 @@ def tomtom_matches(queries: dict[str, np.ndarray], targets: dict[str, dict]) -> 
     Args:
         queries: ``{name: (width, 4) probabilities}``.
         targets: ``{id: {"name": str, "ppm": (width, 4)}}`` (e.g. :func:`jaspar_motifs`).
+        also: target ids reported in their own columns (``q_value[id]``, ``strand[id]``), e.g. an
+            expected JASPAR motif, or a simulator's planted motif added to the database as
+            ``planted:<name>`` (so its p-values share the database's background; ``planted:``
+            targets are never the best match).
 
     Returns:
-        one row per query: ``query, match_id, match_name, p_value, q_value, strand`` (``+``: the
-        query as given matches the target; ``-``: its reverse complement does), ``offset``.
+        one row per query: ``query, match_id, match_name, match_family, p_value, q_value, strand``
+        (``+``: the query as given matches the target; ``-``: its reverse complement does),
+        ``offset``, and the ``also`` columns.
     """
     from memelite import tomtom
     from scipy.stats import false_discovery_control
 
-    cols = ["query", "match_id", "match_name", "p_value", "q_value", "strand", "offset"]
+    cols = ["query", "match_id", "match_name", "match_family", "p_value", "q_value", "strand", "offset"]
+    cols += [f"{k}[{a}]" for a in also for k in ("q_value", "strand")]
     if not queries:
         return pd.DataFrame(columns=cols)
     ids = list(targets)
     qs = [np.ascontiguousarray(np.asarray(q, dtype=np.float64).T) for q in queries.values()]
-    ts = [np.ascontiguousarray(targets[i]["ppm"].T) for i in ids]
-    p, _scores, offsets, _overlaps, strands = tomtom(qs, ts)
+    ts = [np.ascontiguousarray(np.asarray(targets[i]["ppm"], dtype=np.float64).T) for i in ids]
+    p, _scores, offsets, _overlaps, strands = tomtom(qs, ts, n_jobs=1)
+    eligible = np.array([not i.startswith("planted:") for i in ids])
     rows = []
     for qi, name in enumerate(queries):
-        pv = np.clip(np.nan_to_num(p[qi], nan=1.0), 0.0, 1.0)
+        pv = np.clip(np.nan_to_num(np.asarray(p[qi], dtype=np.float64), nan=1.0), 0.0, 1.0)
         q = false_discovery_control(pv)
-        best = int(np.argmin(pv))
-        rows.append({"query": name, "match_id": ids[best], "match_name": targets[ids[best]]["name"],
-                     "p_value": float(pv[best]), "q_value": float(q[best]),
-                     "strand": "-" if int(strands[qi, best]) else "+", "offset": int(offsets[qi, best])})
+        best = int(np.argmin(np.where(eligible, pv, np.inf)))
+        row = {"query": name, "match_id": ids[best], "match_name": targets[ids[best]]["name"],
+               "match_family": targets[ids[best]].get("family", ""), "p_value": float(pv[best]),
+               "q_value": float(q[best]), "strand": "-" if int(strands[qi, best]) else "+",
+               "offset": int(offsets[qi, best])}
+        for a in also:
+            j = ids.index(a)
+            row[f"q_value[{a}]"] = float(q[j])
+            row[f"strand[{a}]"] = "-" if int(strands[qi, j]) else "+"
+        rows.append(row)
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -680,3 +693,376 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
     if a.std() == 0 or b.std() == 0:
         return float("nan")
     return float(np.corrcoef(a, b)[0, 1])
+
+
+# --------------------------------------------------------------------------------------------
+# the interpret stage: one trained model, a sample of test sequences
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InterpretSettings:
+    """Settings of the ``interpret`` rule (config key ``interpret:``, per dataset under
+    ``datasets.<name>.interpret``).
+
+    Attributes:
+        n_sequences: test sequences explained: the ``n_sequences // 2`` top-scoring positives and
+            as many other test sequences drawn at random (fewer when the split is smaller).
+        target: the label, output column or track explained (:func:`score_model`).
+        ig_shuffles, ig_steps: integrated-gradient references and Riemann steps.
+        modisco_attribution: the hypothetical contributions TF-MoDISco clusters: ``ism``
+            (:func:`hypothetical_from_ism`, every model) or ``gradient``
+            (:func:`hypothetical_from_gradients`, one-hot models).
+        max_seqlets: per TF-MoDISco metacluster.
+        top_patterns: patterns drawn beside their JASPAR match.
+        jaspar: the pyjaspar release.
+        seed: sample and shuffles.
+        batch_size: rows per model call.
+    """
+
+    n_sequences: int = 200
+    target: int = 0
+    ig_shuffles: int = 5
+    ig_steps: int = 20
+    modisco_attribution: str = "ism"
+    max_seqlets: int = 2000
+    top_patterns: int = 3
+    jaspar: str = JASPAR_RELEASE
+    seed: int = 0
+    batch_size: int = 1024
+
+    def check(self) -> None:
+        """Raises:
+            ValueError: naming the key."""
+        if self.n_sequences < 2:
+            raise ValueError(f"n_sequences must be >= 2, got {self.n_sequences}")
+        if self.modisco_attribution not in ("ism", "gradient"):
+            raise ValueError(f"modisco_attribution must be 'ism' or 'gradient', got {self.modisco_attribution!r}")
+        from pyjaspar import jaspardb
+
+        releases = jaspardb().get_releases()
+        if self.jaspar not in releases:
+            raise ValueError(f"jaspar: pyjaspar ships {releases}, not {self.jaspar!r}")
+
+
+def select_sequences(labels: np.ndarray, scores: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    """Indices of the sequences to explain: the ``n // 2`` top-scoring positives (label 1; every row
+    ranks by score when the task has no binary labels), then ``n − that`` other rows at random.
+
+    Args:
+        labels: ``(m,)`` binary labels, or ``(m, …)`` targets of other tasks.
+        scores: ``(m,)`` explained scores.
+
+    Returns:
+        ``(min(n, m),)`` int64 indices, top positives first, in a fixed order for a fixed ``seed``.
+    """
+    labels = np.asarray(labels)
+    m = len(scores)
+    if labels.ndim == 1 and set(np.unique(labels[~np.isnan(labels.astype(float))]).tolist()) <= {0, 1}:
+        pool = np.flatnonzero(labels == 1)
+    else:
+        pool = np.arange(m)
+    top = pool[np.argsort(-np.asarray(scores)[pool], kind="stable")][: n // 2]
+    rest = np.setdiff1d(np.arange(m), top)
+    rng = np.random.default_rng(seed)
+    extra = rng.choice(rest, size=min(n - len(top), len(rest)), replace=False) if len(rest) else np.zeros(0, int)
+    return np.concatenate([top, np.sort(extra)]).astype(np.int64)
+
+
+def interpret_model(model, inputs: dict, labels: np.ndarray, ids: np.ndarray, settings: InterpretSettings,
+                    planted: dict[str, np.ndarray] | None = None, expected: tuple[str, ...] = ()) -> dict:
+    """Explain a model on a sample of sequences: every attribution, filters, TF-MoDISco, Tomtom.
+
+    Args:
+        model: a trained zoo model (Keras).
+        inputs: the test split's model inputs (``{name: (m, L) uint8 codes}`` plus
+            ``log10_distance``), as :func:`dnazoo.dataset.model_inputs` gives them.
+        labels, ids: the split's targets and row ids.
+        planted: ``{name: (width, 4) PWM}`` of a simulation's planted motifs, matched besides JASPAR.
+        expected: JASPAR matrix ids (``MA0139`` or ``MA0139.2``) whose q-value every pattern reports.
+
+    Returns:
+        ``{"arrays": {...} for attributions.npz, "motifs": DataFrame, "filters": DataFrame,
+        "filter_pwms": {name: (w, 4)}, "patterns": {input: [Pattern]}, "summary": dict}``.
+    """
+    import time
+
+    from .encoding import onehot
+
+    ex = score_model(model, settings.target)
+    names = [k for k in inputs if k != "log10_distance"]
+    extra_all = [np.asarray(inputs["log10_distance"])] if "log10_distance" in inputs else []
+    channels = ex.channels or 4
+    all_x = [onehot(np.asarray(inputs[k]), channels) for k in names]
+    t0 = time.perf_counter()
+    all_scores = ex(_to_inputs(ex, all_x, extra_all), batch_size=settings.batch_size)
+    pick = select_sequences(np.asarray(labels), all_scores, settings.n_sequences, settings.seed)
+    xs = [x[pick] for x in all_x]
+    extra = [e[pick] for e in extra_all]
+    n = len(pick)
+    arrays = {"ids": np.asarray(ids)[pick].astype(str), "index": pick, "score": all_scores[pick]}
+    lab = np.asarray(labels)[pick]
+    arrays["label"] = lab.astype(np.float32)
+    seconds, notes = {}, []
+    for k, x in zip(names, xs):
+        arrays[f"{k}.sequence"] = onehot_to_codes(x)
+
+    def timed(method, fn):
+        t = time.perf_counter()
+        res = fn()
+        seconds[method] = time.perf_counter() - t
+        return res
+
+    ism_s = timed("ism", lambda: ism(model, xs, extra, settings.target, settings.batch_size))
+    del_s = timed("deletion_scan", lambda: deletion_scan(model, xs, extra, settings.target, settings.batch_size))
+    grads = gxi = igs = None
+    if ex.onehot:
+        grads = timed("gradient_x_input", lambda: gradients(model, xs, extra, settings.target))
+        gxi = [g * x for g, x in zip(grads, xs)]
+        igs = timed("integrated_gradients", lambda: integrated_gradients(
+            model, xs, extra, settings.target, settings.ig_shuffles, settings.ig_steps, settings.seed))
+    else:
+        notes.append("k-mer token model: its input is 6-mer tokens, not one-hot, so only in-silico mutagenesis "
+                     "and the deletion scan apply (no gradients, integrated gradients or first-layer filters)")
+    agreement = {}
+    for i, k in enumerate(names):
+        arrays[f"{k}.ism"] = ism_s[i]
+        arrays[f"{k}.deletion"] = del_s[i]
+        ism_contrib = (hypothetical_from_ism(ism_s[i]) * xs[i][..., :4]).sum(axis=-1)
+        if gxi is not None:
+            arrays[f"{k}.gradient_x_input"] = gxi[i]
+            arrays[f"{k}.integrated_gradients"] = igs[i]
+            agreement[k] = {"ism_vs_gradient_x_input": pearson(ism_contrib, gxi[i].sum(-1)),
+                            "ism_vs_integrated_gradients": pearson(ism_contrib, igs[i].sum(-1)),
+                            "gradient_x_input_vs_integrated_gradients": pearson(gxi[i].sum(-1), igs[i].sum(-1)),
+                            "ism_vs_deletion_scan": pearson(ism_contrib, del_s[i])}
+        else:
+            agreement[k] = {"ism_vs_deletion_scan": pearson(ism_contrib, del_s[i])}
+
+    targets = jaspar_motifs(settings.jaspar)
+    planted = planted or {}
+    expected_ids = tuple(_resolve_id(e, targets) for e in expected)
+    also = tuple(f"planted:{p}" for p in planted) + expected_ids
+    targets = {**targets, **{f"planted:{p}": {"name": f"planted {p}", "family": "simulated", "ppm": np.asarray(w)}
+                             for p, w in planted.items()}}
+
+    # first-layer filters
+    filter_rows, filter_pwm_map = pd.DataFrame(), {}
+    if ex.onehot:
+        t = time.perf_counter()
+        per_tower = filter_pwms(model, xs)
+        for tw in per_tower:
+            for f, (pwm, sites) in enumerate(zip(tw["pwms"], tw["n_sites"])):
+                if sites >= 10:
+                    filter_pwm_map[f"{tw['tower']}.filter{f}"] = pwm
+        sites = {f"{tw['tower']}.filter{f}": int(s) for tw in per_tower for f, s in enumerate(tw["n_sites"])}
+        filter_rows = tomtom_matches(filter_pwm_map, targets, also).rename(columns={"query": "filter"})
+        filter_rows.insert(1, "n_sites", [sites[f] for f in filter_rows["filter"]])
+        seconds["filters"] = time.perf_counter() - t
+    else:
+        notes.append("no first-layer filters over bases: filters.meme holds no motif")
+
+    # TF-MoDISco per sequence input (per anchor for pairs)
+    t = time.perf_counter()
+    patterns, motif_rows = {}, []
+    method = settings.modisco_attribution if ex.onehot else "ism"
+    for i, k in enumerate(names):
+        hyp = hypothetical_from_ism(ism_s[i]) if method == "ism" else hypothetical_from_gradients(grads[i])
+        try:
+            found = [p.trimmed() for p in run_modisco(xs[i][..., :4], hyp, settings.max_seqlets)]
+        except Exception as err:  # noqa: BLE001  (modisco-lite raises bare errors on too few seqlets)
+            log.warning("TF-MoDISco found no patterns in %s: %s", k, err)
+            found = []
+        patterns[k] = found
+        table = tomtom_matches({p.name: p.ppm for p in found}, targets, also)
+        for p, (_, row) in zip(found, table.iterrows()):
+            rec = {"pattern": p.name if len(names) == 1 else f"{k}.{p.name}", "n_seqlets": p.n_seqlets,
+                   "match_id": row["match_id"], "match_name": row["match_name"], "q_value": row["q_value"],
+                   "match_family": row["match_family"], "strand": row["strand"], "input": k,
+                   "forward_fraction": seqlet_orientation(p, row["strand"])}
+            for a in also:
+                rec[f"q_value[{a}]"] = row[f"q_value[{a}]"]
+                rec[f"strand[{a}]"] = row[f"strand[{a}]"]
+                rec[f"forward_fraction[{a}]"] = seqlet_orientation(p, row[f"strand[{a}]"])
+            motif_rows.append(rec)
+    seconds["modisco_tomtom"] = time.perf_counter() - t
+    cols = ["pattern", "n_seqlets", "match_id", "match_name", "q_value", "match_family", "strand", "input",
+            "forward_fraction"] + [f"{c}[{a}]" for a in also for c in ("q_value", "strand", "forward_fraction")]
+    motifs = pd.DataFrame(motif_rows, columns=cols)
+    summary = {"model": model.name, "n_sequences": int(n), "n_test": int(len(all_scores)),
+               "inputs": names, "explained": _explained_words(model, settings.target),
+               "modisco_attribution": method, "jaspar": settings.jaspar, "n_jaspar_motifs": len(targets) - len(planted),
+               "notes": notes, "agreement_pearson_r": agreement,
+               "seconds": {k: round(v, 3) for k, v in seconds.items()},
+               "sequences_per_second": {k: round(n / v, 2) for k, v in seconds.items()
+                                        if k in ("ism", "deletion_scan", "gradient_x_input", "integrated_gradients")
+                                        and v > 0},
+               "total_seconds": round(time.perf_counter() - t0, 3)}
+    if planted:
+        summary["planted"] = planted_recovery(motifs, tuple(planted), expected_ids)
+    return {"arrays": arrays, "motifs": motifs, "filters": filter_rows, "filter_pwms": filter_pwm_map,
+            "patterns": patterns, "summary": summary, "targets": targets}
+
+
+def _explained_words(model, target: int) -> str:
+    return f"output {target} before its activation (the logit of sigmoid and softmax heads)"
+
+
+def _resolve_id(matrix_id: str, targets: dict) -> str:
+    """``MA0139`` → the release's version (``MA0139.2``); a full id is checked.
+
+    Raises:
+        ValueError: an id the release does not hold."""
+    hits = [t for t in targets if t == matrix_id or t.split(".")[0] == matrix_id]
+    if not hits:
+        raise ValueError(f"JASPAR id {matrix_id!r} is not in the release's CORE vertebrates")
+    return sorted(hits)[-1]
+
+
+def planted_recovery(motifs: pd.DataFrame, planted: tuple[str, ...], expected: tuple[str, ...] = (),
+                     q_max: float = 0.05) -> dict:
+    """Per sequence input, the pattern with most seqlets that matches a planted motif at
+    ``q < q_max``: its q-value, on which strand of the input it lies (``+`` when at least half of
+    its seqlets carry the motif forward), its best JASPAR match and the q-values of the
+    ``expected`` JASPAR ids."""
+    out = {}
+    for inp, rows in motifs.groupby("input", sort=False):
+        for p in planted:
+            col = f"q_value[planted:{p}]"
+            hit = rows[rows[col] < q_max].sort_values("n_seqlets", ascending=False)
+            if hit.empty:
+                out[f"{inp}/{p}"] = {"recovered": False}
+                continue
+            r = hit.iloc[0]
+            frac = float(r[f"forward_fraction[planted:{p}]"])
+            out[f"{inp}/{p}"] = {"recovered": True, "pattern": r["pattern"], "n_seqlets": int(r["n_seqlets"]),
+                                 "q_value": float(r[col]), "orientation": "+" if frac >= 0.5 else "-",
+                                 "forward_fraction": round(frac, 3),
+                                 "jaspar_match": f"{r['match_id']} {r['match_name']}",
+                                 "jaspar_q_value": float(r["q_value"]),
+                                 **{f"q_value[{e}]": float(r[f"q_value[{e}]"]) for e in expected}}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# figures (logomaker logos, matplotlib heatmaps), PNG + PDF
+# --------------------------------------------------------------------------------------------
+
+def _logo(ax, matrix: np.ndarray, title: str = "") -> None:
+    import logomaker
+
+    df = pd.DataFrame(np.asarray(matrix, dtype=np.float64)[:, :4], columns=list(BASES))
+    logomaker.Logo(df, ax=ax, color_scheme="classic", show_spines=False)
+    ax.set_title(title, fontsize=8)
+    ax.set_xticks([])
+    ax.tick_params(labelsize=6)
+
+
+def information_content(ppm: np.ndarray) -> np.ndarray:
+    """``(width, 4)`` probabilities → per-base information (bits) for a logo, uniform background."""
+    p = np.clip(np.asarray(ppm, dtype=np.float64), 1e-9, 1.0)
+    p = p / p.sum(axis=1, keepdims=True)
+    ic = 2.0 + (p * np.log2(p)).sum(axis=1, keepdims=True)
+    return p * ic
+
+
+def plot_patterns(motifs: pd.DataFrame, patterns: dict, targets: dict, stem, title: str, top: int = 3,
+                  simulated: bool = False) -> None:
+    """The top TF-MoDISco patterns of each input (contribution logo) beside their best JASPAR
+    match (information logo, on the matched strand), as ``stem.png`` / ``stem.pdf``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .evaluate import save_figure
+
+    rows = []
+    for inp, found in patterns.items():
+        for p in found[:top]:
+            name = p.name if len(patterns) == 1 else f"{inp}.{p.name}"
+            hit = motifs[motifs["pattern"] == name]
+            rows.append((name, p, hit.iloc[0] if len(hit) else None))
+    fig, axes = plt.subplots(max(1, len(rows)), 2, figsize=(9, 1.6 * max(1, len(rows))), squeeze=False)
+    if not rows:
+        axes[0, 0].text(0.5, 0.5, "TF-MoDISco found no pattern", ha="center", va="center")
+        for ax in axes[0]:
+            ax.axis("off")
+    for (name, p, hit), (a1, a2) in zip(rows, axes):
+        _logo(a1, p.cwm, f"{name}: {p.n_seqlets} seqlets (contribution)")
+        if hit is None or pd.isna(hit["match_id"]):
+            a2.axis("off")
+            continue
+        ppm = targets[hit["match_id"]]["ppm"]
+        if hit["strand"] == "-":
+            ppm = reverse_complement_pwm(ppm)
+        _logo(a2, information_content(ppm), f"{hit['match_id']} {hit['match_name']} (q = {hit['q_value']:.2g}, "
+                                            f"strand {hit['strand']}; bits)")
+    fig.suptitle(title, fontsize=9)
+    if simulated:
+        fig.text(0.5, 1.02, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
+                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+    fig.tight_layout()
+    save_figure(fig, stem)
+    plt.close(fig)
+
+
+def plot_attributions(arrays: dict, inputs: list[str], stem, title: str, n_examples: int = 3,
+                      simulated: bool = False) -> None:
+    """Attribution tracks of the first ``n_examples`` sequences (the top-scoring positives):
+    gradient × input (ISM contributions for k-mer token models) as logos, 60 bp around the
+    strongest position of each input, as ``stem.png`` / ``stem.pdf``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .encoding import onehot
+    from .evaluate import save_figure
+
+    n = min(n_examples, len(arrays["ids"]))
+    fig, axes = plt.subplots(max(1, n), len(inputs), figsize=(5 * len(inputs), 1.5 * max(1, n)), squeeze=False)
+    for i in range(n):
+        for j, k in enumerate(inputs):
+            if f"{k}.gradient_x_input" in arrays:
+                contrib, what = arrays[f"{k}.gradient_x_input"][i][:, :4], "gradient × input"
+            else:
+                x = onehot(arrays[f"{k}.sequence"][i], 4)
+                contrib, what = hypothetical_from_ism(arrays[f"{k}.ism"][i][None])[0] * x, "ISM contribution"
+            centre = int(np.argmax(np.abs(contrib).sum(axis=1)))
+            s = max(0, min(len(contrib) - 60, centre - 30))
+            _logo(axes[i, j], contrib[s:s + 60], f"{arrays['ids'][i]} {k} {s}-{s + 60} bp: {what}")
+    fig.suptitle(title, fontsize=9)
+    if simulated:
+        fig.text(0.5, 1.02, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
+                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+    fig.tight_layout()
+    save_figure(fig, stem)
+    plt.close(fig)
+
+
+def plot_ism(arrays: dict, inputs: list[str], stem, title: str, simulated: bool = False) -> None:
+    """The ISM heatmap (bases × positions, score change of each substitution) of the top-scoring
+    sequence, one panel per input, as ``stem.png`` / ``stem.pdf``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .evaluate import save_figure
+
+    fig, axes = plt.subplots(len(inputs), 1, figsize=(10, 1.4 * len(inputs) + 0.6), squeeze=False)
+    for ax, k in zip(axes[:, 0], inputs):
+        m = arrays[f"{k}.ism"][0].T
+        lim = float(np.abs(m).max()) or 1.0
+        im = ax.imshow(m, aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.set_yticks(range(4), list(BASES), fontsize=7)
+        ax.set_xlabel("position (bp, 0-based)", fontsize=7)
+        ax.set_title(f"{arrays['ids'][0]} {k}: ISM, change of the explained score", fontsize=8)
+        fig.colorbar(im, ax=ax, fraction=0.02)
+    fig.suptitle(title, fontsize=9)
+    if simulated:
+        fig.text(0.5, 1.02, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
+                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+    fig.tight_layout()
+    save_figure(fig, stem)
+    plt.close(fig)

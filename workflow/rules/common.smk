@@ -285,4 +285,5 @@ def all_targets():
                     if dz_models.get(m).framework == "keras" for ext in ("png", "pdf")]
         if task_of(name) == "binary" and any(dz_models.get(m).framework == "sklearn" for m in dataset_models(name)):
             targets.append(f"results/{name}/baseline_comparison.tsv")
+        targets += interpret_targets(name)
     return targets

@@ -1,0 +1,9 @@
+"""Interpret one trained model: attributions, ISM, filters, TF-MoDISco, JASPAR matches."""
+from dnazoo import stages
+
+sm = snakemake  # noqa: F821  (injected by Snakemake)
+stages.setup_logging(sm.log[0])
+
+stages.interpret_stage(sm.wildcards.model, sm.input.model, sm.input.encoded, sm.params.out_dir,
+                       dict(sm.params.settings), sm.wildcards.dataset, sm.threads, dict(sm.params.planted),
+                       tuple(sm.params.expected), sm.params.note)
