@@ -223,3 +223,24 @@ def test_shipped_configs_read_public_sources_only(name):
 
     walk(config, name)
     assert not local, local
+
+
+def test_interpret_block_explains_the_listed_keras_models_and_names_bad_keys(tmp_path):
+    from dnazoo.config import interpret_plan
+
+    config = load(REPO / "config" / "config.yaml")
+    models_, settings, expected = interpret_plan(config, "simulated_demo")
+    assert models_ == ["deepbind"] and settings["n_sequences"] == 100 and expected == ["MA0139"]
+    config["interpret"] = {}
+    assert interpret_plan(config, "simulated_demo")[0] == ["deepbind", "embedding_cnn_one_branch"]  # every Keras model
+    config["datasets"]["simulated_demo"]["interpret"] = {"enabled": False}
+    assert interpret_plan(config, "simulated_demo") == ([], {}, [])
+    bad = [({"models": ["kmer_baseline"]}, r"interpret.models\[0\] \(dataset simulated_demo\): 'kmer_baseline' is a baseline"),
+           ({"jaspar": "JASPAR1999"}, r"interpret: jaspar: pyjaspar ships .* not 'JASPAR1999'"),
+           ({"expected": ["CTCF"]}, r"interpret.expected\[0\]: 'CTCF' is not a JASPAR matrix id"),
+           ({"n_sequences": 1}, r"interpret.n_sequences: 1 is less than the minimum of 2")]
+    for block, message in bad:
+        config = _demo()
+        config["interpret"] = block
+        with pytest.raises(ConfigError, match=message):
+            load(_write(tmp_path, config))

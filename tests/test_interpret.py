@@ -150,6 +150,14 @@ def test_tomtom_matches_a_jaspar_motif_to_itself_on_both_strands(jaspar):
     assert list(empty.columns[:5]) == ["query", "match_id", "match_name", "match_family", "p_value"]
 
 
+def test_tf_match_tells_own_motif_family_and_other(jaspar):
+    assert it.tf_match("USF1", "MA0093.4", jaspar) == "own"
+    assert it.tf_match("USF1", "MA0526.5", jaspar) == "family"  # USF2: bHLH-ZIP
+    assert it.tf_match("USF1", "MA0139.2", jaspar) == "other"  # CTCF
+    assert it.tf_match("YY1", "MA0139.2", jaspar) == "other"  # both C2H2 zinc fingers: too broad to count
+    assert it.tf_match("YY1", "MA0095.4", jaspar) == "own"  # named Yy1 in JASPAR
+
+
 def test_select_sequences_takes_the_top_positives_then_random_others():
     labels = np.array([0, 1, 1, 0, 1, 0, 1, 0])
     scores = np.array([9.0, 0.1, 0.7, 5.0, 0.9, 1.0, 0.3, 2.0])

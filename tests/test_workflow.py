@@ -24,7 +24,12 @@ DEEPRAM = "https://github.com/MedChaabane/deepRAM/raw/87014f400d9bdeb96f04f7ae97
 DCHIC = "https://github.com/NaiveTom/DeepChromeHiC/raw/1e7c8d90608181428e8f92c751e6de56b98c1546/data/"
 
 
-def run_snakemake(workdir: Path, config: dict, targets: list[str] | None = None) -> subprocess.CompletedProcess:
+def run_snakemake(workdir: Path, config: dict, targets: list[str] | None = None,
+                  interpret: bool = False) -> subprocess.CompletedProcess:
+    """Run the workflow on ``config`` in ``workdir``; without ``interpret`` the interpret rule is off
+    (test time: its own tests are test_interpret.py and the demo and ENCODE runs here)."""
+    if not interpret:
+        config = {**config, "interpret": {"enabled": False}}
     cfg = workdir / "config.yaml"
     cfg.write_text(yaml.safe_dump(config, sort_keys=False))
     cmd = [sys.executable, "-m", "snakemake", *(targets or []), "-s", str(REPO / "Snakefile"),
@@ -65,7 +70,8 @@ def rewrite_urls(config: dict, prefix: str, base: str) -> dict:
 def test_demo_dag_learns_and_writes_every_output(tmp_path):
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["evaluation"] = {"bootstrap": 200}  # test time; the default is 1,000
-    run_snakemake(tmp_path, config, ["all", "results/simulated_demo/kmer6"])
+    config["interpret"]["n_sequences"] = 60  # test time; the demo explains 100
+    run_snakemake(tmp_path, config, ["all", "results/simulated_demo/kmer6"], interpret=True)
     summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
     assert summary.loc["deepbind", "auroc"] >= 0.80  # the planted grammar is learned
     assert summary.loc["embedding_cnn_one_branch", "auroc"] >= 0.70  # DeepChromeHiC k-mer CNN from dna2vec
@@ -110,6 +116,17 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     assert sum(n.endswith("/metrics.json") for n in names) == len(summary)  # one per model
     html = "".join(zipfile.ZipFile(report).read(n).decode(errors="ignore") for n in names if n.endswith(".html"))
     assert "Test-split results of every model on dataset" in html  # the figures' caption
+    # interpretation: deepbind's anchors carry the planted CTCF-like motif in convergent orientation
+    interp = tmp_path / "results" / "simulated_demo" / "interpret" / "deepbind"
+    assert not (tmp_path / "results" / "simulated_demo" / "interpret" / "embedding_cnn_one_branch").exists()
+    result = json.loads((interp / "summary.json").read_text())
+    a1, a2 = result["planted"]["anchor1/ctcf_like"], result["planted"]["anchor2/ctcf_like"]
+    assert a1["recovered"] and a2["recovered"], result
+    assert (a1["orientation"], a2["orientation"]) == ("+", "-")
+    motifs = pd.read_csv(interp / "motifs.tsv", sep="\t")
+    assert list(motifs.columns[:5]) == ["pattern", "n_seqlets", "match_id", "match_name", "q_value"]
+    assert any(n.endswith("/patterns.png") for n in names) and any(n.endswith("/ism.png") for n in names)
+    assert "MOTIF" in (interp / "filters.meme").read_text()
 
 
 def test_encode_tfbs_three_tfs_over_http(tmp_path):
@@ -118,9 +135,12 @@ def test_encode_tfbs_three_tfs_over_http(tmp_path):
     config["datasets"] = {k: v for k, v in config["datasets"].items() if k in ("SRF", "USF2", "TCF12")}
     config["training"].update(max_epochs=8, patience=2)
     config["evaluation"] = {"bootstrap": 200}  # test time; the default is 1,000
+    # interpretation end to end on one TF: USF2's top TF-MoDISco pattern is its E-box
+    config["interpret"] = {"enabled": False}
+    config["datasets"]["USF2"]["interpret"] = {"enabled": True, "n_sequences": 200}
     with serve_directory(SHARED_DATA) as base:
         config = rewrite_urls(config, DEEPRAM, f"{base}/tfbs/deepbind_encode_h1hesc_deepRAM/")
-        run_snakemake(tmp_path, config)
+        run_snakemake(tmp_path, config, interpret=True)
     everything = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")
     print("\nENCODE test AUROC:\n" + everything[["dataset", "model", "auroc", "auprc", "n"]].to_string())
     summary = everything[everything["model"] == "deepbind"].set_index("dataset")
@@ -133,6 +153,14 @@ def test_encode_tfbs_three_tfs_over_http(tmp_path):
     seqs = pd.read_csv(tmp_path / "results" / "SRF" / "sequences.tsv.gz", sep="\t")
     train = seqs[seqs["split"] == "train"]
     assert (train["label"] == 0).sum() == (train["label"] == 1).sum() == 4605  # shuffled negatives
+    assert not (tmp_path / "results" / "SRF" / "interpret").exists()
+    from dnazoo import interpret
+
+    motifs = pd.read_csv(tmp_path / "results" / "USF2" / "interpret" / "deepbind" / "motifs.tsv", sep="\t")
+    print("\nUSF2 deepbind TF-MoDISco patterns:\n" + motifs.iloc[:, :6].to_string())
+    top = motifs[motifs["pattern"].str.startswith("pos_")].iloc[0]
+    assert top["q_value"] < 0.05
+    assert interpret.tf_match("USF2", top["match_id"], interpret.jaspar_motifs()) in ("own", "family"), top
 
 
 @pytest.fixture(scope="module")
@@ -565,7 +593,7 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     config["datasets"]["simulated_demo"].pop("embedding")
     config["datasets"]["simulated_demo"]["split"].update(val_chromosomes=["simchr3"], test_chromosomes=["simchr4"])
     config.update(models=["deepbind", "kmer_baseline"], training={"seed": 0, "max_epochs": 2, "patience": 2},
-                  evaluation={"bootstrap": 20})
+                  evaluation={"bootstrap": 20}, interpret={"enabled": False})
     config.pop("model_overrides")
     digests = []
     for run in ("a", "b"):

@@ -891,12 +891,10 @@ def interpret_model(model, inputs: dict, labels: np.ndarray, ids: np.ndarray, se
     summary = {"model": model.name, "n_sequences": int(n), "n_test": int(len(all_scores)),
                "inputs": names, "explained": _explained_words(model, settings.target),
                "modisco_attribution": method, "jaspar": settings.jaspar, "n_jaspar_motifs": len(targets) - len(planted),
-               "notes": notes, "agreement_pearson_r": agreement,
-               "seconds": {k: round(v, 3) for k, v in seconds.items()},
-               "sequences_per_second": {k: round(n / v, 2) for k, v in seconds.items()
-                                        if k in ("ism", "deletion_scan", "gradient_x_input", "integrated_gradients")
-                                        and v > 0},
-               "total_seconds": round(time.perf_counter() - t0, 3)}
+               "notes": notes, "agreement_pearson_r": agreement}
+    # timings go to the log, not to summary.json, so that a rerun writes the same bytes
+    log.info("interpretation seconds (%d sequences): %s; total %.1f s", n,
+             {k: round(v, 2) for k, v in seconds.items()}, time.perf_counter() - t0)
     if planted:
         summary["planted"] = planted_recovery(motifs, tuple(planted), expected_ids)
     return {"arrays": arrays, "motifs": motifs, "filters": filter_rows, "filter_pwms": filter_pwm_map,
@@ -1066,3 +1064,25 @@ def plot_ism(arrays: dict, inputs: list[str], stem, title: str, simulated: bool 
     fig.tight_layout()
     save_figure(fig, stem)
     plt.close(fig)
+
+
+#: JASPAR families too broad to count as "the TF's family": C2H2 zinc-finger proteins with many
+#: unrelated motifs (CTCF, YY1, ZNF143 and hundreds more).
+BROAD_FAMILIES = frozenset({"More than 3 adjacent zinc fingers"})
+
+
+def tf_match(tf: str, match_id: str, targets: dict) -> str:
+    """How a JASPAR match relates to the ChIP-ed factor ``tf``: ``own`` (the match is one of the
+    TF's own matrices, by name, case-insensitive, a dimer's parts included), ``family`` (it shares a
+    structural family with one of them, e.g. USF1 and USF2: bHLH-ZIP; the families of
+    :data:`BROAD_FAMILIES` do not count), else ``other``; ``other`` too when the release has no
+    matrix for ``tf``."""
+    def parts(name):
+        return {p.upper() for p in name.split("::")}
+
+    own = [k for k, v in targets.items() if tf.upper() in parts(v["name"])]
+    if match_id in own:
+        return "own"
+    families = {f.strip() for k in own for f in targets[k].get("family", "").split(";") if f.strip()} - BROAD_FAMILIES
+    match_families = {f.strip() for f in targets[match_id].get("family", "").split(";") if f.strip()}
+    return "family" if families & match_families else "other"
