@@ -1,5 +1,6 @@
 import copy
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,27 @@ def test_interpret_block_explains_the_listed_keras_models_and_names_bad_keys(tmp
         config["interpret"] = block
         with pytest.raises(ConfigError, match=message):
             load(_write(tmp_path, config))
+
+
+def test_no_workflow_script_shadows_a_module_that_a_dependency_imports():
+    """Snakemake puts workflow/scripts/ first on sys.path, so a script named like a module replaces it
+    for every import inside the job: coverage.py once did, and numba's optional ``import coverage``
+    (memelite -> numba) then ran the script and failed. No script may share its name with a standard
+    library module or with a top-level module that any installed package imports."""
+    import re
+    import site
+    import sysconfig
+
+    stems = sorted(p.stem for p in (REPO / "workflow" / "scripts").glob("*.py"))
+    assert "interpret" in stems  # the glob sees the scripts
+    clashes = {s for s in stems if s in sys.stdlib_module_names}
+    pattern = re.compile(rb"^[ \t]*(?:import|from)[ \t]+(" + "|".join(stems).encode() + rb")\b(?![ \t]*\.)",
+                         re.MULTILINE)
+    roots = {Path(p) for p in site.getsitepackages()} | {Path(sysconfig.get_paths()["stdlib"])}
+    for root in roots:
+        for f in root.rglob("*.py"):
+            try:
+                clashes.update(m.decode() for m in pattern.findall(f.read_bytes()))
+            except OSError:
+                continue
+    assert clashes == set(), f"workflow/scripts/ names that other code imports: {sorted(clashes)}"

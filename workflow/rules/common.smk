@@ -268,6 +268,17 @@ def transfer_note():
     return "; ".join(sorted({figure_note(n) for n in names}))
 
 
+INTERPRET_FILES = ["motifs.tsv", "filters.tsv", "filters.meme", "patterns.meme", "attributions.npz", "summary.json"]
+INTERPRET_FIGURES = ["patterns", "attributions", "ism"]
+
+
+def interpret_targets(name):
+    models_, _, _ = dz_config.interpret_plan(config, name)
+    return [f"results/{name}/interpret/{m}/{f}" for m in models_ for f in INTERPRET_FILES] + [
+        f"results/{name}/interpret/{m}/{fig}.{ext}" for m in models_ for fig in INTERPRET_FIGURES
+        for ext in ("png", "pdf")]
+
+
 def all_targets():
     targets = ["results/summary.tsv"]
     targets += [f"results/protocols/{g}.{ext}" for g in GROUPS for ext in ("tsv", "png", "pdf")]

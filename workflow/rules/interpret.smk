@@ -1,14 +1,3 @@
-INTERPRET_FILES = ["motifs.tsv", "filters.tsv", "filters.meme", "patterns.meme", "attributions.npz", "summary.json"]
-INTERPRET_FIGURES = ["patterns", "attributions", "ism"]
-
-
-def interpret_targets(name):
-    models_, _, _ = dz_config.interpret_plan(config, name)
-    return [f"results/{name}/interpret/{m}/{f}" for m in models_ for f in INTERPRET_FILES] + [
-        f"results/{name}/interpret/{m}/{fig}.{ext}" for m in models_ for fig in INTERPRET_FIGURES
-        for ext in ("png", "pdf")]
-
-
 rule interpret:
     """Explain one trained Keras model on a sample of its test sequences: gradient x input,
     integrated gradients, ISM, the deletion scan, first-layer filters as PWMs, TF-MoDISco patterns

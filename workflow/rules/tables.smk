@@ -57,4 +57,4 @@ rule coverage:
     conda:
         "../../envs/data.yaml"
     script:
-        "../scripts/coverage.py"
+        "../scripts/profile_coverage.py"
