@@ -167,6 +167,25 @@ def test_select_sequences_takes_the_top_positives_then_random_others():
     assert list(it.select_sequences(labels, scores, 100)) [:4] == [4, 2, 6, 1]  # capped at the split
 
 
+def test_planted_recovery_prefers_patterns_that_raise_the_score_and_reports_the_decoy_strand():
+    """A pair model's anchor 1: the forward motif raises the score (pos_0) and the reverse one, a
+    decoy, lowers it (neg_0, with more seqlets); the orientation is the raising pattern's."""
+    import pandas as pd
+
+    col, frac = "q_value[planted:m]", "forward_fraction[planted:m]"
+    motifs = pd.DataFrame({
+        "pattern": ["anchor1.pos_0", "anchor1.neg_0", "anchor1.pos_1", "anchor2.neg_0"],
+        "input": ["anchor1", "anchor1", "anchor1", "anchor2"], "n_seqlets": [40, 60, 80, 30],
+        col: [1e-6, 1e-5, 0.5, 1e-4], frac: [0.95, 0.0, 0.5, 0.1],
+        "match_id": ["MA0139.2"] * 4, "match_name": ["CTCF"] * 4, "q_value": [1e-3] * 4})
+    out = it.planted_recovery(motifs, ("m",))
+    a1, a2 = out["anchor1/m"], out["anchor2/m"]
+    assert (a1["pattern"], a1["metacluster"], a1["orientation"]) == ("anchor1.pos_0", "pos", "+")  # pos_1: q 0.5
+    assert (a1["lowers_score"]["pattern"], a1["lowers_score"]["orientation"]) == ("anchor1.neg_0", "-")
+    assert (a2["metacluster"], a2["orientation"]) == ("neg", "-") and "lowers_score" not in a2  # no pos_ match
+    assert it.planted_recovery(motifs.assign(**{col: 0.9}), ("m",))["anchor1/m"] == {"recovered": False}
+
+
 def planted_set(n=1200, length=101, seed=0):
     """Positives carry the demo's CTCF-like motif (the simulator's PWM) on a random strand."""
     from dnazoo.encoding import reverse_complement_codes

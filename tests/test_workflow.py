@@ -71,6 +71,8 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["evaluation"] = {"bootstrap": 200}  # test time; the default is 1,000
     config["interpret"]["n_sequences"] = 60  # test time; the demo explains 100
+    config["dna2vec"]["max_bp"] = 1_000_000  # test time; the demo trains on 3 Mbp
+    config["training"].update(max_epochs=8, patience=3)  # test time; the demo: 30, 5
     run_snakemake(tmp_path, config, ["all", "results/simulated_demo/kmer6"], interpret=True)
     summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
     assert summary.loc["deepbind", "auroc"] >= 0.80  # the planted grammar is learned
@@ -122,7 +124,9 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     result = json.loads((interp / "summary.json").read_text())
     a1, a2 = result["planted"]["anchor1/ctcf_like"], result["planted"]["anchor2/ctcf_like"]
     assert a1["recovered"] and a2["recovered"], result
-    assert (a1["orientation"], a2["orientation"]) == ("+", "-")
+    # the patterns that raise the score (TF-MoDISco's positive metacluster): + in anchor 1, - in anchor 2
+    assert (a1["metacluster"], a2["metacluster"]) == ("pos", "pos"), result
+    assert (a1["orientation"], a2["orientation"]) == ("+", "-"), result
     motifs = pd.read_csv(interp / "motifs.tsv", sep="\t")
     assert list(motifs.columns[:5]) == ["pattern", "n_seqlets", "match_id", "match_name", "q_value"]
     assert any(n.endswith("/patterns.png") for n in names) and any(n.endswith("/ism.png") for n in names)
@@ -132,7 +136,7 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
 def test_encode_tfbs_three_tfs_over_http(tmp_path):
     needs_shared("tfbs", "deepbind_encode_h1hesc_deepRAM")
     config = yaml.safe_load((REPO / "config" / "encode_tfbs.yaml").read_text())
-    config["datasets"] = {k: v for k, v in config["datasets"].items() if k in ("SRF", "USF2", "TCF12")}
+    config["datasets"] = {k: v for k, v in config["datasets"].items() if k in ("SRF", "USF2")}  # test time
     config["training"].update(max_epochs=8, patience=2)
     config["evaluation"] = {"bootstrap": 200}  # test time; the default is 1,000
     # interpretation end to end on one TF: USF2's top TF-MoDISco pattern is its E-box
@@ -144,12 +148,12 @@ def test_encode_tfbs_three_tfs_over_http(tmp_path):
     everything = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")
     print("\nENCODE test AUROC:\n" + everything[["dataset", "model", "auroc", "auprc", "n"]].to_string())
     summary = everything[everything["model"] == "deepbind"].set_index("dataset")
-    assert set(summary.index) == {"SRF", "USF2", "TCF12"}
+    assert set(summary.index) == {"SRF", "USF2"}
     assert (everything["n"] == 1000).all()  # DeepBind's *_B files: 500 peaks + 500 shuffled
     assert (summary["auroc"] > 0.75).all()
     # dinucleotide shuffling keeps GC content: the GC baseline is near chance
     gc = everything[everything["model"] == "gc_baseline"]["auroc"]
-    assert len(gc) == 3 and ((gc - 0.5).abs() < 0.1).all()
+    assert len(gc) == 2 and ((gc - 0.5).abs() < 0.1).all()
     seqs = pd.read_csv(tmp_path / "results" / "SRF" / "sequences.tsv.gz", sep="\t")
     train = seqs[seqs["split"] == "train"]
     assert (train["label"] == 0).sum() == (train["label"] == 1).sum() == 4605  # shuffled negatives
@@ -240,10 +244,10 @@ def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
     datasets = {}
     for name, seed in (("simA", 3), ("simB", 4)):
         ds = json.loads(json.dumps(demo))
-        ds["simulate"].update(seed=seed, n_chromosomes=3, chrom_length=1_000_000, n_pairs=600)
+        ds["simulate"].update(seed=seed, n_chromosomes=3, chrom_length=1_000_000, n_pairs=400)
         ds["split"] = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
         datasets[name] = ds
-    config = {"datasets": datasets, "dna2vec": {"max_bp": 300_000, "epochs": 1, "vector_size": 100},
+    config = {"datasets": datasets, "dna2vec": {"max_bp": 200_000, "epochs": 1, "vector_size": 100},
               "models": ["distance_baseline", "deepbind", "embedding_cnn_two_branch"],
               "training": {"max_epochs": 2, "patience": 1}, "evaluation": {"bootstrap": 100},
               "transfer": {"datasets": ["simA", "simB"]}}
@@ -363,7 +367,7 @@ def test_peaks_bed_with_gc_matched_background_on_a_real_genome(tmp_path):
 
 GUE = "https://github.com/wds-seu/DeepGene/raw/486343e5212361d6cd7ed03c624f430ed3d5f02e/data/GUE/tf/"
 #: Training rows per GUE task in the test (0 = all 19,000-32,378; the README's numbers used all).
-TRAIN_ROWS = int(__import__("os").environ.get("DNAZOO_GUE_TRAIN_ROWS", "6000"))
+TRAIN_ROWS = int(__import__("os").environ.get("DNAZOO_GUE_TRAIN_ROWS", "3000"))
 
 
 def test_gue_tf0_to_tf4_from_their_csvs_over_http(tmp_path):

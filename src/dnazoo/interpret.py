@@ -918,26 +918,45 @@ def _resolve_id(matrix_id: str, targets: dict) -> str:
 
 def planted_recovery(motifs: pd.DataFrame, planted: tuple[str, ...], expected: tuple[str, ...] = (),
                      q_max: float = 0.05) -> dict:
-    """Per sequence input, the pattern with most seqlets that matches a planted motif at
-    ``q < q_max``: its q-value, on which strand of the input it lies (``+`` when at least half of
-    its seqlets carry the motif forward), its best JASPAR match and the q-values of the
-    ``expected`` JASPAR ids."""
+    """Per sequence input, the pattern that matches a planted motif at ``q < q_max``: the one with
+    most seqlets in TF-MoDISco's positive metacluster (``pos_*``: the motif raises the explained
+    score), else in the negative one (``neg_*``: it lowers the score). Reports its q-value, on which
+    strand of the input it lies (``+`` when at least half of its seqlets carry the motif forward),
+    its best JASPAR match, the q-values of the ``expected`` JASPAR ids and, under ``lowers_score``,
+    the orientation of the best matching negative-metacluster pattern (a decoy orientation the
+    model learned to count against), when there is one.
+
+    Args:
+        motifs: the ``motifs.tsv`` table of :func:`interpret_model` (columns ``pattern``, ``input``,
+            ``n_seqlets``, ``q_value[planted:<name>]``, ``forward_fraction[planted:<name>]``, ...).
+
+    Returns:
+        ``{"<input>/<motif>": {"recovered": bool, "metacluster": "pos" | "neg", "orientation": ...}}``.
+    """
+    def entry(r, p):
+        frac = float(r[f"forward_fraction[planted:{p}]"])
+        return {"pattern": r["pattern"], "n_seqlets": int(r["n_seqlets"]), "q_value": float(r[f"q_value[planted:{p}]"]),
+                "orientation": "+" if frac >= 0.5 else "-", "forward_fraction": round(frac, 3)}
+
     out = {}
     for inp, rows in motifs.groupby("input", sort=False):
+        metacluster = rows["pattern"].str.rsplit(".", n=1).str[-1].str.split("_").str[0]
         for p in planted:
             col = f"q_value[planted:{p}]"
-            hit = rows[rows[col] < q_max].sort_values("n_seqlets", ascending=False)
-            if hit.empty:
+            hits = {m: rows[(rows[col] < q_max) & (metacluster == m)].sort_values("n_seqlets", ascending=False,
+                                                                                kind="stable")
+                    for m in ("pos", "neg")}
+            chosen = "pos" if len(hits["pos"]) else "neg"
+            if hits[chosen].empty:
                 out[f"{inp}/{p}"] = {"recovered": False}
                 continue
-            r = hit.iloc[0]
-            frac = float(r[f"forward_fraction[planted:{p}]"])
-            out[f"{inp}/{p}"] = {"recovered": True, "pattern": r["pattern"], "n_seqlets": int(r["n_seqlets"]),
-                                 "q_value": float(r[col]), "orientation": "+" if frac >= 0.5 else "-",
-                                 "forward_fraction": round(frac, 3),
-                                 "jaspar_match": f"{r['match_id']} {r['match_name']}",
-                                 "jaspar_q_value": float(r["q_value"]),
-                                 **{f"q_value[{e}]": float(r[f"q_value[{e}]"]) for e in expected}}
+            r = hits[chosen].iloc[0]
+            rec = {"recovered": True, "metacluster": chosen, **entry(r, p),
+                   "jaspar_match": f"{r['match_id']} {r['match_name']}", "jaspar_q_value": float(r["q_value"]),
+                   **{f"q_value[{e}]": float(r[f"q_value[{e}]"]) for e in expected}}
+            if chosen == "pos" and len(hits["neg"]):
+                rec["lowers_score"] = entry(hits["neg"].iloc[0], p)
+            out[f"{inp}/{p}"] = rec
     return out
 
 

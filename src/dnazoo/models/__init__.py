@@ -317,6 +317,44 @@ _classic("enformer_small", "enformer", 128 * 33,
          "linear warm-up over 5,000 steps, reverse-complement and ±3 bp shift augmentation; batch size dnazoo's)",
          "enformer_small_tower", None, {}, tasks=_PROFILE_TASKS)
 
+# DeepCpG's DNA modules (spec §B.3) as single-sequence towers: one sigmoid per cell comes from the
+# multilabel task's head. The CpG and Joint modules take other inputs (dnazoo.models.deepcpg).
+_DEEPCPG_TRAIN = {"optimizer": "adam", "learning_rate": 1e-4, "schedule": "exponential_epoch", "decay": 0.975,
+                  "l1": 1e-4, "l2": 1e-4, "batch_size": 128, "max_epochs": 30, "patience": 5}
+_DEEPCPG_CNN = {"CnnL1h128": 1, "CnnL1h256": 1, "CnnL2h128": 2, "CnnL2h256": 2, "CnnL3h128": 3, "CnnL3h256": 3}
+
+
+def _deepcpg_min_window(arch: str) -> int:
+    """Smallest window a DeepCpG DNA module takes: its valid convolutions and pools must leave one
+    position (the residual modules pad 'same' after a valid Conv(128, 11) and MaxPool(2))."""
+    if arch in _DEEPCPG_CNN:
+        stages = [(11, 4), (3, 2), (3, 2)][: _DEEPCPG_CNN[arch]]
+    elif arch == "CnnRnn01":
+        stages = [(11, 4), (7, 4)]
+    else:
+        stages = [(11, 2)]
+
+    def out(n):
+        for kernel, pool in stages:
+            n = _pool_valid(n - kernel + 1, pool, pool)
+        return n
+
+    return _min_length(out)
+
+
+for _arch in (*_DEEPCPG_CNN, "CnnRnn01", "ResNet01", "ResNet02", "ResConv01", "ResAtrous01"):
+    _w = _deepcpg_min_window(_arch)
+    register(ModelSpec(
+        f"deepcpg_dna_{_arch}", "keras", ("sequences", "pairs"), KERAS_TASKS, {"sequences": _w, "pairs": _w},
+        _DEEPCPG_TRAIN,
+        f"Angermueller et al., Genome Biol 2017 (DeepCpG); cangermueller/deepcpg deepcpg/models/dna.py {_arch}; "
+        "spec §B.3; training as dcpg_train.py: Adam 1e-4 x 0.975^epoch, batch 128, L1/L2 1e-4 on every kernel, "
+        "<= 30 epochs, early stopping with patience 5 (on the validation metric here; DeepCpG: validation loss); "
+        "DeepCpG's per-cell class weights are not applied (dnazoo weighs classes of binary tasks only)",
+        "onehot4", _lazy("deepcpg", "dna_tower"), _lazy("deepcpg", "dna_neck"), "siamese", LATE_FUSION_NAMES,
+        "sigmoid", {"arch": _arch, "dropout": 0.0},
+        family="deepcpg_dna_cnn" if _arch.startswith("Cnn") else "deepcpg_dna_resnet"))
+
 register(ModelSpec(
     "epivan", "keras", ("pairs",), KERAS_TASKS, {"pairs": 59},
     {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 15, "patience": 15},
