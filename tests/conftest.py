@@ -81,3 +81,10 @@ def write_fasta(path: Path, seqs: dict[str, str], width: int = 60) -> Path:
 def random_dna(n: int, seed: int = 0) -> str:
     rng = np.random.default_rng(seed)
     return "".join(np.array(list("ACGT"))[rng.integers(0, 4, n)])
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the end-to-end Snakemake tests (marker ``workflow``, minutes each) first: with
+    ``pytest -n 2`` (one test handed out at a time, ``--maxschedchunk=1`` in pyproject.toml) the
+    short tests then fill the gaps and both workers finish together."""
+    items.sort(key=lambda item: item.get_closest_marker("workflow") is None)
