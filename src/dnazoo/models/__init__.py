@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .names import LATE_FUSION_NAMES
+from .names import DEEPCPG_CNN_DNA, DEEPCPG_OTHER_DNA, LATE_FUSION_NAMES
 
 KINDS = ("pairs", "sequences")
 #: Prediction tasks every Keras trunk takes (the head comes from the task; ``profile`` needs a
@@ -321,14 +321,13 @@ _classic("enformer_small", "enformer", 128 * 33,
 # multilabel task's head. The CpG and Joint modules take other inputs (dnazoo.models.deepcpg).
 _DEEPCPG_TRAIN = {"optimizer": "adam", "learning_rate": 1e-4, "schedule": "exponential_epoch", "decay": 0.975,
                   "l1": 1e-4, "l2": 1e-4, "batch_size": 128, "max_epochs": 30, "patience": 5}
-_DEEPCPG_CNN = {"CnnL1h128": 1, "CnnL1h256": 1, "CnnL2h128": 2, "CnnL2h256": 2, "CnnL3h128": 3, "CnnL3h256": 3}
 
 
 def _deepcpg_min_window(arch: str) -> int:
     """Smallest window a DeepCpG DNA module takes: its valid convolutions and pools must leave one
     position (the residual modules pad 'same' after a valid Conv(128, 11) and MaxPool(2))."""
-    if arch in _DEEPCPG_CNN:
-        stages = [(11, 4), (3, 2), (3, 2)][: _DEEPCPG_CNN[arch]]
+    if arch in DEEPCPG_CNN_DNA:
+        stages = [(kernel, pool) for _, kernel, pool in DEEPCPG_CNN_DNA[arch][0]]
     elif arch == "CnnRnn01":
         stages = [(11, 4), (7, 4)]
     else:
@@ -342,7 +341,7 @@ def _deepcpg_min_window(arch: str) -> int:
     return _min_length(out)
 
 
-for _arch in (*_DEEPCPG_CNN, "CnnRnn01", "ResNet01", "ResNet02", "ResConv01", "ResAtrous01"):
+for _arch in (*DEEPCPG_CNN_DNA, *DEEPCPG_OTHER_DNA):
     _w = _deepcpg_min_window(_arch)
     register(ModelSpec(
         f"deepcpg_dna_{_arch}", "keras", ("sequences", "pairs"), KERAS_TASKS, {"sequences": _w, "pairs": _w},

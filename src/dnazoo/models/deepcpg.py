@@ -25,18 +25,11 @@ from __future__ import annotations
 
 from keras import layers
 
+from .names import DEEPCPG_CNN_DNA, DEEPCPG_OTHER_DNA
 from .parts import FIRST_CONV
 
 #: DNA modules: Cnn* (valid convolutions with ReLU, MaxPool(p, p), Flatten, Dense with ReLU).
-#: name: ([(filters, kernel, pool), ...], dense units)
-CNN_DNA = {
-    "CnnL1h128": ([(128, 11, 4)], 128),
-    "CnnL1h256": ([(128, 11, 4)], 256),
-    "CnnL2h128": ([(128, 11, 4), (256, 3, 2)], 128),
-    "CnnL2h256": ([(128, 11, 4), (256, 3, 2)], 256),
-    "CnnL3h128": ([(128, 11, 4), (256, 3, 2), (512, 3, 2)], 128),
-    "CnnL3h256": ([(128, 11, 4), (256, 3, 2), (512, 3, 2)], 256),  # the docs' fc[128] is a typo (spec §B.3)
-}
+CNN_DNA = DEEPCPG_CNN_DNA
 #: Residual DNA modules: bottleneck stages (filters of each unit, units per stage).
 RESNET_STAGES = {
     "ResNet01": [((32, 32, 128), 2), ((64, 64, 256), 2), ((128, 128, 512), 2), ((256, 256, 1024), 1)],
@@ -45,7 +38,7 @@ RESNET_STAGES = {
 }
 #: ResConv01's conv units: (filters, stride).
 RESCONV_UNITS = [(128, 2), (128, 1), (256, 2), (256, 2), (512, 2)]
-DNA_MODELS = (*CNN_DNA, "CnnRnn01", "ResNet01", "ResNet02", "ResConv01", "ResAtrous01")
+DNA_MODELS = (*CNN_DNA, *DEEPCPG_OTHER_DNA)
 CPG_MODELS = ("FcAvg", "RnnL1", "RnnL2")
 #: Joint modules: number of Dense(512) → Dropout layers.
 JOINT_LAYERS = {"JointL0": 0, "JointL1h512": 1, "JointL2h512": 2, "JointL3h512": 3}
