@@ -29,6 +29,7 @@ include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/transfer.smk"
 include: "workflow/rules/interpret.smk"
+include: "workflow/rules/methylation.smk"
 
 
 rule all:

@@ -288,8 +288,10 @@ def check(config: dict) -> None:
     for i, m in enumerate(config["models"]):
         if m not in models.REGISTRY:
             raise ConfigError(f"models[{i}]: unknown model {m!r}; known: {sorted(models.REGISTRY)}")
+    config.setdefault("datasets", {})
     expand_protocols(config)
     expand_replicates(config)
+    check_methylation(config)
     for name, ds in config["datasets"].items():
         key = f"datasets.{name}"
         try:
@@ -448,3 +450,70 @@ def load(path: str | os.PathLike) -> dict:
     except Exception as err:  # snakemake's WorkflowError carries jsonschema's path message
         raise ConfigError(f"{path}: {err}") from None
     return config
+
+
+#: Defaults of a ``methylation.<name>`` dataset (schema defaults, filled in by :func:`check_methylation`).
+METHYLATION_DEFAULTS = {"dna_window": 1001, "cpg_wlen": 50, "max_dist": 25000, "neighbour_window": 3000,
+                        "dna_models": [], "cpg_models": [], "joint_models": [], "training": {}}
+
+
+def check_methylation(config: dict) -> None:
+    """Cross-key checks of the ``methylation:`` datasets; fills in their defaults and DeepCpG's split.
+
+    Raises:
+        ConfigError: an unknown DNA model, DNA or Joint models without DNA (no ``genome`` and not
+        simulated), an undefined genome, an even ``dna_window``, a Joint model whose DNA or CpG
+        part the dataset does not train, the same Joint model twice, bad simulation parameters.
+    """
+    from .methylation import DEEPCPG_SPLIT
+
+    for name, ds in (config.get("methylation") or {}).items():
+        key = f"methylation.{name}"
+        for k, v in METHYLATION_DEFAULTS.items():
+            ds.setdefault(k, v)
+        ds.setdefault("split", dict(DEEPCPG_SPLIT))
+        if ds["dna_window"] % 2 == 0:
+            raise ConfigError(f"{key}.dna_window: must be odd (the CpG in the middle), got {ds['dna_window']}")
+        if "genome" in ds and ds["genome"] not in config.get("genomes", {}):
+            raise ConfigError(f"{key}.genome: genome {ds['genome']!r} is not defined under genomes:")
+        has_dna = "simulate" in ds or "genome" in ds
+        for i, m in enumerate(ds["dna_models"]):
+            if m not in models.REGISTRY:
+                raise ConfigError(f"{key}.dna_models[{i}]: unknown model {m!r}; known: "
+                                  f"{sorted(n for n in models.REGISTRY if n.startswith('deepcpg_dna_'))}")
+            try:
+                models.check_compatible(m, ds["dna_window"], "sequences", "multilabel")
+            except ValueError as err:
+                raise ConfigError(f"{key}.dna_window: {err}") from None
+        if (ds["dna_models"] or ds["joint_models"]) and not has_dna:
+            raise ConfigError(f"{key}: DNA and Joint models need DNA windows: give a genome (a key of genomes:)")
+        seen = set()
+        for i, j in enumerate(ds["joint_models"]):
+            if j["model"] in seen:
+                raise ConfigError(f"{key}.joint_models[{i}]: {j['model']} is listed twice (one per dataset)")
+            seen.add(j["model"])
+            for part, listed in (("dna", "dna_models"), ("cpg", "cpg_models")):
+                if j[part] not in ds[listed]:
+                    raise ConfigError(f"{key}.joint_models[{i}].{part}: {j[part]!r} is not in {key}.{listed}")
+        if "simulate" in ds:
+            try:
+                methylation_params(ds).check()
+            except (TypeError, ValueError) as err:
+                raise ConfigError(f"{key}.simulate: {err}") from None
+
+
+_FLOAT_KEYS = {"gc", "cpg_keep", "island_gc", "coverage", "domain_fraction", "p_methylated", "p_domain",
+               "p_unmethylated"}
+
+
+def methylation_params(ds: dict):
+    """The :class:`dnazoo.simulate.MethylationParams` of a simulated methylation dataset."""
+    from .simulate import MethylationParams
+
+    return MethylationParams(**{k: (int(v) if float(v).is_integer() and k not in _FLOAT_KEYS else v)
+                                for k, v in ds["simulate"].items()})
+
+
+def methylation_models(ds: dict) -> list[str]:
+    """Every model a methylation dataset trains: DNA, CpG, then Joint models."""
+    return [*ds.get("dna_models", []), *ds.get("cpg_models", []), *(j["model"] for j in ds.get("joint_models", []))]

@@ -28,7 +28,7 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float = 0.
     scores = np.asarray(scores, dtype=np.float64)
     both = len(np.unique(labels)) == 2
     pred = (scores >= threshold).astype(int)
-    r = pearsonr(labels, scores)[0] if both and np.std(scores) > 0 else float("nan")
+    r = pearsonr(labels, scores)[0] if both and np.ptp(scores) > 0 else float("nan")
     return {
         "auroc": float(roc_auc_score(labels, scores)) if both else float("nan"),
         "auprc": float(average_precision_score(labels, scores)) if both else float("nan"),

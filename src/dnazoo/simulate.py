@@ -302,3 +302,140 @@ def write_bigwig(values: dict[str, np.ndarray], sizes: dict[str, int], resolutio
 
     with atomic_path(dest, suffix=".bw") as tmp:
         pybigtools.open(str(tmp), "w").write(dict(sizes), entries())
+
+
+#: The methylation demo's planted motif (no CpG in it): an AP-1-like site (TGA[C/G]TCA, Angel
+#: et al., Cell 1987) whose bound neighbourhood stays unmethylated.
+METHYLATION_MOTIF = "ATGACTCATC"
+
+
+@dataclass(frozen=True)
+class MethylationParams:
+    """Parameters of :func:`simulate_methylation` (``methylation.<dataset>.simulate``); lengths in bp.
+
+    Attributes:
+        n_chromosomes, chrom_length: the genome (FASTA names ``chr1 …``; the profiles use Ensembl
+            names ``1 …``, so the chromosome harmonisation runs on the default).
+        cpg_keep: fraction of the i.i.d. sequence's CpGs kept outside islands (the rest mutated to
+            TpG or CpA, as deamination depletes CpGs in real genomes).
+        n_islands, island_length, island_gc: CpG-island-like dense regions per chromosome (no
+            depletion); their CpGs are unmethylated.
+        n_motifs, motif_radius: planted :data:`METHYLATION_MOTIF` instances per chromosome; CpGs
+            within ``motif_radius`` bp of one are unmethylated.
+        n_cells, coverage: cells, and the probability that a cell has a read at a CpG.
+        domain_length, domain_fraction: each cell has its own hypomethylated domains (segments of
+            mean length ``domain_length``, a fraction ``domain_fraction`` of the genome) that the DNA
+            does not show but the cell's neighbouring CpGs do.
+        p_methylated, p_domain, p_unmethylated: methylation probabilities of an ordinary CpG, one in
+            a domain, and one in an island or near a motif.
+        bulk_reads: reads per CpG of the simulated bulk profile (the population mean, no domains).
+    """
+
+    seed: int = 1
+    n_chromosomes: int = 4
+    chrom_length: int = 300_000
+    gc: float = 0.42
+    cpg_keep: float = 0.25
+    n_islands: int = 10
+    island_length: int = 800
+    island_gc: float = 0.65
+    n_motifs: int = 250
+    motif_radius: int = 100
+    n_cells: int = 3
+    coverage: float = 0.4
+    domain_length: int = 20_000
+    domain_fraction: float = 0.3
+    p_methylated: float = 0.9
+    p_domain: float = 0.15
+    p_unmethylated: float = 0.05
+    bulk_reads: int = 20
+
+    def check(self) -> None:
+        """Raises ValueError (naming the key) for parameters that leave no room or no signal."""
+        if self.n_islands * self.island_length > 0.5 * self.chrom_length:
+            raise ValueError("n_islands x island_length must stay below half of chrom_length")
+        for key in ("cpg_keep", "coverage", "domain_fraction", "p_methylated", "p_domain", "p_unmethylated"):
+            if not 0 <= getattr(self, key) <= 1:
+                raise ValueError(f"simulate.{key} must lie in [0, 1], got {getattr(self, key)}")
+        if self.n_cells < 1:
+            raise ValueError("simulate.n_cells must be at least 1")
+
+
+def simulate_methylation(params: MethylationParams) -> tuple[dict[str, np.ndarray], dict[str, pd.DataFrame],
+                                                             pd.DataFrame, pd.DataFrame]:
+    """Simulate a genome and single-cell methylation that depends on the DNA (the methylation
+    task's embedded default).
+
+    Grammar: CpGs in CpG-island-like regions and within ``motif_radius`` bp of a planted motif are
+    unmethylated (``p_unmethylated``), so a DNA model can learn them; every other CpG is methylated
+    (``p_methylated``) except in the cell's own hypomethylated domains (``p_domain``), which only
+    the cell's neighbouring CpGs reveal. The DNA and CpG models each see one half; a Joint model
+    can use both.
+
+    Returns:
+        ``(genome, cells, bulk, truth)``: ``{"chr1": (chrom_length,) uint8 ASCII}``; ``{cell:
+        profile}`` and a bulk profile, DataFrames ``chromo`` (Ensembl names ``1 …``), ``pos``
+        (1-based C), ``value``; ``truth`` per CpG: ``chromo, pos, island, motif`` (bool) and
+        ``p`` (population methylation probability without domains).
+    """
+    params.check()
+    rng = np.random.default_rng(params.seed)
+    genome, rows = {}, []
+    cells = {f"cell{j + 1}": [] for j in range(params.n_cells)}
+    bulk = []
+    L = params.chrom_length
+    motif = np.frombuffer(METHYLATION_MOTIF.encode(), dtype=np.uint8)
+    for c in range(1, params.n_chromosomes + 1):
+        p = np.array([(1 - params.gc) / 2, params.gc / 2, params.gc / 2, (1 - params.gc) / 2])
+        seq = _BASES[rng.choice(4, L, p=p)].copy()
+        island = np.zeros(L, dtype=bool)
+        starts = rng.choice(L // params.island_length, params.n_islands, replace=False) * params.island_length
+        pi = np.array([(1 - params.island_gc) / 2, params.island_gc / 2, params.island_gc / 2,
+                       (1 - params.island_gc) / 2])
+        for s in starts:
+            seq[s:s + params.island_length] = _BASES[rng.choice(4, params.island_length, p=pi)]
+            island[s:s + params.island_length] = True
+        # deplete CpGs outside islands: CG -> TG or CA
+        cg = np.flatnonzero((seq[:-1] == ord("C")) & (seq[1:] == ord("G")) & ~island[:-1] & ~island[1:])
+        drop = cg[rng.random(len(cg)) >= params.cpg_keep]
+        to_tg = rng.random(len(drop)) < 0.5
+        seq[drop[to_tg]] = ord("T")
+        seq[drop[~to_tg] + 1] = ord("A")
+        near_motif = np.zeros(L, dtype=bool)
+        for m in rng.integers(params.motif_radius, L - params.motif_radius - len(motif), params.n_motifs):
+            if island[m:m + len(motif)].any():
+                continue
+            seq[m:m + len(motif)] = motif if rng.random() < 0.5 else _revcomp(motif)
+            near_motif[max(0, m - params.motif_radius):m + len(motif) + params.motif_radius] = True
+        genome[f"chr{c}"] = seq
+        pos0 = np.flatnonzero((seq[:-1] == ord("C")) & (seq[1:] == ord("G")))
+        isl, mot = island[pos0], near_motif[pos0] & ~island[pos0]
+        p_site = np.where(isl | mot, params.p_unmethylated, params.p_methylated)
+        rows.append(pd.DataFrame({"chromo": str(c), "pos": pos0 + 1, "island": isl, "motif": mot, "p": p_site}))
+        p_bulk = np.where(isl | mot, params.p_unmethylated,
+                          params.domain_fraction * params.p_domain + (1 - params.domain_fraction) * params.p_methylated)
+        bulk.append(pd.DataFrame({"chromo": str(c), "pos": pos0 + 1,
+                                  "value": rng.binomial(params.bulk_reads, p_bulk) / params.bulk_reads}))
+        for name in cells:
+            # the cell's hypomethylated domains: alternating segments with exponential lengths
+            n_seg = max(2, int(3 * L / params.domain_length))
+            edges = np.cumsum(rng.exponential(params.domain_length, n_seg)).astype(np.int64)
+            seg = np.searchsorted(edges, pos0)
+            in_domain = rng.random(n_seg + 1)[seg] < params.domain_fraction
+            p_cell = np.where(isl | mot, params.p_unmethylated, np.where(in_domain, params.p_domain, params.p_methylated))
+            seen = rng.random(len(pos0)) < params.coverage
+            cells[name].append(pd.DataFrame({"chromo": str(c), "pos": pos0[seen] + 1,
+                                             "value": (rng.random(seen.sum()) < p_cell[seen]).astype(np.float32)}))
+    cells = {k: pd.concat(v, ignore_index=True) for k, v in cells.items()}
+    return genome, cells, pd.concat(bulk, ignore_index=True), pd.concat(rows, ignore_index=True)
+
+
+def write_profile(profile: pd.DataFrame, dest: str | os.PathLike) -> None:
+    """Write a DeepCpG profile (``chromo pos value``, gzip TSV, no header) atomically and
+    byte-reproducibly (gzip mtime 0, no file name in the header)."""
+    import gzip
+
+    body = profile[["chromo", "pos", "value"]].to_csv(sep="\t", header=False, index=False, float_format="%.6g")
+    with atomic_path(dest) as tmp, open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="",
+                                                                          mtime=0) as gz:
+        gz.write(body.encode())

@@ -815,3 +815,97 @@ def interpret_stage(model: str, model_path, encoded_dir, out_dir, settings: dict
     write_json(summary, out / "summary.json")
     log.info("interpretation of %s on %s: %s", model, dataset, json.dumps(summary, default=str))
     return summary
+
+
+# --- DeepCpG methylation datasets (dnazoo.methylation, dnazoo.methylation_models) ------------------
+
+
+def methylation_simulate_stage(params, fasta_out, cell_outs: dict, bulk_out, truth_out) -> None:
+    """The simulated methylation default (:func:`dnazoo.simulate.simulate_methylation`): the genome
+    (FASTA, indexed), one profile per cell, a bulk profile and the truth per CpG (island, motif, p)."""
+    from .genome import index_fasta
+    from .io import write_table
+    from .simulate import simulate_methylation, write_fasta, write_profile
+
+    genome, cells, bulk, truth = simulate_methylation(params)
+    write_fasta(genome, fasta_out)
+    index_fasta(fasta_out)
+    for cell, dest in cell_outs.items():
+        write_profile(cells[cell], dest)
+    write_profile(bulk, bulk_out)
+    write_table(truth, truth_out)
+    log.info("simulated %d CpGs on %d chromosomes; %s", len(truth), len(genome),
+             {c: len(v) for c, v in cells.items()})
+
+
+def methylation_dataset_stage(ds: dict, cells: dict, bulk: dict, fasta, out_dir, sites_out) -> dict:
+    """Build ``results/methylation/<name>/data`` (:func:`dnazoo.methylation.build`) from the config
+    block ``ds`` and the local profile copies."""
+    from .methylation import build
+
+    return build(cells, out_dir, ds["split"], bulk or None, fasta, int(ds["dna_window"]), int(ds["cpg_wlen"]),
+                 int(ds["max_dist"]), int(ds.get("training", {}).get("seed", 0)), sites_out)
+
+
+def methylation_train_stage(model: str, data_dir, settings: dict, model_out, history_out, record_out, threads: int,
+                            dataset: str, ds: dict, dna_model=None, cpg_model=None) -> dict:
+    """Train one DeepCpG model (:func:`dnazoo.methylation_models.train`) and write its ``run.json``."""
+    from .methylation_models import train
+    from .record import run_record
+
+    configure_backend(threads)
+    result = train(model, data_dir, settings, model_out, history_out, dna_model, cpg_model)
+    if dna_model:
+        result.update(dna_model=str(dna_model), cpg_model=str(cpg_model))
+    inputs = [data_dir] + [p for p in (dna_model, cpg_model) if p]
+    write_json({**run_record(dataset, model, ds, settings, inputs, [model_out, history_out]), "result": result},
+               record_out)
+    return result
+
+
+def methylation_evaluate_stage(spec_dir, models_: dict, threads: int, ds: dict, per_cell_out, summary_out,
+                               predictions_dir, figure_stem, label: str = "", replicates: int = 1000) -> None:
+    """Per-cell test metrics of every model and baseline (:func:`dnazoo.methylation_models.per_cell_metrics`)
+    in ``per_cell.tsv``, their means over cells in ``summary.tsv``, the prediction tables, and a
+    per-cell AUROC figure (PNG and PDF)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .evaluate import save_figure
+    from .io import write_table
+    from .methylation import load_split, read_spec
+    from .methylation_models import baseline_tables, per_cell_metrics, predict
+
+    if models_:
+        configure_backend(threads)
+    spec = read_spec(spec_dir)
+    preds = {m: predict(m, path, spec_dir) for m, path in models_.items()}
+    preds.update(baseline_tables(spec, load_split(spec_dir, "train"), load_split(spec_dir, "test"),
+                                 int(ds["neighbour_window"])))
+    Path(predictions_dir).mkdir(parents=True, exist_ok=True)
+    for m, p in preds.items():
+        write_table(p, Path(predictions_dir) / f"{m}.tsv.gz")
+    table = per_cell_metrics(preds, spec["cells"], replicates)
+    write_table(table, per_cell_out)
+    summary = table.groupby("model", sort=False)[["auroc", "auprc", "accuracy", "f1", "mcc"]].mean().reset_index()
+    write_table(summary, summary_out)
+    fig, ax = plt.subplots(figsize=(max(5, 0.9 * len(preds) + 2), 3.6))
+    width = 0.8 / len(spec["cells"])
+    for j, cell in enumerate(spec["cells"]):
+        sub = table[table["cell"] == cell].set_index("model").loc[list(preds)]
+        x = np.arange(len(preds)) + j * width
+        ax.bar(x, sub["auroc"], width, label=cell,
+               yerr=[sub["auroc"] - sub["auroc_low"], sub["auroc_high"] - sub["auroc"]], capsize=2)
+    ax.set_xticks(np.arange(len(preds)) + width * (len(spec["cells"]) - 1) / 2)
+    ax.set_xticklabels(list(preds), rotation=45, ha="right", fontsize=7)
+    ax.set_ylabel("test AUROC (95 % bootstrap CI)")
+    ax.set_ylim(0.4, 1.0)
+    ax.axhline(0.5, color="grey", lw=0.5)
+    ax.legend(fontsize=6, title="cell", title_fontsize=6)
+    ax.set_title(f"{label}: per-cell methylation AUROC, test chromosomes {', '.join(spec['split'].get('test', []))}",
+                 fontsize=8)
+    fig.tight_layout()
+    save_figure(fig, figure_stem)
+    plt.close(fig)

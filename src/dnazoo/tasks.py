@@ -37,10 +37,17 @@ def _register():
     @keras.saving.register_keras_serializable(package="dnazoo")
     class MaskedBinaryCrossentropy(keras.losses.Loss):
         """Binary cross-entropy over the observed labels only: a target of −1 or NaN is masked out
-        of the loss (mean over observed entries of the batch). DeepCpG's missing-label loss."""
+        of the loss (mean over observed entries of the batch). DeepCpG's missing-label loss.
 
-        def __init__(self, name="masked_binary_crossentropy", **kwargs):
+        With ``class_weights`` (``[[w0, w1]]`` per target, DeepCpG's inverse class frequencies
+        that sum to 1, :func:`dnazoo.methylation_models.class_weights`), each observed entry is
+        weighted by its class's weight and the entries are summed over targets, as DeepCpG sums
+        its per-cell sample-weighted losses."""
+
+        def __init__(self, name="masked_binary_crossentropy", class_weights=None, **kwargs):
             super().__init__(name=name, **kwargs)
+            # [[w0, w1] per target] or None: the weight of an observed 0 and of an observed 1
+            self.class_weights = None if class_weights is None else [list(map(float, w)) for w in class_weights]
 
         def call(self, y_true, y_pred):
             y_true = ops.cast(y_true, y_pred.dtype)
@@ -48,7 +55,14 @@ def _register():
             y = ops.where(mask > 0, y_true, ops.zeros_like(y_true))
             p = ops.clip(y_pred, 1e-7, 1 - 1e-7)
             bce = -(y * ops.log(p) + (1 - y) * ops.log(1 - p))
+            if self.class_weights is not None:
+                w = ops.convert_to_tensor(self.class_weights, dtype=y_pred.dtype)  # (k, 2)
+                mask = mask * (w[:, 0] * (1 - y) + w[:, 1] * y)
+                return ops.sum(bce * mask, axis=-1)
             return ops.sum(bce * mask, axis=-1) / ops.maximum(ops.sum(mask, axis=-1), 1.0)
+
+        def get_config(self):
+            return {**super().get_config(), "class_weights": self.class_weights}
 
     @keras.saving.register_keras_serializable(package="dnazoo")
     class MaskedMeanSquaredError(keras.losses.Loss):

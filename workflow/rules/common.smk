@@ -280,7 +280,8 @@ def interpret_targets(name):
 
 
 def all_targets():
-    targets = ["results/summary.tsv"]
+    targets = ["results/summary.tsv"] if DATASETS else []
+    targets += methylation_targets()
     targets += [f"results/protocols/{g}.{ext}" for g in GROUPS for ext in ("tsv", "png", "pdf")]
     if TRANSFER:
         targets += ["results/transfer/auc_pearson.tsv", *transfer_figures()]
@@ -298,3 +299,69 @@ def all_targets():
             targets.append(f"results/{name}/baseline_comparison.tsv")
         targets += interpret_targets(name)
     return targets
+
+
+# --- methylation datasets (workflow/rules/methylation.smk) -------------------------------------------
+METHYLATION = config.get("methylation") or {}
+
+
+def methylation_source(wildcards):
+    ds = METHYLATION[wildcards.dataset]
+    return ds["profiles" if wildcards.group == "cells" else "bulk"][wildcards.name]
+
+
+def methylation_cells(wildcards):
+    """``{cell: local profile}`` of a methylation dataset (simulated: cell1 .. celln)."""
+    ds = METHYLATION[wildcards.dataset]
+    if "simulate" in ds:
+        n = dz_config.methylation_params(ds).n_cells
+        return {f"cell{j + 1}": f"resources/methylation/{wildcards.dataset}/cells/cell{j + 1}.tsv.gz"
+                for j in range(n)}
+    return {c: f"resources/methylation/{wildcards.dataset}/cells/{c}.profile.gz" for c in ds["profiles"]}
+
+
+def methylation_bulk(wildcards):
+    ds = METHYLATION[wildcards.dataset]
+    if "simulate" in ds:
+        return {"bulk": f"resources/methylation/{wildcards.dataset}/bulk/bulk.tsv.gz"}
+    return {b: f"resources/methylation/{wildcards.dataset}/bulk/{b}.profile.gz" for b in ds.get("bulk") or {}}
+
+
+def methylation_dataset_inputs(wildcards):
+    ds = METHYLATION[wildcards.dataset]
+    if "simulate" in ds:
+        folder = f"resources/methylation/{wildcards.dataset}"
+        return {"cells": f"{folder}/cells", "bulk": f"{folder}/bulk/bulk.tsv.gz", "fasta": f"{folder}/genome.fa",
+                "fai": f"{folder}/genome.fa.fai"}
+    inputs = {f"cell_{c}": p for c, p in methylation_cells(wildcards).items()}
+    inputs.update({f"bulk_{b}": p for b, p in methylation_bulk(wildcards).items()})
+    if "genome" in ds:
+        inputs["fasta"] = genome_fasta(ds["genome"])
+        inputs["fai"] = genome_fasta(ds["genome"]) + ".fai"
+    return inputs
+
+
+def methylation_copies(wildcards):
+    """``{local copy: the user's path or URL}`` of a methylation dataset's profiles (for error messages)."""
+    ds = METHYLATION[wildcards.dataset]
+    if "simulate" in ds:
+        return {}
+    out = {p: ds["profiles"][c].get("url") or ds["profiles"][c]["path"] for c, p in methylation_cells(wildcards).items()}
+    out.update({p: ds["bulk"][b].get("url") or ds["bulk"][b]["path"] for b, p in methylation_bulk(wildcards).items()})
+    return out
+
+
+def joint_parts(wildcards):
+    for j in METHYLATION[wildcards.dataset]["joint_models"]:
+        if j["model"] == wildcards.model:
+            return j
+    raise ValueError(f"methylation.{wildcards.dataset}: no joint_models entry for {wildcards.model}")
+
+
+def stages_bootstrap():
+    return int((config.get("evaluation") or {}).get("bootstrap", 1000))
+
+
+def methylation_targets():
+    return [f"results/methylation/{name}/{f}" for name in METHYLATION
+            for f in ("per_cell.tsv", "summary.tsv", "figures/per_cell_auroc.png", "figures/per_cell_auroc.pdf")]
