@@ -14,7 +14,36 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "config").glob("*.yaml")))
 def test_shipped_configs_validate(name):
     config = load(REPO / "config" / name)
-    assert config["datasets"]
+    assert config["datasets"] or config["methylation"]
+
+
+def _methylation():
+    return yaml.safe_load((REPO / "config" / "demo_deepcpg.yaml").read_text())
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda ds: ds.update(dna_window=200), r"methylation.simulated_methylation.dna_window: must be odd"),
+    (lambda ds: ds["joint_models"][0].update(cpg="deepcpg_cpg_FcAvg"),
+     r"joint_models\[0\].cpg: 'deepcpg_cpg_FcAvg' is not in methylation.simulated_methylation.cpg_models"),
+    (lambda ds: ds.update(dna_models=["deepcpg_dna_CnnL9"]), r"dna_models\[0\]: unknown model 'deepcpg_dna_CnnL9'"),
+    (lambda ds: ds.update(cpg_models=["deepcpg_cpg_Avg"]), r"methylation.simulated_methylation.cpg_models.0"),
+    (lambda ds: ds["simulate"].update(coverage=1.5), r"simulate: simulate.coverage must lie in \[0, 1\]"),
+    (lambda ds: ds.update(profiles={"c": {"path": "c.tsv.gz"}}), r"methylation.simulated_methylation"),
+])
+def test_bad_methylation_config_names_the_key(tmp_path, edit, message):
+    config = _methylation()
+    edit(config["methylation"]["simulated_methylation"])
+    with pytest.raises(ConfigError, match=message):
+        load(_write(tmp_path, config))
+
+
+def test_a_methylation_dataset_without_a_genome_takes_cpg_models_only(tmp_path):
+    config = yaml.safe_load((REPO / "config" / "deepcpg.yaml").read_text())
+    ds = config["methylation"]["deepcpg_serum"]
+    assert load(_write(tmp_path, config))["methylation"]["deepcpg_serum"]["cpg_wlen"] == 50  # defaults filled in
+    ds["dna_models"] = ["deepcpg_dna_CnnL2h128"]
+    with pytest.raises(ConfigError, match="deepcpg_serum: DNA and Joint models need DNA windows: give a genome"):
+        load(_write(tmp_path, config))
 
 
 def test_deepchromehic_config_has_the_20_published_datasets():

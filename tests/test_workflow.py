@@ -679,24 +679,24 @@ def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
     frozen features; every model and baseline gets per-cell metrics (reduced demo_deepcpg.yaml)."""
     config = yaml.safe_load((REPO / "config" / "demo_deepcpg.yaml").read_text())
     ds = config["methylation"]["simulated_methylation"]
-    ds["simulate"].update(n_chromosomes=3, chrom_length=150_000, n_cells=2, n_motifs=300, n_islands=6)
-    ds.update(dna_window=101, dna_models=["deepcpg_dna_CnnL1h128"], cpg_models=["deepcpg_cpg_FcAvg"],
-              joint_models=[{"model": "deepcpg_joint_JointL0", "dna": "deepcpg_dna_CnnL1h128",
-                             "cpg": "deepcpg_cpg_FcAvg"}],
-              split={"train": ["1"], "val": ["2"], "test": ["3"]}, training={"learning_rate": 0.001, "max_epochs": 6})
+    ds["simulate"].update(n_cells=2)
+    ds.update(dna_models=["deepcpg_dna_CnnL2h128"], cpg_models=["deepcpg_cpg_RnnL1"],
+              joint_models=[{"model": "deepcpg_joint_JointL1h512", "dna": "deepcpg_dna_CnnL2h128",
+                             "cpg": "deepcpg_cpg_RnnL1"}])
+    ds["training"].update(max_epochs=10)
     run_snakemake(tmp_path, config)
     out = tmp_path / "results" / "methylation" / "simulated_methylation"
     table = pd.read_csv(out / "per_cell.tsv", sep="\t")
-    models_ = ["deepcpg_dna_CnnL1h128", "deepcpg_cpg_FcAvg", "deepcpg_joint_JointL0", "cell_mean",
+    models_ = ["deepcpg_dna_CnnL2h128", "deepcpg_cpg_RnnL1", "deepcpg_joint_JointL1h512", "cell_mean",
                "neighbour_mean", "bulk_bulk"]
     assert sorted(table["model"].unique()) == sorted(models_)
     assert len(table) == 2 * len(models_) and set(table["cell"]) == {"cell1", "cell2"}
     auroc = table.groupby("model")["auroc"].mean()
-    assert auroc["deepcpg_dna_CnnL1h128"] > 0.6 and auroc["deepcpg_cpg_FcAvg"] > 0.7
-    assert auroc["deepcpg_joint_JointL0"] > max(auroc["deepcpg_dna_CnnL1h128"], auroc["deepcpg_cpg_FcAvg"])
+    assert auroc["deepcpg_dna_CnnL2h128"] > 0.6 and auroc["deepcpg_cpg_RnnL1"] > 0.7
+    assert auroc["deepcpg_joint_JointL1h512"] > max(auroc["deepcpg_dna_CnnL2h128"], auroc["deepcpg_cpg_RnnL1"])
     assert (table["auroc_low"] <= table["auroc"]).all() and (table["auroc"] <= table["auroc_high"]).all()
-    record = json.loads((out / "models" / "deepcpg_joint_JointL0" / "run.json").read_text())
-    assert record["result"]["dna_model"].endswith("deepcpg_dna_CnnL1h128/model.keras")
+    record = json.loads((out / "models" / "deepcpg_joint_JointL1h512" / "run.json").read_text())
+    assert record["result"]["dna_model"].endswith("deepcpg_dna_CnnL2h128/model.keras")
     # the Joint model trains its head only: the DNA and CpG parts are frozen
     assert record["result"]["trainable_parameters"] < record["result"]["parameters"]
     for ext in ("png", "pdf"):
@@ -705,8 +705,9 @@ def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
 
 
 def test_deepcpg_cpg_model_on_the_real_profiles_and_a_bad_profile_names_its_file(tmp_path):
-    """config/deepcpg.yaml reduced to FcAvg: the real serum cells, train chr18, test chr19. A value
-    outside [0, 1] fails in one line naming the user's file and line."""
+    """config/deepcpg.yaml reduced to FcAvg, its files served over loopback (md5 checks on): the real
+    serum cells, train chr18, test chr19. A value outside [0, 1] fails in one line naming the
+    user's file and line."""
     data = needs_shared("deepcpg", "cpg_profiles")
     config = yaml.safe_load((REPO / "config" / "deepcpg.yaml").read_text())
     ds = config["methylation"]["deepcpg_serum"]
@@ -719,9 +720,13 @@ def test_deepcpg_cpg_model_on_the_real_profiles_and_a_bad_profile_names_its_file
     assert "line 2: the methylation value is not a number in [0, 1]" in line and str(bad) in line
     for group in ("profiles", "bulk"):
         for src in ds[group].values():
-            src["path"] = str(data / Path(src["path"]).name)
-    ds.update(cpg_models=["deepcpg_cpg_FcAvg"], training={"max_epochs": 4, "learning_rate": 0.001})
-    run_snakemake(tmp_path, config)
+            assert src["url"].startswith("https://github.com/cangermueller/deepcpg/raw/")
+    ds.update(cpg_models=["deepcpg_cpg_RnnL1"], training={"max_epochs": 4, "learning_rate": 0.001})
+    with serve_directory(data) as base:
+        served = {g: {k: {**v, "url": f"{base}/{v['url'].rsplit('/', 1)[1]}"} for k, v in ds[g].items()}
+                  for g in ("profiles", "bulk")}
+        ds.update(served)
+        run_snakemake(tmp_path, config)
     table = pd.read_csv(tmp_path / "results/methylation/deepcpg_serum/per_cell.tsv", sep="\t").set_index(
         ["model", "cell"])
     for cell in ("BS27_4_SER", "BS28_2_SER"):
