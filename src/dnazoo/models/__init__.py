@@ -348,8 +348,8 @@ for _arch in (*DEEPCPG_CNN_DNA, *DEEPCPG_OTHER_DNA):
         _DEEPCPG_TRAIN,
         f"Angermueller et al., Genome Biol 2017 (DeepCpG); cangermueller/deepcpg deepcpg/models/dna.py {_arch}; "
         "spec §B.3; training as dcpg_train.py: Adam 1e-4 x 0.975^epoch, batch 128, L1/L2 1e-4 on every kernel, "
-        "<= 30 epochs, early stopping with patience 5 (on the validation metric here; DeepCpG: validation loss); "
-        "DeepCpG's per-cell class weights are not applied (dnazoo weighs classes of binary tasks only)",
+        "<= 30 epochs, early stopping with patience 5; on a methylation dataset (dnazoo.methylation_models) on "
+        "validation loss with DeepCpG's per-cell class weights, elsewhere on the task's validation metric",
         "onehot4", _lazy("deepcpg", "dna_tower"), _lazy("deepcpg", "dna_neck"), "siamese", LATE_FUSION_NAMES,
         "sigmoid", {"arch": _arch, "dropout": 0.0},
         family="deepcpg_dna_cnn" if _arch.startswith("Cnn") else "deepcpg_dna_resnet"))
