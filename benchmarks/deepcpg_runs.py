@@ -26,11 +26,11 @@ from encode_interpret import serve
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run(config: dict, workdir: Path, cores: int) -> None:
+def run(config: dict, workdir: Path, cores: int, targets: tuple[str, ...] = ()) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     cfg = workdir / "config.yaml"
     cfg.write_text(yaml.safe_dump(config, sort_keys=False))
-    subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
+    subprocess.run([sys.executable, "-m", "snakemake", *targets, "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
                     "--configfile", str(cfg), "--cores", str(cores), "--resources", "gpu=1",
                     "--rerun-triggers", "mtime"], check=True)
 
@@ -51,6 +51,7 @@ def main() -> None:
     if not args.data.is_dir():
         sys.exit(f"{args.data}: no local copy of DeepCpG's profiles; the real run is skipped")
     config = yaml.safe_load((REPO / "config" / "deepcpg.yaml").read_text())
+    del config["methylation"]["deepcpg_serum_dna"]  # needs mm10 from Ensembl (no internet here)
     with serve(args.data) as base:
         for ds in config["methylation"].values():
             for group in ("profiles", "bulk"):

@@ -4,6 +4,7 @@ import hashlib
 import socketserver
 import threading
 
+import numpy as np
 import pytest
 
 from conftest import random_dna
@@ -137,3 +138,36 @@ def test_uncaught_error_of_a_stage_script_lands_in_the_rule_log(tmp_path):
     assert proc.returncode != 0
     text = log.read_text()
     assert "job failed: ValueError: table.bedpe:2: start1 100 > end1 50" in text and "Traceback" in text
+
+
+def test_bsd_sum_equals_coreutils_sum(tmp_path):
+    import shutil
+    import subprocess
+
+    from dnazoo.io import bsd_sum
+
+    if not shutil.which("sum"):
+        pytest.skip("no sum(1) on this machine")
+    p = tmp_path / "x.bin"
+    p.write_bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8).tobytes())
+    want = subprocess.run(["sum", str(p)], capture_output=True, text=True, check=True).stdout.split()
+    assert bsd_sum(p) == (int(want[0]), int(want[1]))
+
+
+def test_genome_parts_concatenate_after_their_ensembl_checksums(tmp_path, http_root):
+    import gzip
+
+    from dnazoo.io import ChecksumError, bsd_sum, fetch_parts
+
+    root, base = http_root
+    for name, seq in (("chromosome.18.fa.gz", ">18\nACGT\n"), ("chromosome.19.fa.gz", ">19\nGGCC\n")):
+        (root / name).write_bytes(gzip.compress(seq.encode(), mtime=0))
+    sums = {n: bsd_sum(root / n) for n in ("chromosome.18.fa.gz", "chromosome.19.fa.gz")}
+    (root / "CHECKSUMS").write_text("".join(f"{s} {b} {n}\n" for n, (s, b) in sums.items()))
+    urls = [f"{base}/chromosome.18.fa.gz", f"{base}/chromosome.19.fa.gz"]
+    fetch_parts(urls, tmp_path / "g.fa", f"{base}/CHECKSUMS")
+    assert (tmp_path / "g.fa").read_text() == ">18\nACGT\n>19\nGGCC\n"
+    (root / "CHECKSUMS").write_text(f"1 1 chromosome.18.fa.gz\n{sums['chromosome.19.fa.gz'][0]} 1 chromosome.19.fa.gz\n")
+    with pytest.raises(ChecksumError, match="BSD sum mismatch for .*chromosome.18.fa.gz"):
+        fetch_parts(urls, tmp_path / "h.fa", f"{base}/CHECKSUMS")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.fa"]  # nothing half-written

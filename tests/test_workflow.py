@@ -711,6 +711,7 @@ def test_deepcpg_cpg_model_on_the_real_profiles_and_a_bad_profile_names_its_file
     user's file and line."""
     data = needs_shared("deepcpg", "cpg_profiles")
     config = yaml.safe_load((REPO / "config" / "deepcpg.yaml").read_text())
+    del config["methylation"]["deepcpg_serum_dna"]  # mm10 from Ensembl: test_deepcpg_dna_config_plans_...
     ds = config["methylation"]["deepcpg_serum"]
     bad = tmp_path / "bad.tsv"
     bad.write_text("18\t3000023\t1.0\n18\t3000086\t2.0\n")
@@ -734,3 +735,20 @@ def test_deepcpg_cpg_model_on_the_real_profiles_and_a_bad_profile_names_its_file
     for cell in ("BS27_4_SER", "BS28_2_SER"):
         assert table.loc[("deepcpg_cpg_RnnL1", cell), "n"] == 5000  # chr19's CpGs of the cell
         assert table.loc[("deepcpg_cpg_RnnL1", cell), "auroc"] > table.loc[("cell_mean", cell), "auroc"] + 0.2
+
+
+def test_deepcpg_dna_config_plans_the_ensembl_genome_then_dna_cpg_and_joint(tmp_path):
+    """config/deepcpg.yaml's DNA dataset: a dry run plans the Ensembl mm10 download, the dataset,
+    the DNA and CpG models, then the Joint model on them (nothing is fetched)."""
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text((REPO / "config" / "deepcpg.yaml").read_text())
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "results/methylation/deepcpg_serum_dna/per_cell.tsv",
+                           "-n", "-s", str(REPO / "Snakefile"), "--directory", str(tmp_path), "--configfile", str(cfg),
+                           "--cores", "2", "--resources", "gpu=1"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    table = out.split("Job stats:")[1].split("total")[0].splitlines()[3:]
+    jobs = {line.split()[0]: int(line.split()[1]) for line in table if len(line.split()) == 2}
+    assert jobs == {"download_genome": 1, "methylation_fetch": 2, "methylation_dataset": 1, "methylation_train": 2,
+                    "methylation_train_joint": 1, "methylation_evaluate": 1}, jobs
+    assert "resources/genomes/mm10_ensembl85_chr18_19.fa" in out

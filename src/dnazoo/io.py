@@ -347,3 +347,84 @@ def fetch(
 def is_url(source: str) -> bool:
     """True when ``source`` is an http(s), ftp or file URL rather than a local path."""
     return _is_url(source)
+
+
+def bsd_sum(path: str | os.PathLike) -> tuple[int, int]:
+    """The BSD checksum of a file as ``sum`` (coreutils, default ``-r``) prints it: ``(checksum,
+    1,024-byte blocks)``. Ensembl's ``CHECKSUMS`` files list this, not md5; Python's ``hashlib``
+    does not have it.
+
+    The 16-bit checksum rotates right by one bit and adds each byte (modulo 2^16).
+    """
+    import numpy as np
+
+    checksum, size = 0, 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            size += len(chunk)
+            for b in np.frombuffer(chunk, dtype=np.uint8).tolist():
+                checksum = ((checksum >> 1) | ((checksum & 1) << 15)) + b & 0xFFFF
+    return checksum, -(-size // 1024)
+
+
+def read_ensembl_checksums(path: str | os.PathLike) -> dict[str, tuple[int, int]]:
+    """An Ensembl ``CHECKSUMS`` file (lines ``<sum> <blocks> <file name>``) as ``{file name: (sum, blocks)}``.
+
+    Raises:
+        ValueError: a line that is not three fields of which the first two are integers (file and line named).
+    """
+    out = {}
+    for i, line in enumerate(Path(path).read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()):
+            raise ValueError(f"{path}, line {i}: not an Ensembl CHECKSUMS line '<sum> <blocks> <file>': {line!r}")
+        out[parts[2]] = (int(parts[0]), int(parts[1]))
+    return out
+
+
+def fetch_parts(urls: list[str], dest: str | os.PathLike, checksums_file: str | None = None,
+                timeout: float = 60.0) -> Path:
+    """Fetch several (gzip) FASTA parts, e.g. one Ensembl chromosome each, and concatenate them,
+    decompressed and in order, into ``dest`` (atomically).
+
+    Args:
+        urls: URLs or paths of the parts.
+        checksums_file: URL or path of Ensembl's ``CHECKSUMS`` (BSD ``sum`` per file name,
+            :func:`bsd_sum`); every part must be listed there and match. None: no checksum (the
+            length and gzip checks of :func:`fetch` still apply).
+
+    Raises:
+        ChecksumError: a part whose BSD sum differs from the list, or that the list lacks (naming both).
+        DownloadError, FileNotFoundError: as :func:`fetch`.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = dest.parent / f".{dest.name}.{uuid.uuid4().hex}.parts"
+    work.mkdir()
+    try:
+        listed = None
+        if checksums_file:
+            listed = read_ensembl_checksums(fetch(checksums_file, work / "CHECKSUMS", decompress=False,
+                                                  timeout=timeout))
+        with atomic_path(dest) as tmp, open(tmp, "wb") as out:
+            for i, url in enumerate(urls):
+                name = url.rstrip("/").rsplit("/", 1)[-1]
+                raw = fetch(url, work / f"{i}.raw", decompress=False, timeout=timeout)
+                if listed is not None:
+                    if name not in listed:
+                        raise ChecksumError(f"{checksums_file} lists no {name!r} (the part {url})")
+                    got = bsd_sum(raw)
+                    if got != listed[name]:
+                        raise ChecksumError(f"BSD sum mismatch for {url}: {checksums_file} gives {listed[name]}, "
+                                            f"got {got}")
+                    log.info("%s: BSD sum %s matches %s", url, got, checksums_file)
+                with open(raw, "rb") as fh:
+                    gz = fh.read(2) == GZIP_MAGIC
+                with (gzip.open(raw, "rb") if gz else open(raw, "rb")) as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+                raw.unlink()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return dest

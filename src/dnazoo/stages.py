@@ -92,10 +92,19 @@ def fetch_source(source: dict, dest: str | os.PathLike, what: str = "") -> None:
 
 
 def fetch_genome(source: dict, fasta: str | os.PathLike, what: str = "") -> dict[str, int]:
-    """Fetch a genome FASTA and index it with pyfaidx; return ``{chrom: bp}``."""
+    """Fetch a genome FASTA and index it with pyfaidx; return ``{chrom: bp}``. A source with
+    ``urls`` is fetched part by part, checked against Ensembl's ``checksums_file`` when given, and
+    concatenated (:func:`dnazoo.io.fetch_parts`)."""
     from .genome import index_fasta
+    from .io import ChecksumError, DownloadError, fetch_parts
 
-    fetch_source(source, fasta, what)
+    if "urls" in source:
+        try:
+            fetch_parts(list(source["urls"]), fasta, source.get("checksums_file"))
+        except (DownloadError, ChecksumError, FileNotFoundError) as err:
+            raise type(err)(f"{err} (for {what})" if what else str(err)) from err
+    else:
+        fetch_source(source, fasta, what)
     sizes = index_fasta(fasta)
     log.info("%s: %d sequences, %d bp", fasta, len(sizes), sum(sizes.values()))
     return sizes

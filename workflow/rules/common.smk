@@ -205,7 +205,7 @@ def source_copies(wildcards):
         copies[f"resources/tables/{wildcards.dataset}/track_{track}.raw"] = src.get("url") or src.get("path")
     genome = config.get("genomes", {}).get(ds.get("genome"))
     if genome:
-        copies[genome_fasta(ds["genome"])] = genome.get("url") or genome.get("path")
+        copies[genome_fasta(ds["genome"])] = genome.get("url") or genome.get("path") or " + ".join(genome["urls"])
     return copies
 
 
