@@ -6,6 +6,7 @@ checks on; CpG models). Usage (2 CPU cores: about 3 + 8 min)::
     .venv/bin/python benchmarks/deepcpg_runs.py --workdir /tmp/deepcpg --out benchmarks/results
 
 writes ``deepcpg_simulated_per_cell.tsv``, ``deepcpg_simulated_summary.tsv``,
+``deepcpg_simulated_dna_filters.tsv`` (the DNA model's first-layer filters matched to JASPAR),
 ``deepcpg_real_per_cell.tsv`` and ``deepcpg_real_summary.tsv`` to ``--out``. With internet access,
 ``snakemake --configfile config/deepcpg.yaml`` downloads the same files from GitHub itself.
 """
@@ -48,6 +49,7 @@ def main() -> None:
     res = args.workdir / "simulated" / "results" / "methylation" / "simulated_methylation"
     for f in ("per_cell", "summary"):
         shutil.copyfile(res / f"{f}.tsv", args.out / f"deepcpg_simulated_{f}.tsv")
+    shutil.copyfile(res / "models" / "deepcpg_dna_CnnL2h128" / "filters.tsv", args.out / "deepcpg_simulated_dna_filters.tsv")
     if not args.data.is_dir():
         sys.exit(f"{args.data}: no local copy of DeepCpG's profiles; the real run is skipped")
     config = yaml.safe_load((REPO / "config" / "deepcpg.yaml").read_text())

@@ -38,7 +38,7 @@ def _demo_config(tmp_path: Path) -> dict:
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     ds = config["datasets"]["simulated_demo"]
     ds.pop("embedding", None)
-    ds["simulate"].update(n_chromosomes=3, chrom_length=1_000_000, n_pairs=400)
+    ds["simulate"].update(n_chromosomes=3, chrom_length=500_000, n_pairs=200, max_distance=200_000)  # CI time
     ds["split"] = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
     config["models"] = ["distance_baseline", "deepbind"]
     config["baselines"] = []
@@ -53,7 +53,8 @@ def _run_on_slurm(workdir: Path, config: dict) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
            "--configfile", str(cfg), "--workflow-profile", str(REPO / "profiles" / "slurm"),
            # CI-sized cluster: 2 CPUs; fast status checks; no resubmission of the failing test job
-           "--max-threads", "2", "--slurm-init-seconds-before-status-checks", "2", "--latency-wait", "5",
+           "--max-threads", "2", "--slurm-init-seconds-before-status-checks", "2", "--seconds-between-status-checks",
+           "2", "--latency-wait", "5",
            "--retries", "0", "--jobs", "4"]
     # the plugin hangs when status queries fail; bound every run (timeout -k semantics)
     return subprocess.run(["timeout", "-k", "30", "900", *cmd], capture_output=True, text=True)

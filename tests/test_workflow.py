@@ -702,39 +702,73 @@ def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
     assert record["result"]["trainable_parameters"] < record["result"]["parameters"]
     for ext in ("png", "pdf"):
         assert (out / "figures" / f"per_cell_auroc.{ext}").stat().st_size > 1000
+    # DeepCpG's dcpg_filter_motifs: the DNA model's first-layer filters as PWMs matched to JASPAR
+    filters = pd.read_csv(out / "models" / "deepcpg_dna_CnnL2h128" / "filters.tsv", sep="\t")
+    assert len(filters) > 10 and (filters["n_sites"] >= 10).all()
+    assert {"match_id", "q_value", "q_value[planted:motif]"} <= set(filters.columns)
+    assert (out / "models" / "deepcpg_dna_CnnL2h128" / "filters.meme").read_text().count("MOTIF") == len(filters)
     keep_results(tmp_path, "simulated_methylation", ("results/methylation/simulated_methylation/per_cell.tsv",))
 
 
-def test_deepcpg_cpg_model_on_the_real_profiles_and_a_bad_profile_names_its_file(tmp_path):
-    """config/deepcpg.yaml reduced to RnnL1, its files served over loopback (md5 checks on): the real
-    serum cells, train chr18, test chr19. A value outside [0, 1] fails in one line naming the
-    user's file and line."""
+#: mm10 (GRCm38) chromosome sizes in bp, as Ensembl's chromosome 18 and 19 FASTA files hold them.
+MM10_SIZES = {"18": 90_702_639, "19": 61_431_566}
+
+
+def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
+    """config/deepcpg.yaml's DNA dataset, its files served over loopback (md5 checks on): the real
+    serum cells, train chr18, test chr19, with Ensembl's chromosome files stood in for by synthetic
+    bases of mm10's names and sizes (no mm10 offline); the DNA, CpG (RnnL1) and Joint models. A
+    value outside [0, 1] fails in one line naming the user's file and line."""
     data = needs_shared("deepcpg", "cpg_profiles")
     config = yaml.safe_load((REPO / "config" / "deepcpg.yaml").read_text())
-    del config["methylation"]["deepcpg_serum_dna"]  # mm10 from Ensembl: test_deepcpg_dna_config_plans_...
-    ds = config["methylation"]["deepcpg_serum"]
+    del config["methylation"]["deepcpg_serum"]  # the CpG-only dataset: benchmarks/deepcpg_runs.py
+    ds = config["methylation"]["deepcpg_serum_dna"]
     bad = tmp_path / "bad.tsv"
     bad.write_text("18\t3000023\t1.0\n18\t3000086\t2.0\n")
-    broken = {**config, "methylation": {"deepcpg_serum": {**ds, "profiles": {"bad": {"path": str(bad)}}, "bulk": {}}}}
+    broken = {"models": config["models"], "methylation": {"bad": {"profiles": {"bad": {"path": str(bad)}},
+                                                                  "cpg_models": ["deepcpg_cpg_RnnL1"]}}}
     (tmp_path / "bad_run").mkdir()
     out = _failing_run(tmp_path / "bad_run", broken, [])
     line = next(ln for ln in out.splitlines() if ln.startswith("dnazoo:"))
     assert "line 2: the methylation value is not a number in [0, 1]" in line and str(bad) in line
-    for group in ("profiles", "bulk"):
-        for src in ds[group].values():
-            assert src["url"].startswith("https://github.com/cangermueller/deepcpg/raw/")
-    ds.update(cpg_models=["deepcpg_cpg_RnnL1"], training={"max_epochs": 4, "learning_rate": 0.001})
+
+    www = tmp_path / "www"
+    www.mkdir()
+    for src in ds["profiles"].values():
+        assert src["url"].startswith("https://github.com/cangermueller/deepcpg/raw/")
+        name = src["url"].rsplit("/", 1)[1]
+        (www / name).symlink_to(data / name)
+    rng = np.random.default_rng(0)
+    line_block = np.frombuffer(b"ACGT", dtype=np.uint8)[rng.integers(0, 4, 60 * 20000)].reshape(20000, 60)
+    line_block = np.hstack([line_block, np.full((20000, 1), ord("\n"), dtype=np.uint8)]).tobytes()
+    genome = config["genomes"]["mm10_ensembl85_chr18_19"]
+    for url in genome["urls"]:
+        chrom = url.split(".chromosome.")[1].split(".")[0]
+        full, rest = divmod(MM10_SIZES[chrom], 60)
+        with open(www / url.rsplit("/", 1)[1], "wb") as fh:  # plain FASTA under the .fa.gz name
+            fh.write(f">{chrom} dna:chromosome chromosome:GRCm38:{chrom}:1:{MM10_SIZES[chrom]}:1 REF\n".encode())
+            for i in range(0, full, 20000):
+                fh.write(line_block[: min(20000, full - i) * 61])
+            fh.write(b"A" * rest + b"\n")
+    del genome["checksums_file"]  # BSD sums of the stand-ins: tests/test_io.py checks the mechanism
+    # test time: the Joint model and the filter motifs have their test on the simulated default
+    ds.update(dna_window=101, training={"max_epochs": 4, "learning_rate": 0.001}, joint_models=[], filters=False)
     config["evaluation"] = {"bootstrap": 100}  # test time
-    with serve_directory(data) as base:
-        served = {g: {k: {**v, "url": f"{base}/{v['url'].rsplit('/', 1)[1]}"} for k, v in ds[g].items()}
-                  for g in ("profiles", "bulk")}
-        ds.update(served)
+    with serve_directory(www) as base:
+        genome["urls"] = [f"{base}/{u.rsplit('/', 1)[1]}" for u in genome["urls"]]
+        for src in ds["profiles"].values():
+            src["url"] = f"{base}/{src['url'].rsplit('/', 1)[1]}"
         run_snakemake(tmp_path, config)
-    table = pd.read_csv(tmp_path / "results/methylation/deepcpg_serum/per_cell.tsv", sep="\t").set_index(
-        ["model", "cell"])
+    out = tmp_path / "results/methylation/deepcpg_serum_dna"
+    spec = json.loads((out / "data" / "spec.json").read_text())
+    assert spec["dna_window"] == 101 and spec["counts"]["test"]["observed"] == 10_000
+    table = pd.read_csv(out / "per_cell.tsv", sep="\t").set_index(["model", "cell"])
     for cell in ("BS27_4_SER", "BS28_2_SER"):
         assert table.loc[("deepcpg_cpg_RnnL1", cell), "n"] == 5000  # chr19's CpGs of the cell
         assert table.loc[("deepcpg_cpg_RnnL1", cell), "auroc"] > table.loc[("cell_mean", cell), "auroc"] + 0.2
+        # random bases carry nothing: the DNA model stays near chance
+        assert abs(table.loc[("deepcpg_dna_CnnL2h128", cell), "auroc"] - 0.5) < 0.1
+    assert not (out / "models" / "deepcpg_dna_CnnL2h128" / "filters.tsv").exists()  # filters: false
 
 
 def test_deepcpg_dna_config_plans_the_ensembl_genome_then_dna_cpg_and_joint(tmp_path):

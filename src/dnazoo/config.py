@@ -453,7 +453,7 @@ def load(path: str | os.PathLike) -> dict:
 
 
 #: Defaults of a ``methylation.<name>`` dataset (schema defaults, filled in by :func:`check_methylation`).
-METHYLATION_DEFAULTS = {"dna_window": 1001, "cpg_wlen": 50, "max_dist": 25000, "neighbour_window": 3000,
+METHYLATION_DEFAULTS = {"dna_window": 1001, "cpg_wlen": 50, "max_dist": 25000, "neighbour_window": 3000, "filters": True,
                         "dna_models": [], "cpg_models": [], "joint_models": [], "training": {}}
 
 

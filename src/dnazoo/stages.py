@@ -918,3 +918,40 @@ def methylation_evaluate_stage(spec_dir, models_: dict, threads: int, ds: dict, 
     fig.tight_layout()
     save_figure(fig, figure_stem)
     plt.close(fig)
+
+
+def methylation_filters_stage(model_path, data_dir, tsv_out, meme_out, threads: int = 1, planted: str | None = None,
+                              n_windows: int = 2000, jaspar: str | None = None) -> None:
+    """The first-layer filters of a DeepCpG DNA model as motifs, as DeepCpG's
+    ``dcpg_filter_motifs.py`` does: activation-weighted PWMs over the test windows
+    (:func:`dnazoo.interpret.filter_pwms`), written as MEME, each matched by Tomtom (memelite) to
+    JASPAR (pyjaspar, offline) and, for the simulated default, to the planted motif ``planted``
+    (a consensus; column ``q_value[planted:motif]``).
+
+    Writes ``filters.tsv`` (one row per filter with at least 10 sites: ``filter, n_sites,
+    match_id, match_name, match_family, q_value, strand`` ...) and ``filters.meme``.
+    """
+    from .encoding import onehot
+    from .interpret import JASPAR_RELEASE, filter_pwms, jaspar_motifs, pwm_from_consensus, tomtom_matches, write_meme
+    from .methylation import load_split
+    from .methylation_models import _load
+
+    configure_backend(threads)
+    model = _load(model_path)
+    dna = load_split(data_dir, "test")["dna"][:n_windows]
+    tower = filter_pwms(model, [onehot(dna).astype(np.float32)])[0]
+    keep = {f"filter{f}": pwm for f, (pwm, s) in enumerate(zip(tower["pwms"], tower["n_sites"])) if s >= 10}
+    sites = {f"filter{f}": int(s) for f, s in enumerate(tower["n_sites"])}
+    targets = jaspar_motifs(jaspar or JASPAR_RELEASE)
+    also = ()
+    if planted:
+        targets["planted:motif"] = {"name": "planted motif", "family": "simulated",
+                                    "ppm": pwm_from_consensus(planted, 0.97)}
+        also = ("planted:motif",)
+    table = tomtom_matches(keep, targets, also).rename(columns={"query": "filter"})
+    table.insert(1, "n_sites", [sites[f] for f in table["filter"]])
+    write_table(table, tsv_out)
+    write_meme(keep, meme_out)
+    best = table.sort_values("q_value").head(3)
+    log.info("%d of %d filters with >= 10 sites; best JASPAR matches: %s", len(keep), len(tower["n_sites"]),
+             best[["filter", "match_name", "q_value"]].to_dict("records"))

@@ -362,6 +362,11 @@ def stages_bootstrap():
     return int((config.get("evaluation") or {}).get("bootstrap", 1000))
 
 
+from dnazoo.simulate import METHYLATION_MOTIF  # noqa: E402
+
+
 def methylation_targets():
     return [f"results/methylation/{name}/{f}" for name in METHYLATION
-            for f in ("per_cell.tsv", "summary.tsv", "figures/per_cell_auroc.png", "figures/per_cell_auroc.pdf")]
+            for f in ("per_cell.tsv", "summary.tsv", "figures/per_cell_auroc.png", "figures/per_cell_auroc.pdf")] + [
+        f"results/methylation/{name}/models/{m}/filters.tsv" for name, ds in METHYLATION.items()
+        for m in ds.get("dna_models", []) if ds.get("filters", True)]

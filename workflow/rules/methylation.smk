@@ -147,3 +147,27 @@ rule methylation_evaluate:
         "../../envs/training.yaml"
     script:
         "../scripts/methylation_evaluate.py"
+
+
+rule methylation_filters:
+    """A DNA model's first-layer filters as PWMs over the test windows, matched to JASPAR by Tomtom
+    (DeepCpG's dcpg_filter_motifs; dnazoo.interpret.filter_pwms)."""
+    input:
+        spec="results/methylation/{dataset}/data/spec.json",
+        model="results/methylation/{dataset}/models/{model}/model.keras",
+    output:
+        tsv="results/methylation/{dataset}/models/{model}/filters.tsv",
+        meme="results/methylation/{dataset}/models/{model}/filters.meme",
+    wildcard_constraints:
+        model="deepcpg_dna_[A-Za-z0-9]+",
+    params:
+        planted=lambda wc: METHYLATION_MOTIF if "simulate" in METHYLATION[wc.dataset] else None,
+    threads: min(4, MAX_THREADS)
+    log:
+        "logs/methylation/{dataset}/filters_{model}.log",
+    benchmark:
+        "benchmarks/out/methylation/{dataset}/filters_{model}.tsv"
+    conda:
+        "../../envs/training.yaml"
+    script:
+        "../scripts/methylation_filters.py"
