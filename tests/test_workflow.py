@@ -139,6 +139,42 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     assert "MOTIF" in (interp / "filters.meme").read_text()
 
 
+def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
+    """DeepCpG's protocol as DAG rules: the DNA and CpG models train, then the Joint model on their
+    frozen features; every model and baseline gets per-cell metrics (reduced demo_deepcpg.yaml)."""
+    config = yaml.safe_load((REPO / "config" / "demo_deepcpg.yaml").read_text())
+    ds = config["methylation"]["simulated_methylation"]
+    ds["simulate"].update(n_cells=2)
+    ds.update(dna_models=["deepcpg_dna_CnnL2h128"], cpg_models=["deepcpg_cpg_RnnL1"],
+              joint_models=[{"model": "deepcpg_joint_JointL1h512", "dna": "deepcpg_dna_CnnL2h128",
+                             "cpg": "deepcpg_cpg_RnnL1"}])
+    ds["training"].update(max_epochs=10, patience=2)  # test time
+    config["evaluation"] = {"bootstrap": 100}  # test time
+    run_snakemake(tmp_path, config)
+    out = tmp_path / "results" / "methylation" / "simulated_methylation"
+    table = pd.read_csv(out / "per_cell.tsv", sep="\t")
+    models_ = ["deepcpg_dna_CnnL2h128", "deepcpg_cpg_RnnL1", "deepcpg_joint_JointL1h512", "cell_mean",
+               "neighbour_mean", "bulk_bulk"]
+    assert sorted(table["model"].unique()) == sorted(models_)
+    assert len(table) == 2 * len(models_) and set(table["cell"]) == {"cell1", "cell2"}
+    auroc = table.groupby("model")["auroc"].mean()
+    assert auroc["deepcpg_dna_CnnL2h128"] > 0.6 and auroc["deepcpg_cpg_RnnL1"] > 0.7
+    assert auroc["deepcpg_joint_JointL1h512"] > max(auroc["deepcpg_dna_CnnL2h128"], auroc["deepcpg_cpg_RnnL1"])
+    assert (table["auroc_low"] <= table["auroc"]).all() and (table["auroc"] <= table["auroc_high"]).all()
+    record = json.loads((out / "models" / "deepcpg_joint_JointL1h512" / "run.json").read_text())
+    assert record["result"]["dna_model"].endswith("deepcpg_dna_CnnL2h128/model.keras")
+    # the Joint model trains its head only: the DNA and CpG parts are frozen
+    assert record["result"]["trainable_parameters"] < record["result"]["parameters"]
+    for ext in ("png", "pdf"):
+        assert (out / "figures" / f"per_cell_auroc.{ext}").stat().st_size > 1000
+    # DeepCpG's dcpg_filter_motifs: the DNA model's first-layer filters as PWMs matched to JASPAR
+    filters = pd.read_csv(out / "models" / "deepcpg_dna_CnnL2h128" / "filters.tsv", sep="\t")
+    assert len(filters) > 10 and (filters["n_sites"] >= 10).all()
+    assert {"match_id", "q_value", "q_value[planted:motif]"} <= set(filters.columns)
+    assert (out / "models" / "deepcpg_dna_CnnL2h128" / "filters.meme").read_text().count("MOTIF") == len(filters)
+    keep_results(tmp_path, "simulated_methylation", ("results/methylation/simulated_methylation/per_cell.tsv",))
+
+
 #: Peaks in DeepBind's USF2 ``_AC`` file after duplicates are dropped (each gets a shuffled negative).
 USF2_TRAIN_PEAKS = 6452
 
@@ -256,7 +292,8 @@ def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
     for name, seed in (("simA", 3), ("simB", 4)):
         ds = json.loads(json.dumps(demo))
         ds.pop("embedding")
-        ds["simulate"].update(seed=seed, n_chromosomes=3, chrom_length=1_000_000, n_pairs=400)
+        ds["simulate"].update(seed=seed, n_chromosomes=3, chrom_length=500_000, n_pairs=240,
+                              max_distance=200_000)  # test time
         ds["split"] = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
         datasets[name] = ds
     config = {"datasets": datasets, "models": ["distance_baseline", "deepbind"], "baselines": ["gc_baseline"],
@@ -449,7 +486,7 @@ def test_deepsea_subset_as_one_690_label_task(tmp_path):
             "label_names": {"url": "@/tf690_feature_names.txt"}}},
         "models": ["deepbind"], "baselines": ["gc_baseline"],
         "training": {"max_epochs": 2, "patience": 1, "batch_size": 64},
-        "model_overrides": {"deepbind": {"model_params": {"motifs": 64, "hidden": 64, "dropout": 0.2}}},
+        "model_overrides": {"deepbind": {"model_params": {"motifs": 32, "hidden": 32, "dropout": 0.2}}},
         "evaluation": {"bootstrap": 0},
     }
     with serve_directory(folder) as base:
@@ -505,7 +542,8 @@ def test_simulated_profile_task_beats_a_shuffled_control(tmp_path):
     config = yaml.safe_load((REPO / "config" / "demo_profile.yaml").read_text())
     config["datasets"]["simulated_profile"]["simulate"]["chrom_length"] = 600_000
     config["baselines"] = ["kmer_baseline"]
-    config["training"] = {"max_epochs": 8, "patience": 2}  # 400 kbp and 6 epochs: rest r 0.097
+    config["training"] = {"max_epochs": 14, "patience": 2}  # 400 kbp and 6 epochs (64 filters): rest r 0.097
+    config["model_overrides"] = {"dilated_cnn": {"model_params": {"filters": 32}}}  # test time; default 64
     run_snakemake(tmp_path, config)
     keep_results(tmp_path, "simulated_profile")
     summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
@@ -672,42 +710,6 @@ def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files_over_http
     cols = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label"]
     pd.testing.assert_frame_equal(got[cols], ref[cols], check_dtype=False)
     assert len(got) == 41_477 and int(got["label"].sum()) == 1_977
-
-
-def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
-    """DeepCpG's protocol as DAG rules: the DNA and CpG models train, then the Joint model on their
-    frozen features; every model and baseline gets per-cell metrics (reduced demo_deepcpg.yaml)."""
-    config = yaml.safe_load((REPO / "config" / "demo_deepcpg.yaml").read_text())
-    ds = config["methylation"]["simulated_methylation"]
-    ds["simulate"].update(n_cells=2)
-    ds.update(dna_models=["deepcpg_dna_CnnL2h128"], cpg_models=["deepcpg_cpg_RnnL1"],
-              joint_models=[{"model": "deepcpg_joint_JointL1h512", "dna": "deepcpg_dna_CnnL2h128",
-                             "cpg": "deepcpg_cpg_RnnL1"}])
-    ds["training"].update(max_epochs=10)
-    config["evaluation"] = {"bootstrap": 100}  # test time
-    run_snakemake(tmp_path, config)
-    out = tmp_path / "results" / "methylation" / "simulated_methylation"
-    table = pd.read_csv(out / "per_cell.tsv", sep="\t")
-    models_ = ["deepcpg_dna_CnnL2h128", "deepcpg_cpg_RnnL1", "deepcpg_joint_JointL1h512", "cell_mean",
-               "neighbour_mean", "bulk_bulk"]
-    assert sorted(table["model"].unique()) == sorted(models_)
-    assert len(table) == 2 * len(models_) and set(table["cell"]) == {"cell1", "cell2"}
-    auroc = table.groupby("model")["auroc"].mean()
-    assert auroc["deepcpg_dna_CnnL2h128"] > 0.6 and auroc["deepcpg_cpg_RnnL1"] > 0.7
-    assert auroc["deepcpg_joint_JointL1h512"] > max(auroc["deepcpg_dna_CnnL2h128"], auroc["deepcpg_cpg_RnnL1"])
-    assert (table["auroc_low"] <= table["auroc"]).all() and (table["auroc"] <= table["auroc_high"]).all()
-    record = json.loads((out / "models" / "deepcpg_joint_JointL1h512" / "run.json").read_text())
-    assert record["result"]["dna_model"].endswith("deepcpg_dna_CnnL2h128/model.keras")
-    # the Joint model trains its head only: the DNA and CpG parts are frozen
-    assert record["result"]["trainable_parameters"] < record["result"]["parameters"]
-    for ext in ("png", "pdf"):
-        assert (out / "figures" / f"per_cell_auroc.{ext}").stat().st_size > 1000
-    # DeepCpG's dcpg_filter_motifs: the DNA model's first-layer filters as PWMs matched to JASPAR
-    filters = pd.read_csv(out / "models" / "deepcpg_dna_CnnL2h128" / "filters.tsv", sep="\t")
-    assert len(filters) > 10 and (filters["n_sites"] >= 10).all()
-    assert {"match_id", "q_value", "q_value[planted:motif]"} <= set(filters.columns)
-    assert (out / "models" / "deepcpg_dna_CnnL2h128" / "filters.meme").read_text().count("MOTIF") == len(filters)
-    keep_results(tmp_path, "simulated_methylation", ("results/methylation/simulated_methylation/per_cell.tsv",))
 
 
 #: mm10 (GRCm38) chromosome sizes in bp, as Ensembl's chromosome 18 and 19 FASTA files hold them.
