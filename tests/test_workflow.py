@@ -69,7 +69,7 @@ def rewrite_urls(config: dict, prefix: str, base: str) -> dict:
 
 def test_demo_dag_learns_and_writes_every_output(tmp_path):
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config["evaluation"] = {"bootstrap": 200}  # test time; the default is 1,000
+    config["evaluation"] = {"bootstrap": 100}  # test time; the default is 1,000
     config["interpret"]["n_sequences"] = 60  # test time; the demo explains 100
     config["dna2vec"]["max_bp"] = 1_000_000  # test time; the demo: 3 Mbp (0.5 Mbp and 6 epochs left the k-mer CNN at 0.64)
     config["training"].update(max_epochs=8, patience=3)  # test time; the demo: 30, 5
@@ -184,7 +184,7 @@ def test_encode_tfbs_usf2_over_http_to_its_e_box(tmp_path):
     config = yaml.safe_load((REPO / "config" / "encode_tfbs.yaml").read_text())
     config["datasets"] = {"USF2": config["datasets"]["USF2"]}  # test time; every TF in the README's run
     config["training"].update(max_epochs=8, patience=2)
-    config["evaluation"] = {"bootstrap": 200}  # test time; the default is 1,000
+    config["evaluation"] = {"bootstrap": 100}  # test time; the default is 1,000
     # interpretation end to end on one TF: USF2's top TF-MoDISco pattern is its E-box
     config["interpret"] = {"enabled": False}
     config["datasets"]["USF2"]["interpret"] = {"enabled": True, "n_sequences": 200}
@@ -754,7 +754,8 @@ def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
             fh.write(b"A" * rest + b"\n")
     del genome["checksums_file"]  # BSD sums of the stand-ins: tests/test_io.py checks the mechanism
     # test time: the Joint model and the filter motifs have their test on the simulated default
-    ds.update(dna_window=101, training={"max_epochs": 4, "learning_rate": 0.001}, joint_models=[], filters=False)
+    ds.update(dna_window=101, training={"max_epochs": 4, "patience": 1, "learning_rate": 0.001}, joint_models=[],
+              filters=False)
     config["evaluation"] = {"bootstrap": 100}  # test time
     with serve_directory(www) as base:
         genome["urls"] = [f"{base}/{u.rsplit('/', 1)[1]}" for u in genome["urls"]]
