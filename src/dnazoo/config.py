@@ -502,16 +502,11 @@ def check_methylation(config: dict) -> None:
                 raise ConfigError(f"{key}.simulate: {err}") from None
 
 
-_FLOAT_KEYS = {"gc", "cpg_keep", "island_gc", "coverage", "domain_fraction", "p_methylated", "p_domain",
-               "p_unmethylated"}
-
-
 def methylation_params(ds: dict):
     """The :class:`dnazoo.simulate.MethylationParams` of a simulated methylation dataset."""
     from .simulate import MethylationParams
 
-    return MethylationParams(**{k: (int(v) if float(v).is_integer() and k not in _FLOAT_KEYS else v)
-                                for k, v in ds["simulate"].items()})
+    return MethylationParams(**ds["simulate"])
 
 
 def methylation_models(ds: dict) -> list[str]:

@@ -513,6 +513,28 @@ def filter_pwms(model, onehots: list, threshold: float = 0.5, pseudocount: float
     return out
 
 
+def filter_motifs(model, onehots: list, targets: dict[str, dict], also: tuple[str, ...] = (), min_sites: int = 10,
+                  prefix_tower: bool = True) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """First-layer filters as motifs (:func:`filter_pwms`) matched by Tomtom (:func:`tomtom_matches`):
+    the filters with at least ``min_sites`` sites, named ``<tower>.filter<i>`` (``filter<i>``
+    without ``prefix_tower``).
+
+    Returns:
+        ``(table, pwms)``: one row per kept filter (``filter, n_sites``, then the match columns)
+        and ``{name: (width, 4) PWM}``.
+    """
+    pwms, sites = {}, {}
+    for tw in filter_pwms(model, onehots):
+        for f, (pwm, n) in enumerate(zip(tw["pwms"], tw["n_sites"])):
+            name = f"{tw['tower']}.filter{f}" if prefix_tower else f"filter{f}"
+            sites[name] = int(n)
+            if n >= min_sites:
+                pwms[name] = pwm
+    table = tomtom_matches(pwms, targets, also).rename(columns={"query": "filter"})
+    table.insert(1, "n_sites", [sites[f] for f in table["filter"]])
+    return table, pwms
+
+
 def write_meme(motifs: dict[str, np.ndarray], dest: str | os.PathLike) -> None:
     """Write ``{name: (width, 4) probabilities}`` as a MEME-format motif file (memelite's writer),
     atomically."""
@@ -849,14 +871,7 @@ def interpret_model(model, inputs: dict, labels: np.ndarray, ids: np.ndarray, se
     filter_rows, filter_pwm_map = pd.DataFrame(), {}
     if ex.onehot:
         t = time.perf_counter()
-        per_tower = filter_pwms(model, xs)
-        for tw in per_tower:
-            for f, (pwm, sites) in enumerate(zip(tw["pwms"], tw["n_sites"])):
-                if sites >= 10:
-                    filter_pwm_map[f"{tw['tower']}.filter{f}"] = pwm
-        sites = {f"{tw['tower']}.filter{f}": int(s) for tw in per_tower for f, s in enumerate(tw["n_sites"])}
-        filter_rows = tomtom_matches(filter_pwm_map, targets, also).rename(columns={"query": "filter"})
-        filter_rows.insert(1, "n_sites", [sites[f] for f in filter_rows["filter"]])
+        filter_rows, filter_pwm_map = filter_motifs(model, xs, targets, also)
         seconds["filters"] = time.perf_counter() - t
     else:
         notes.append("no first-layer filters over bases: filters.meme holds no motif")

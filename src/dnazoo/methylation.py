@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .io import GZIP_MAGIC
 from .tasks import MISSING_LABEL
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def read_profile(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     try:
         with open(path, "rb") as fh:
-            gz = fh.read(2) == b"\x1f\x8b"
+            gz = fh.read(2) == GZIP_MAGIC
         opener = gzip.open if gz else open
         with opener(path, "rt") as fh:
             df = pd.read_csv(fh, sep="\t", header=None, dtype=str, keep_default_na=False, on_bad_lines="error",

@@ -163,7 +163,7 @@ def train(name: str, folder: str | os.PathLike, settings: dict, model_out: str |
     from . import models
     from .io import atomic_path, write_table
     from .tasks import losses
-    from .training import add_kernel_penalties, learning_rate, validation_callback
+    from .training import add_kernel_penalties, learning_rate, load_keras_model, validation_callback
 
     losses()
     kind = kind_of(name)
@@ -183,7 +183,7 @@ def train(name: str, folder: str | os.PathLike, settings: dict, model_out: str |
     else:
         if not (dna_model and cpg_model):
             raise ValueError(f"{name}: a Joint model needs a trained DNA and CpG model")
-        model = build_joint(arch, _load(dna_model), _load(cpg_model), task, dropout)
+        model = build_joint(arch, load_keras_model(dna_model), load_keras_model(cpg_model), task, dropout)
     bs = int(settings.get("batch_size", 128))
     steps = max(1, -(-len(train_d["labels"]) // bs))
     add_kernel_penalties(model, float(settings.get("l1", 1e-4)), float(settings.get("l2", 1e-4)))
@@ -212,24 +212,15 @@ def train(name: str, folder: str | os.PathLike, settings: dict, model_out: str |
             "trainable_parameters": int(sum(int(np.prod(v.shape)) for v in model.trainable_weights))}
 
 
-def _load(path):
-    import keras
-
-    from .models import layers  # noqa: F401  (registers dnazoo's layers)
-    from .tasks import losses
-
-    losses()
-    return keras.saving.load_model(path)
-
-
 def predict(name: str, model_path: str | os.PathLike, folder: str | os.PathLike, split: str = "test") -> pd.DataFrame:
     """Scores of a trained model on one split: a table ``chromo, pos`` then ``label.<cell>`` and
     ``score.<cell>`` per cell (labels −1 where the cell has no read)."""
+    from .training import load_keras_model
     from .training import predict as keras_predict
 
     spec = read_spec(folder)
     data = load_split(folder, split)
-    model = _load(model_path)
+    model = load_keras_model(model_path)
     scores = keras_predict(model, inputs_of(kind_of(name), data), 256, task_of(spec))
     return prediction_table(spec, data, np.asarray(scores))
 

@@ -932,26 +932,22 @@ def methylation_filters_stage(model_path, data_dir, tsv_out, meme_out, threads: 
     match_id, match_name, match_family, q_value, strand`` ...) and ``filters.meme``.
     """
     from .encoding import onehot
-    from .interpret import JASPAR_RELEASE, filter_pwms, jaspar_motifs, pwm_from_consensus, tomtom_matches, write_meme
+    from .interpret import JASPAR_RELEASE, filter_motifs, jaspar_motifs, pwm_from_consensus, write_meme
     from .methylation import load_split
-    from .methylation_models import _load
+    from .training import load_keras_model
 
     configure_backend(threads)
-    model = _load(model_path)
+    model = load_keras_model(model_path)
     dna = load_split(data_dir, "test")["dna"][:n_windows]
-    tower = filter_pwms(model, [onehot(dna).astype(np.float32)])[0]
-    keep = {f"filter{f}": pwm for f, (pwm, s) in enumerate(zip(tower["pwms"], tower["n_sites"])) if s >= 10}
-    sites = {f"filter{f}": int(s) for f, s in enumerate(tower["n_sites"])}
-    targets = jaspar_motifs(jaspar or JASPAR_RELEASE)
+    targets = dict(jaspar_motifs(jaspar or JASPAR_RELEASE))  # a copy: the JASPAR set may be cached
     also = ()
     if planted:
         targets["planted:motif"] = {"name": "planted motif", "family": "simulated",
                                     "ppm": pwm_from_consensus(planted, 0.97)}
         also = ("planted:motif",)
-    table = tomtom_matches(keep, targets, also).rename(columns={"query": "filter"})
-    table.insert(1, "n_sites", [sites[f] for f in table["filter"]])
+    table, keep = filter_motifs(model, [onehot(dna).astype(np.float32)], targets, also, prefix_tower=False)
     write_table(table, tsv_out)
     write_meme(keep, meme_out)
     best = table.sort_values("q_value").head(3)
-    log.info("%d of %d filters with >= 10 sites; best JASPAR matches: %s", len(keep), len(tower["n_sites"]),
+    log.info("%d filters with >= 10 sites; best JASPAR matches: %s", len(keep),
              best[["filter", "match_name", "q_value"]].to_dict("records"))

@@ -472,6 +472,11 @@ def load_trained(name: str, model_path: str | os.PathLike):
         from . import baselines
 
         return baselines.load(model_path)
+    return load_keras_model(model_path)
+
+
+def load_keras_model(model_path: str | os.PathLike):
+    """A saved Keras model (``.keras``) with dnazoo's layers and task losses registered."""
     import keras
 
     from .models import layers  # noqa: F401  (registers dnazoo's layers for loading)

@@ -359,7 +359,9 @@ def joint_parts(wildcards):
 
 
 def stages_bootstrap():
-    return int((config.get("evaluation") or {}).get("bootstrap", 1000))
+    from dnazoo.stages import evaluation_settings
+
+    return int(evaluation_settings(config.get("evaluation"))["bootstrap"])
 
 
 from dnazoo.simulate import METHYLATION_MOTIF  # noqa: E402
