@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -88,3 +90,38 @@ def pytest_collection_modifyitems(config, items):
     ``pytest -n 2`` (one test handed out at a time, ``--maxschedchunk=1`` in pyproject.toml) the
     short tests then fill the gaps and both workers finish together."""
     items.sort(key=lambda item: item.get_closest_marker("workflow") is None)
+
+
+def deepsea_subset(folder: Path, part: str, n: int | None = None):
+    """The first ``n`` windows (all with None) of the real DeepSEA subset's ``part`` (train/test):
+    ``(sequences, (n, 690) uint8 labels)``."""
+    import gzip
+
+    from pyfaidx import Fasta
+
+    fa_path = Path(tempfile.mkdtemp()) / f"{part}.fa"
+    fa_path.write_bytes(gzip.decompress((folder / f"{part}_sequences.fa.gz").read_bytes()))
+    with Fasta(str(fa_path), as_raw=True) as fa:
+        seqs = [fa[k][:] for k in list(fa.keys())[:n]]
+    shutil.rmtree(fa_path.parent)
+    return seqs, np.load(folder / f"{part}_labels_tf690.npz")["y"][:n]
+
+
+def write_deepsea_mat(path: Path, part: str, seqs: list[str], y, hdf5: bool) -> None:
+    """Write windows as DeepSEA stores them: MATLAB v7.3 / HDF5 (``train.mat``: ``(L, 4, n)`` and
+    ``(k, n)``) or MATLAB v5 (``valid.mat``, ``test.mat``: ``(n, 4, L)`` and ``(n, k)``), one-hot
+    in A, G, C, T order, N all-zero."""
+    from dnazoo.tables import DEEPSEA_CHANNELS
+
+    codes = np.frombuffer("".join(seqs).encode(), dtype="S1").reshape(len(seqs), -1)
+    x = np.stack([(codes == b.encode()) for b in DEEPSEA_CHANNELS], axis=1).astype(np.uint8)  # (n, 4, L)
+    if hdf5:
+        import h5py
+
+        with h5py.File(path, "w") as fh:
+            fh[f"{part}xdata"] = np.transpose(x, (2, 1, 0))
+            fh[f"{part}data"] = np.asarray(y).T
+    else:
+        import scipy.io
+
+        scipy.io.savemat(path, {f"{part}xdata": x, f"{part}data": np.asarray(y)})

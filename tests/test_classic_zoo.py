@@ -25,6 +25,9 @@ REFERENCE = {
     "enformer_small": (16_384, ("profile", 1, 96), 2_095_809),
     "epivan": ((3000, 2000), None, 1_371_485),  # pairs: enhancer, promoter
     "speid": ((3000, 2000), None, 19_850_805),
+    # not in spec §D: counted by hand from p-koo/cipher's residualbind.py (4,224 + 384 + 4 x 27,648 +
+    # 4 x 384 + 245,760 + 1,024 + 257)
+    "residualbind": (101, None, 363_777),
 }
 
 
@@ -84,3 +87,23 @@ def test_danq_jaspar_starts_half_its_filters_from_jaspar_vertebrate_motifs():
         assert np.allclose(placed, motifs[i], atol=1e-6) and 3 <= rows.min() and rows.min() + len(motifs[i]) <= 27
         assert -1 <= bias[i] <= 0
     assert (bias[519:] == 0).all() and np.abs(kernel[:, :, 519:]).max() > 0  # the rest: Glorot, zero bias
+
+
+def test_crop_feeds_the_centre_of_the_window_to_the_tower():
+    """Basset on DeepSEA's 1,000-bp windows with ``input_crop: 600`` is Basset at 600 bp on the centre."""
+    import numpy as np
+
+    task = _task(3)
+    cropped = models.build("basset", 1000, "sequences", task=task, params={"input_crop": 600})
+    plain = models.build("basset", 600, "sequences", task=task)
+    assert cropped.count_params() == plain.count_params()
+    plain.set_weights(cropped.get_weights())
+    codes = np.random.default_rng(0).integers(0, 4, (2, 1000)).astype(np.uint8)
+    a = cropped.predict({"sequence": codes}, verbose=0)
+    b = plain.predict({"sequence": codes[:, 200:800]}, verbose=0)
+    assert np.allclose(a, b, atol=1e-5)
+    codes2 = codes.copy()
+    codes2[:, :200] = (codes2[:, :200] + 1) % 4  # outside the centre: no effect
+    assert np.allclose(cropped.predict({"sequence": codes2}, verbose=0), a, atol=1e-6)
+    with pytest.raises(ValueError, match="input_crop must be a whole number of bp from the model's minimum 168"):
+        models.build("basset", 1000, "sequences", task=task, params={"input_crop": 100})

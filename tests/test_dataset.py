@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import needs_shared
+from conftest import deepsea_subset, needs_shared, write_deepsea_mat
 from dnazoo import dataset, stages
 from dnazoo.tables import TableError, read_delimited, read_fasta_labels, read_label_matrix, read_label_names
 from dnazoo.tasks import Task
@@ -133,3 +133,43 @@ def test_tf_data_stream_yields_every_row_once_per_epoch_in_a_seeded_order():
     assert np.array_equal(resumed[0], two[1])
     rc = dataset.make_tf_dataset({"sequence": codes[:, 1:]}, y, 100, augment={"reverse_complement": True})
     assert next(rc.as_numpy_iterator())[0]["sequence"].shape == (100, 6)
+
+
+def test_deepsea_mat_files_in_both_matlab_formats_read_as_the_fasta_they_came_from(tmp_path):
+    from dnazoo.tables import read_deepsea_mat
+
+    folder = needs_shared("tfbs", "deepsea_subset_packt_ch06")
+    seqs, y = deepsea_subset(folder, "train", 40)
+    write_deepsea_mat(tmp_path / "train.mat", "train", seqs, y, hdf5=True)
+    write_deepsea_mat(tmp_path / "valid.mat", "valid", seqs, y, hdf5=False)
+    names = read_label_names(folder / "tf690_feature_names.txt", 690)
+    for file, part in (("train.mat", "train"), ("valid.mat", "valid")):
+        df = read_deepsea_mat(tmp_path / file, names_path=folder / "tf690_feature_names.txt")
+        assert df["sequence"].tolist() == seqs  # AGCT channels -> letters, empty positions -> N
+        assert "N" in "".join(seqs) and df["seq_id"].iloc[3] == f"{part}_3"
+        labels = df[[c for c in df.columns if c.startswith("label.")]]
+        assert labels.columns[0] == f"label.{names[0]}" and (labels.to_numpy() == y).all()
+
+
+def test_deepsea_mat_errors_name_the_file(tmp_path):
+    import h5py
+    import scipy.io
+
+    from dnazoo.tables import read_deepsea_mat
+
+    scipy.io.savemat(tmp_path / "other.mat", {"foo": np.zeros((2, 2))})
+    with pytest.raises(TableError, match=r"other.mat: expected one '<part>xdata'.*\['foo'\]"):
+        read_deepsea_mat(tmp_path / "other.mat")
+    x = np.zeros((3, 4, 10), dtype=np.uint8)
+    x[0, :2, 5] = 1  # two bases at one position
+    scipy.io.savemat(tmp_path / "two.mat", {"testxdata": x, "testdata": np.zeros((3, 2), dtype=np.uint8)})
+    with pytest.raises(TableError, match=r"two.mat: window 0, position 5: more than one base"):
+        read_deepsea_mat(tmp_path / "two.mat")
+    with h5py.File(tmp_path / "rows.h5", "w") as fh:
+        fh["trainxdata"] = np.zeros((10, 4, 3), dtype=np.uint8)
+        fh["traindata"] = np.full((2, 4), 2, dtype=np.uint8)
+    with pytest.raises(TableError, match=r"rows.h5: 4 label rows for 3 one-hot windows"):
+        read_deepsea_mat(tmp_path / "rows.h5")
+    (tmp_path / "text.mat").write_text("hello")
+    with pytest.raises(TableError, match="text.mat: not a MATLAB"):
+        read_deepsea_mat(tmp_path / "text.mat")

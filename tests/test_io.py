@@ -171,3 +171,35 @@ def test_genome_parts_concatenate_after_their_ensembl_checksums(tmp_path, http_r
     with pytest.raises(ChecksumError, match="BSD sum mismatch for .*chromosome.18.fa.gz"):
         fetch_parts(urls, tmp_path / "h.fa", f"{base}/CHECKSUMS")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.fa"]  # nothing half-written
+
+
+def test_tar_members_come_out_of_one_fetched_archive(http_root, tmp_path):
+    """A `member:` source: the archive is fetched once (md5 of the archive) and each member is
+    written gunzipped where it is gzip; a missing member names the archive's members."""
+    import io
+    import tarfile
+
+    from dnazoo.io import fetch_member
+
+    root, base = http_root
+    buf = io.BytesIO()
+    members = {"bundle/a.txt": b"alpha\n", "bundle/b.txt.gz": gzip.compress(b"beta\n")}
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    (root / "bundle.tar.gz").write_bytes(buf.getvalue())
+    md5 = hashlib.md5(buf.getvalue()).hexdigest()
+    cache = tmp_path / "archives"
+    a = fetch_member(f"{base}/bundle.tar.gz", "bundle/a.txt", tmp_path / "a", {"md5": md5}, cache)
+    (root / "bundle.tar.gz").unlink()  # the second member comes from the kept archive
+    b = fetch_member(f"{base}/bundle.tar.gz", "bundle/b.txt.gz", tmp_path / "b", {"md5": md5}, cache)
+    assert a.read_bytes() == b"alpha\n" and b.read_bytes() == b"beta\n"
+    with pytest.raises(DownloadError, match=r"no member 'bundle/c.txt'.*bundle/a.txt"):
+        fetch_member(f"{base}/bundle.tar.gz", "bundle/c.txt", tmp_path / "c", {"md5": md5}, cache)
+    assert not (tmp_path / "c").exists()
+    (root / "x.tar.gz").write_bytes(b"not an archive")
+    with pytest.raises(DownloadError, match="not a readable tar archive"):
+        fetch_member(f"{base}/x.tar.gz", "a", tmp_path / "d", None, cache)
+    assert not (tmp_path / "d").exists()

@@ -139,3 +139,39 @@ def test_mixed_precision_training_keeps_a_float32_output(tmp_path):
     model = load_trained("deepbind", tmp_path / "m.keras")
     conv = model.get_layer("onehot_model").get_layer("tower").get_layer("first_conv")
     assert conv.compute_dtype == "bfloat16" and model.output.dtype == "float32"
+
+
+def test_mse_loss_of_the_seed_004_models_on_sigmoid_and_softmax2():
+    task = Task()
+    y = np.array([1, 0, 1], dtype=np.float32)
+    sig = np.array([[0.8], [0.3], [0.4]], dtype=np.float32)
+    mse = task.loss("sigmoid", "mse")
+    assert float(keras.ops.convert_to_numpy(mse(y, sig))) == pytest.approx(np.mean([0.04, 0.09, 0.36]), rel=1e-5)
+    soft = np.array([[0.2, 0.8], [0.7, 0.3], [0.6, 0.4]], dtype=np.float32)  # column 1 = P(1)
+    mse2 = task.loss("softmax2", "mse")
+    # each row: mean over the two columns of (one-hot - p)^2 = (1 - P(y))^2
+    assert float(keras.ops.convert_to_numpy(mse2(y, soft))) == pytest.approx(np.mean([0.04, 0.09, 0.36]), rel=1e-5)
+    assert task.loss("softmax2") == "sparse_categorical_crossentropy"
+    with pytest.raises(ValueError, match="'mse' is for binary tasks"):
+        Task("multilabel", ("a", "b")).loss("sigmoid", "mse")
+    with pytest.raises(ValueError, match="'hinge' is not"):
+        task.loss("sigmoid", "hinge")
+    from dnazoo import models
+
+    assert models.get("tfbs_cnn").defaults["loss"] == models.get("tfbs_cnn_modified").defaults["loss"] == "mse"
+
+
+def test_mcc_threshold_is_the_validation_optimum():
+    from sklearn.metrics import matthews_corrcoef
+
+    from dnazoo.evaluate import mcc_threshold
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    scores = np.clip(0.25 + 0.3 * y + rng.normal(0, 0.15, 400), 0, 1)  # calibrated badly: optimum near 0.4
+    t = mcc_threshold(y, scores)
+    best = max(matthews_corrcoef(y, scores >= s) for s in np.unique(scores))
+    assert matthews_corrcoef(y, scores >= t) == pytest.approx(best)
+    assert matthews_corrcoef(y, scores >= t) > matthews_corrcoef(y, scores >= 0.5)
+    assert 0.3 < t < 0.5
+    assert mcc_threshold(np.ones(5), np.linspace(0, 1, 5)) == 0.5  # one class

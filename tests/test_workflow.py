@@ -471,31 +471,47 @@ def test_gue_tf_tasks_from_their_csvs_over_http(tmp_path):
         assert "share their sequence" in log  # tf4's duplicates are reported
 
 
-def test_deepsea_subset_as_one_690_label_task(tmp_path):
-    """The DeepSEA subset (FASTA + a 690-column label matrix, real hg19 labels) as one multilabel
-    dataset through the DAG: a small CNN against per-label baselines; per-label AUROC figures."""
+def test_deepsea_bundle_config_on_mat_files_written_from_the_subset(tmp_path):
+    """config/deepsea.yaml as shipped, on a bundle archive written from the real DeepSEA subset
+    (train.mat as HDF5 from 9,000 training windows, valid.mat from the other 1,000, test.mat from
+    the 1,000 test windows, both MATLAB v5; 690 TF labels), served over loopback: the members come
+    out of one archive, the 690 labels are one multilabel task; a small CNN against GC content."""
+    import io
+    import tarfile
+
+    from conftest import deepsea_subset, write_deepsea_mat
+
     folder = needs_shared("tfbs", "deepsea_subset_packt_ch06")
-    config = {
-        "datasets": {"deepsea690": {
-            "kind": "sequences", "task": "multilabel", "window": 1000, "negatives": {"method": "given"},
-            "split": {"method": "given", "val_fraction": 0.1, "seed": 0},
-            "train": {"url": "@/train_sequences.fa.gz", "format": "fasta",
-                      "labels": {"url": "@/train_labels_tf690.npz", "format": "npz"}},
-            "test": {"url": "@/test_sequences.fa.gz", "format": "fasta",
-                     "labels": {"url": "@/test_labels_tf690.npz", "format": "npz"}},
-            "label_names": {"url": "@/tf690_feature_names.txt"}}},
-        "models": ["deepbind"], "baselines": ["gc_baseline"],
-        "training": {"max_epochs": 2, "patience": 1, "batch_size": 64},
-        "model_overrides": {"deepbind": {"model_params": {"motifs": 32, "hidden": 32, "dropout": 0.2}}},
-        "evaluation": {"bootstrap": 0},
-    }
-    with serve_directory(folder) as base:
+    config = yaml.safe_load((REPO / "config" / "deepsea.yaml").read_text())
+    assert config["model_overrides"]["basset"]["model_params"]["input_crop"] == 600
+    www = tmp_path / "www"
+    (www / "bundle").mkdir(parents=True)
+    seqs, y = deepsea_subset(folder, "train")
+    test_seqs, test_y = deepsea_subset(folder, "test")
+    write_deepsea_mat(www / "bundle" / "train.mat", "train", seqs[:9000], y[:9000], hdf5=True)
+    write_deepsea_mat(www / "bundle" / "valid.mat", "valid", seqs[9000:], y[9000:], hdf5=False)
+    write_deepsea_mat(www / "bundle" / "test.mat", "test", test_seqs, test_y, hdf5=False)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for part in ("train", "valid", "test"):
+            tar.add(www / "bundle" / f"{part}.mat", arcname=f"deepsea_train/{part}.mat")
+    (www / "deepsea_train_bundle.v0.9.tar.gz").write_bytes(buf.getvalue())
+    (www / "predictor_names.txt").write_bytes((folder / "tf690_feature_names.txt").read_bytes())
+    ds = config["datasets"].pop("deepsea")
+    ds["label_names"]["url"] = "@/predictor_names.txt"
+    config["datasets"]["deepsea690"] = ds
+    config.update({"models": ["deepbind"], "training": {"max_epochs": 2, "patience": 1, "batch_size": 64},
+                   "model_overrides": {"deepbind": {"model_params": {"motifs": 32, "hidden": 32, "dropout": 0.2}}},
+                   "evaluation": {"bootstrap": 0}})
+    config = rewrite_urls(config, "http://deepsea.princeton.edu/media/code/", "@/")
+    with serve_directory(www) as base:
         run_snakemake(tmp_path, rewrite_urls(config, "@", base))
     res = tmp_path / "results" / "deepsea690"
     keep_results(tmp_path, "deepsea690", ("results/summary.tsv", "results/deepsea690/models/deepbind/per_target.tsv"))
     spec = json.loads((res / "encoded" / "spec.json").read_text())
     assert spec["task"]["name"] == "multilabel" and len(spec["task"]["targets"]) == 690
-    assert spec["targets"]["shape"] == [690] and spec["rows"]["test"] == 1000
+    assert spec["targets"]["shape"] == [690] and spec["rows"]["test"] == spec["rows"]["val"] == 1000
+    assert len(list((tmp_path / "resources" / "archives").glob("*.tar.gz"))) == 1  # fetched once
     summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
     print("\nDeepSEA subset, 690 labels, test AUROC over labels:\n"
           + summary[["mean_auroc", "median_auroc", "n_labels_scored", "n_labels"]].to_string())

@@ -41,6 +41,24 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float = 0.
     }
 
 
+def mcc_threshold(labels: np.ndarray, scores: np.ndarray, candidates: int = 512) -> float:
+    """The score threshold that maximises MCC on (validation) ``labels``/``scores``, predicting 1
+    for ``score >= threshold``; candidates are up to ``candidates`` quantiles of the scores (all the
+    distinct scores when fewer), ties go to the threshold nearest 0.5. ``labels``: ``(n,)`` 0/1;
+    ``scores``: ``(n,)`` float. Returns 0.5 when there is one class or one distinct score."""
+    from sklearn.metrics import matthews_corrcoef
+
+    labels = np.asarray(labels).astype(int)
+    scores = np.asarray(scores, dtype=np.float64)
+    distinct = np.unique(scores)
+    if len(np.unique(labels)) < 2 or len(distinct) < 2:
+        return 0.5
+    grid = distinct if len(distinct) <= candidates else np.unique(np.quantile(scores, np.linspace(0, 1, candidates)))
+    values = np.array([matthews_corrcoef(labels, (scores >= t).astype(int)) for t in grid])
+    best = np.flatnonzero(values >= values.max() - 1e-12)
+    return float(grid[best[np.argmin(np.abs(grid[best] - 0.5))]])
+
+
 def bootstrap_ci(labels: np.ndarray, scores: np.ndarray, replicates: int = 1000, level: float = 0.95,
                  seed: int = 0) -> dict:
     """Percentile bootstrap confidence intervals of AUROC and AUPRC over the test rows.

@@ -367,6 +367,69 @@ def bsd_sum(path: str | os.PathLike) -> tuple[int, int]:
     return checksum, -(-size // 1024)
 
 
+def fetch_member(source: str, member: str, dest: str | os.PathLike, checksums: dict[str, str] | None = None,
+                 archives: str | os.PathLike = "resources/archives") -> Path:
+    """Take file ``member`` out of the tar archive at ``source`` (any URL or path :func:`fetch`
+    takes; e.g. DeepSEA's ``deepsea_train_bundle.v0.9.tar.gz``) and write it to ``dest``
+    atomically, gunzipped when the member is gzip.
+
+    The archive is fetched once into ``archives`` (checked against ``checksums``, which are the
+    archive's) and kept there for the other members; jobs that need the same archive at the same
+    time wait on a file lock instead of downloading it twice.
+
+    Raises:
+        DownloadError / ChecksumError / FileNotFoundError: from :func:`fetch`.
+        DownloadError: not a tar archive, or no member of that name (the message lists a few).
+    """
+    import fcntl
+    import tarfile
+
+    archives = Path(archives)
+    archives.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256(source.encode()).hexdigest()[:12]
+    archive = archives / f"{key}_{Path(urllib.parse.urlparse(source).path).name or 'archive'}"
+    with open(archives / f".{archive.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not archive.exists():
+            fetch(source, archive, checksums, decompress=False)
+    try:
+        with tarfile.open(archive) as tar:
+            try:
+                info = tar.getmember(member)
+            except KeyError:
+                names = tar.getnames()
+                raise DownloadError(f"{source}: the archive has no member {member!r} (it has {len(names)}, e.g. "
+                                    f"{names[:5]})") from None
+            with tar.extractfile(info) as fh, atomic_path(dest) as tmp:
+                head = fh.read(2)
+                stream = gzip.GzipFile(fileobj=_Prefixed(head, fh)) if head == GZIP_MAGIC else _Prefixed(head, fh)
+                with open(tmp, "wb") as out:
+                    shutil.copyfileobj(stream, out, 16 << 20)
+    except tarfile.TarError as err:
+        archive.unlink(missing_ok=True)
+        raise DownloadError(f"{source}: not a readable tar archive ({err}); {archive} was removed") from None
+    return Path(dest)
+
+
+class _Prefixed(io.RawIOBase):
+    """A readable stream: ``head`` bytes already read, then the rest of ``fh``."""
+
+    def __init__(self, head: bytes, fh):
+        self._head, self._fh = head, fh
+
+    def readable(self):
+        return True
+
+    def readinto(self, buf):
+        if self._head:
+            n = min(len(buf), len(self._head))
+            buf[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        data = self._fh.read(len(buf))
+        buf[:len(data)] = data
+        return len(data)
+
+
 def read_ensembl_checksums(path: str | os.PathLike) -> dict[str, tuple[int, int]]:
     """An Ensembl ``CHECKSUMS`` file (lines ``<sum> <blocks> <file name>``) as ``{file name: (sum, blocks)}``.
 

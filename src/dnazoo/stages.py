@@ -73,7 +73,8 @@ def source_location(source: dict) -> str:
 
 
 def fetch_source(source: dict, dest: str | os.PathLike, what: str = "") -> None:
-    """Fetch a config source (``url`` or ``path``, optional ``md5``/``sha256``) to ``dest``, gunzipped.
+    """Fetch a config source (``url`` or ``path``, optional ``md5``/``sha256``) to ``dest``, gunzipped;
+    with ``member``, that file out of the tar archive the source names (:func:`dnazoo.io.fetch_member`).
 
     Raises:
         DownloadError / ChecksumError / FileNotFoundError: from :func:`dnazoo.io.fetch`, with
@@ -81,10 +82,16 @@ def fetch_source(source: dict, dest: str | os.PathLike, what: str = "") -> None:
     """
     from .io import ChecksumError, DownloadError
 
+    from .io import fetch_member
+
     loc = source_location(source)
-    log.info("fetching %s -> %s", loc, dest)
+    log.info("fetching %s%s -> %s", loc, f" (member {source['member']})" if source.get("member") else "", dest)
     try:
-        fetch(loc, dest, {k: source.get(k) for k in ("md5", "sha256")})
+        checksums = {k: source.get(k) for k in ("md5", "sha256")}
+        if source.get("member"):
+            fetch_member(loc, source["member"], dest, checksums)
+        else:
+            fetch(loc, dest, checksums)
     except (DownloadError, ChecksumError, FileNotFoundError) as err:
         if not what:
             raise
@@ -263,7 +270,8 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
         TableError: a bad row, naming the file and line.
     """
     from .negatives import add_shuffled_negatives
-    from .tables import read_deepbind_seq, read_delimited, read_fasta_labels, read_label_matrix, read_label_names
+    from .tables import (read_deepbind_seq, read_deepsea_mat, read_delimited, read_fasta_labels, read_label_matrix,
+                         read_label_names)
 
     ds = ds or {}
     task = ds.get("task", "binary")
@@ -276,6 +284,8 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
             return read_deepbind_seq(path, source=name)
         if src["format"] == "bed":
             return read_peaks(path, source_location(src))
+        if src["format"] == "deepsea_mat":
+            return read_deepsea_mat(path, source=name, names_path=label_names_path)
         if src["format"] in ("csv", "tsv"):
             return read_delimited(path, src["format"], ds.get("sequence_column", "sequence"),
                                   ds.get("label_columns"), task, ds.get("id_column"), source=name)
@@ -610,7 +620,9 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
     """Test-split metrics of the dataset's task (:meth:`dnazoo.tasks.Task.metrics`) in
     ``metrics.json`` and per-row scores in ``predictions.tsv.gz``.
 
-    Binary: bootstrap CIs of AUROC and AUPRC per the config's ``evaluation`` block. Other tasks:
+    Binary: bootstrap CIs of AUROC and AUPRC per the config's ``evaluation`` block, and MCC at the
+    threshold that maximises validation MCC (``val_threshold``, ``mcc_val_threshold``;
+    :func:`dnazoo.evaluate.mcc_threshold`) beside ``mcc`` at 0.5. Other tasks:
     one row per target (label / track) in ``per_target_out`` (``per_target.tsv``). Profile: also
     ``control_mean_pearson_r`` (the predictions against the tracks of shuffled windows). Every
     task: the observed targets and the scores of the four test rows with the most observed signal
@@ -622,7 +634,10 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
 
     if models.get(model).framework == "keras":
         configure_backend(threads)
-    data, task, raw = predict_arrays(model, model_path, encoded_dir, "test", kind, settings)
+    from .training import load_trained
+
+    trained = load_trained(model, model_path)
+    data, task, raw = predict_arrays(model, trained, encoded_dir, "test", kind, settings)
     pred = prediction_table(data, task, raw)
     if task.name == "profile":
         targets, scores = np.asarray(data["labels"]), raw
@@ -641,6 +656,18 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
         save_npz(examples_out, observed=obs[top], predicted=np.asarray(raw)[top], ids=np.asarray(data["ids"])[top],
                  tracks=np.asarray(task.targets))
     metrics = {"dataset": dataset, "model": model, "split": "test", "task": task.name, **summary}
+    if task.name == "binary" and len(targets):
+        # MCC at the threshold that maximises validation MCC (GUE reports MCC; 0.5 is arbitrary
+        # for a model whose scores are not calibrated)
+        from .evaluate import mcc_threshold
+        from sklearn.metrics import matthews_corrcoef
+
+        val_data, _, val_raw = predict_arrays(model, trained, encoded_dir, "val", kind, settings)
+        val_pred = prediction_table(val_data, task, val_raw)
+        threshold = mcc_threshold(val_pred["label"], val_pred["score"])
+        metrics["val_threshold"] = threshold
+        metrics["mcc_val_threshold"] = float(matthews_corrcoef(pred["label"].astype(int),
+                                                               (pred["score"] >= threshold).astype(int)))
     ev = evaluation_settings(evaluation)
     if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:
         metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))

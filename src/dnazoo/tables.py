@@ -32,7 +32,9 @@ import pandas as pd
 PAIR_COLUMNS = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label", "distance"]
 SEQUENCE_COLUMNS = ["seq_id", "sequence", "label", "source"]
 PAIR_FORMATS = ("bedpe", "targetfinder", "targetfinder_predictions", "deepchromehic_rda")
-SEQUENCE_FORMATS = ("deepbind_seq", "fasta", "csv", "tsv")
+SEQUENCE_FORMATS = ("deepbind_seq", "fasta", "csv", "tsv", "deepsea_mat")
+#: The base of each one-hot channel in DeepSEA's ``.mat`` files (Zhou & Troyanskaya 2015).
+DEEPSEA_CHANNELS = "AGCT"
 
 
 class TableError(ValueError):
@@ -481,6 +483,88 @@ def read_delimited(path: str | os.PathLike, fmt: str = "csv", sequence_column: s
     out["sequence"] = out["sequence"].str.upper()
     out["source"] = source or Path(path).name
     return out
+
+
+def read_deepsea_mat(path: str | os.PathLike, source: str = "", label_names: list[str] | None = None,
+                     names_path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read one file of DeepSEA's training bundle (``deepsea_train_bundle.v0.9``; Zhou &
+    Troyanskaya, Nat Methods 12:931, 2015): ``train.mat`` is MATLAB v7.3 (HDF5, read with h5py),
+    ``valid.mat`` and ``test.mat`` are MATLAB v5 (read with :func:`scipy.io.loadmat`).
+
+    Each holds ``<part>xdata``, the one-hot windows, and ``<part>data``, the 0/1 label matrix, for
+    ``part`` in ``train``/``valid``/``test`` (found from the variable names). Stored shapes:
+    HDF5 ``(L, 4, n)`` and ``(k, n)`` (MATLAB's column-major order seen from C); v5 ``(n, 4, L)``
+    and ``(n, k)``. Channels are in DeepSEA's **A, G, C, T** order; a position with no channel set
+    is read as N. Windows are 1,000 bp in the bundle (no coordinates are stored).
+
+    Args:
+        label_names: one name per label column (e.g. from :func:`read_label_names`), default
+            ``label0…``; ``names_path``: a names file read with :func:`read_label_names` instead.
+
+    Returns:
+        The canonical sequence table (multilabel): ``seq_id`` (``<part>_<row>``), ``sequence``
+        (``n`` strings of L letters), one int8 column per label (:func:`target_columns`), ``source``.
+
+    Raises:
+        TableError: not a MATLAB file, no ``*xdata``/``*data`` pair, a one-hot array whose channel
+            axis is not 4 long or whose positions have more than one channel set, a label matrix
+            whose row count differs or with values other than 0/1, or a names count that differs.
+    """
+    import h5py
+    import scipy.io
+
+    name = source or str(path)
+    if h5py.is_hdf5(path):
+        with h5py.File(path, "r") as fh:
+            keys = list(fh.keys())
+            part = _deepsea_part(keys, name)
+            x = np.asarray(fh[f"{part}xdata"][()])
+            y = np.asarray(fh[f"{part}data"][()])
+        if x.ndim != 3 or y.ndim != 2:
+            raise TableError(f"{name}: {part}xdata must be 3-D and {part}data 2-D, got {x.shape} and {y.shape}")
+        x, y = np.transpose(x, (2, 0, 1)), y.T  # (L, 4, n) -> (n, L, 4); (k, n) -> (n, k)
+    else:
+        try:
+            mat = scipy.io.loadmat(path)
+        except (ValueError, OSError, TypeError, scipy.io.matlab.MatReadError) as err:
+            raise TableError(f"{name}: not a MATLAB v5 or v7.3 (HDF5) file ({err})") from None
+        part = _deepsea_part([k for k in mat if not k.startswith("__")], name)
+        x, y = np.asarray(mat[f"{part}xdata"]), np.asarray(mat[f"{part}data"])
+        if x.ndim != 3 or y.ndim != 2:
+            raise TableError(f"{name}: {part}xdata must be 3-D and {part}data 2-D, got {x.shape} and {y.shape}")
+        x = np.transpose(x, (0, 2, 1))  # (n, 4, L) -> (n, L, 4)
+    if x.shape[2] != 4:
+        raise TableError(f"{name}: {part}xdata has {x.shape[2]} channels on its base axis, not 4 (A, G, C, T)")
+    if len(y) != len(x):
+        raise TableError(f"{name}: {len(y)} label rows for {len(x)} one-hot windows")
+    per_position = x.sum(axis=2)
+    if (per_position > 1).any():
+        i, j = (int(v) for v in np.argwhere(per_position > 1)[0])
+        raise TableError(f"{name}: window {i}, position {j}: more than one base set in the one-hot encoding")
+    bad = ~np.isin(y, (0, 1))
+    if bad.any():
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        raise TableError(f"{name}: {part}data row {i}, column {j}: label {y[i, j]!r} is not 0 or 1")
+    letters = np.frombuffer((DEEPSEA_CHANNELS + "N").encode(), dtype="S1")
+    index = np.where(per_position == 1, x.argmax(axis=2), 4)
+    seqs = letters[index].view(f"S{x.shape[1]}").ravel().astype(str)
+    if names_path is not None:
+        label_names = read_label_names(names_path, y.shape[1])
+    names = list(label_names) if label_names is not None else [f"label{j}" for j in range(y.shape[1])]
+    if len(names) != y.shape[1]:
+        raise TableError(f"{name}: {len(names)} label names for {y.shape[1]} label columns")
+    df = pd.DataFrame({"seq_id": [f"{part}_{i}" for i in range(len(x))], "sequence": seqs})
+    df = pd.concat([df, pd.DataFrame(y.astype(np.int8), columns=target_columns(names))], axis=1)
+    df["source"] = Path(name).name
+    return df
+
+
+def _deepsea_part(keys: list[str], name: str) -> str:
+    parts = [k[:-5] for k in keys if k.endswith("xdata") and f"{k[:-5]}data" in keys]
+    if len(parts) != 1:
+        raise TableError(f"{name}: expected one '<part>xdata' / '<part>data' pair (DeepSEA .mat), found "
+                         f"variables {sorted(keys)}")
+    return parts[0]
 
 
 def read_label_matrix(path: str | os.PathLike, n_rows: int, fmt: str = "npz", key: str = "y",

@@ -89,14 +89,31 @@ def _register():
             nll = y_pred - y_true * ops.log(y_pred + 1e-7)
             return ops.mean(ops.reshape(nll, (ops.shape(nll)[0], -1)), axis=-1)
 
-    return MaskedBinaryCrossentropy, MaskedMeanSquaredError, PoissonNLL
+    @keras.saving.register_keras_serializable(package="dnazoo")
+    class ProbabilityMSE(keras.losses.Loss):
+        """Mean squared error between a binary label and the predicted probability: on a sigmoid
+        output ``(n, 1)`` against y, on a 2-way softmax ``(n, 2)`` against the one-hot label
+        ``(1 − y, y)`` (the seed-004 TFBS CNNs, compiled with ``loss='mse'``). Labels ``(n,)`` or
+        ``(n, 1)`` int 0/1."""
+
+        def __init__(self, name="probability_mse", **kwargs):
+            super().__init__(name=name, **kwargs)
+
+        def call(self, y_true, y_pred):
+            y = ops.reshape(ops.cast(y_true, y_pred.dtype), (-1, 1))
+            if y_pred.shape[-1] == 2:
+                y = ops.concatenate([1 - y, y], axis=-1)
+            return ops.mean(ops.square(y - y_pred), axis=-1)
+
+    return MaskedBinaryCrossentropy, MaskedMeanSquaredError, PoissonNLL, ProbabilityMSE
 
 
 _LOSSES: tuple | None = None
 
 
 def losses():
-    """The registered loss classes ``(MaskedBinaryCrossentropy, MaskedMeanSquaredError, PoissonNLL)``
+    """The registered loss classes ``(MaskedBinaryCrossentropy, MaskedMeanSquaredError, PoissonNLL,
+    ProbabilityMSE)``
     (imports Keras on first use)."""
     global _LOSSES
     if _LOSSES is None:
@@ -187,9 +204,20 @@ class Task:
             x = layers.AveragePooling1D(length // self.bins, name="to_bins")(x)
         return layers.Dense(self.n_targets, activation="softplus", name="output", dtype="float32")(x)
 
-    def loss(self, binary_head: str = "sigmoid"):
-        """The Keras loss for this task (and binary head)."""
-        bce, mse, poisson = losses()
+    def loss(self, binary_head: str = "sigmoid", kind: str = "cross_entropy"):
+        """The Keras loss for this task (and binary head). ``kind='mse'`` (binary only): the squared
+        error of the predicted probability (:class:`ProbabilityMSE`), as the seed-004 originals.
+
+        Raises:
+            ValueError: ``kind`` is not ``cross_entropy`` or ``mse``, or ``mse`` on a task that is not binary.
+        """
+        bce, mse, poisson, prob_mse = losses()
+        if kind not in ("cross_entropy", "mse"):
+            raise ValueError(f"training.loss: {kind!r} is not 'cross_entropy' or 'mse'")
+        if kind == "mse":
+            if self.name != "binary":
+                raise ValueError(f"training.loss 'mse' is for binary tasks, not {self.name!r}")
+            return prob_mse()
         if self.name == "binary":
             return "sparse_categorical_crossentropy" if binary_head == "softmax2" else "binary_crossentropy"
         return {"multilabel": bce, "regression": mse, "profile": poisson}[self.name]()

@@ -130,14 +130,16 @@ def compile_model(model, head: str = "sigmoid", settings: dict | None = None, ta
 
     ``head`` is the registry entry's binary head: ``softmax2`` uses sparse categorical
     cross-entropy on the 2-way softmax (identical to the original's categorical cross-entropy on
-    one-hot labels), ``sigmoid`` binary cross-entropy.
+    one-hot labels), ``sigmoid`` binary cross-entropy; ``settings["loss"] == "mse"`` the squared
+    error of the probabilities instead (seed 004).
     """
     from .tasks import Task
 
     settings = settings or {}
     task = task or Task()
     add_kernel_penalties(model, settings.get("l1", 0.0), settings.get("l2", 0.0))
-    model.compile(optimizer=make_optimizer(settings, steps_per_epoch), loss=task.loss(head))
+    model.compile(optimizer=make_optimizer(settings, steps_per_epoch),
+                  loss=task.loss(head, settings.get("loss", "cross_entropy")))
 
 
 def distribution_scope(multi_gpu: bool):

@@ -21,7 +21,7 @@ KERAS_TASKS = ("binary", "multilabel", "regression")
 #: Training settings of a registry entry (the config's ``training`` / ``model_overrides`` override them).
 TRAINING_KEYS = ("optimizer", "learning_rate", "decay", "schedule", "momentum", "nesterov", "rho", "weight_decay",
                  "l1", "l2", "clipnorm", "batch_size", "max_epochs", "patience", "class_weight",
-                 "augment_reverse_complement", "augment_shift", "average_strands", "mixed_precision")
+                 "augment_reverse_complement", "augment_shift", "average_strands", "mixed_precision", "loss")
 
 
 @dataclass(frozen=True)
@@ -266,15 +266,15 @@ _classic("danq_jaspar", "danq", 44,
          "danq_tower", "deepsea_neck",
          {"filters": 1024, "kernel": 30, "pool": 15, "lstm": 512, "hidden": 925, "jaspar": "JASPAR2016", "seed": 0})
 _classic("tfbs_cnn", "tfbs_cnn", 15,
-         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 10, "max_epochs": 10, "patience": 10},
+         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 10, "max_epochs": 10, "patience": 10, "loss": "mse"},
          "seed 004: PacktPublishing/Deep-Learning-for-Genomics- Chapter10/model_interpretability.py, the original "
-         "model (after Zou et al., Nat Genet 2019); spec §C.10. Adam, batch 10, 10 epochs; the original's MSE loss "
-         "is replaced by the task's cross-entropy",
+         "model (after Zou et al., Nat Genet 2019); spec §C.10. Adam, batch 10, 10 epochs, the original's MSE "
+         "loss on the probability (training.loss: cross_entropy to change it)",
          "tfbs_cnn_tower", "tfbs_cnn_neck")
 _classic("tfbs_cnn_modified", "tfbs_cnn", 5,
-         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 10, "max_epochs": 10, "patience": 10},
+         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 10, "max_epochs": 10, "patience": 10, "loss": "mse"},
          "seed 004's modified TFBS CNN (same file; spec §C.10): same-padded convolution, MaxPool(5), ten dense "
-         "layers, Dense(2, softmax) head; Adam, batch 10, 10 epochs; MSE replaced by cross-entropy",
+         "layers, Dense(2, softmax) head; Adam, batch 10, 10 epochs, MSE on the one-hot label as the original",
          "tfbs_cnn_modified_tower", "tfbs_cnn_modified_neck", binary_head="softmax2")
 _classic("deepsite", "cnn_lstm", 14,
          {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 100, "patience": 5},
@@ -287,6 +287,13 @@ _classic("deep6mapred", "cnn_lstm", 2,
          "original sizes are unknown, these are dnazoo's defaults",
          "deep6mapred_tower", "dense_dropout_neck", {"hidden": 64, "dropout": 0.5})
 
+_classic("residualbind", "residualbind", 10,
+         {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 100, "max_epochs": 100, "patience": 10},
+         "Koo et al., PLoS Comput Biol 2021 (ResidualBind; global importance analysis); p-koo/cipher "
+         "model_zoo/residualbind.py: Conv(96, 11) -> dilated residual block (3, dilations 2/4/8) -> average "
+         "pool 10 -> Dense(256); Adam 1e-3, batch 100, patience 10 as the paper's RNAcompete runs",
+         "residualbind_tower", "residualbind_neck",
+         {"filters": 96, "first_kernel": 11, "dilations": [2, 4, 8], "pool": 10, "hidden": 256})
 
 
 _PROFILE_TASKS = (*KERAS_TASKS, "profile")
@@ -445,6 +452,14 @@ def check_compatible(name: str, windows: int | tuple[int, ...], kind: str, task:
         raise ValueError(f"model {name!r} needs equal anchor windows, got {list(windows)} bp")
     if fusion is not None and kind == "pairs" and fusion not in spec.fusions:
         raise ValueError(f"model {name!r} takes the fusions {list(spec.fusions)}, not {fusion!r}")
-    unknown = set(params or {}) - set(spec.params)
+    params = dict(params or {})
+    crop = params.pop("input_crop", None)
+    if crop is not None:  # every one-hot model: the centre `input_crop` bp of each window (Basset at 600 bp)
+        if spec.encoder not in ("onehot4", "onehot5"):
+            raise ValueError(f"model {name!r}: model_params.input_crop needs a one-hot model")
+        if not isinstance(crop, int) or crop < minimum or crop > min(windows):
+            raise ValueError(f"model {name!r}: model_params.input_crop must be a whole number of bp from the model's "
+                             f"minimum {minimum} to the window {min(windows)}, got {crop!r}")
+    unknown = set(params) - set(spec.params)
     if unknown:
         raise ValueError(f"model {name!r} has no parameter(s) {sorted(unknown)}; it has {sorted(spec.params)}")

@@ -214,6 +214,40 @@ def deep6mapred_tower(x, params: dict):
     return layers.Concatenate(name="cnn_lstm")([a, b])
 
 
+def residualbind_tower(x, params: dict):
+    """ResidualBind (Koo, Majdandzic, Ploenzke, Anand & Paul, PLoS Comput Biol 17:e1008925, 2021;
+    ``p-koo/cipher`` ``model_zoo/residualbind.py``), a short-sequence CNN with one dilated residual
+    block. ``(L, 4)`` one-hot → Conv1D(``filters``, ``first_kernel``, same, no bias) (``first_conv``)
+    → BN → ReLU → Dropout(0.1) → residual block {Conv1D(``filters``, 3) → BN → [ReLU → Dropout(0.1)
+    → Conv1D(``filters``, 3, dilation d) → BN] for d in ``dilations`` (2, 4, 8) → + input → ReLU}
+    → AveragePooling1D(``pool``) → Dropout(0.2) → Flatten → ``(⌊L / pool⌋ · filters,)``
+    (960 at 101 bp). The neck (:func:`residualbind_neck`) holds the dense layer."""
+    f = params["filters"]
+    x = layers.Conv1D(f, params["first_kernel"], padding="same", use_bias=False, name=FIRST_CONV)(x)
+    x = layers.BatchNormalization(name="bn1")(x)
+    x = layers.Activation("relu", name="relu1")(x)
+    x = layers.Dropout(0.1, name="drop1")(x)
+    y = layers.Conv1D(f, 3, padding="same", use_bias=False, name="res_conv0")(x)
+    y = layers.BatchNormalization(name="res_bn0")(y)
+    for i, d in enumerate(params["dilations"], start=1):
+        y = layers.Activation("relu", name=f"res_relu{i}")(y)
+        y = layers.Dropout(0.1, name=f"res_drop{i}")(y)
+        y = layers.Conv1D(f, 3, padding="same", dilation_rate=int(d), use_bias=False, name=f"res_conv{i}")(y)
+        y = layers.BatchNormalization(name=f"res_bn{i}")(y)
+    x = layers.Activation("relu", name="res_out")(layers.Add(name="res_add")([x, y]))
+    x = layers.AveragePooling1D(params["pool"], name="pool")(x)
+    x = layers.Dropout(0.2, name="drop2")(x)
+    return layers.Flatten(name="flatten")(x)
+
+
+def residualbind_neck(x, params: dict):
+    """ResidualBind's hidden layer: Dense(``hidden``, no bias) → BN → ReLU → Dropout(0.5)."""
+    x = layers.Dense(params["hidden"], use_bias=False, name="hidden")(x)
+    x = layers.BatchNormalization(name="hidden_bn")(x)
+    x = layers.Activation("relu", name="hidden_relu")(x)
+    return layers.Dropout(0.5, name="hidden_drop")(x)
+
+
 # --------------------------------------------------------------------------------------------------
 # Profile-capable trunks of spec §C.5, §C.6, §C.9: they keep the length axis (one position per
 # 128-bp bin for Basenji and the Enformer-like model); the profile task's head averages positions

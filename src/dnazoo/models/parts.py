@@ -125,6 +125,8 @@ def assemble(spec, windows: tuple[int, ...], task, fusion: str | None = None, wi
         An uncompiled ``keras.Model`` with inputs ``sequence`` or ``anchor1``, ``anchor2`` (``(L,)``
         uint8 codes) plus ``log10_distance`` ``(1,)`` float32 when ``with_distance``, and output
         ``output`` of the task's shape. One-hot models hold the :data:`ONEHOT_MODEL` sub-model.
+        ``params["input_crop"]`` (bp, one-hot models): the tower sees the centre ``input_crop`` bp of each
+        window (``Cropping1D`` inside the one-hot sub-model), e.g. Basset's 600 bp of DeepSEA's 1,000.
     """
     params = {**spec.params, **(params or {})}
     fusion = fusion or spec.fusion
@@ -133,7 +135,13 @@ def assemble(spec, windows: tuple[int, ...], task, fusion: str | None = None, wi
     dim = int(embedding.shape[1]) if embedding is not None else 100
     encoded = encode_inputs(codes, spec.encoder, dim)
 
+    crop = params.pop("input_crop", None)
+
     def top(enc, dist):
+        if crop is not None:  # the centre `input_crop` bp of each window
+            enc = [layers.Cropping1D((int(x.shape[1] - crop) // 2, int(x.shape[1] - crop) - int(x.shape[1] - crop) // 2),
+                                     name=f"{getattr(x, 'name', 'sequence') or 'sequence'}_crop".replace("/", "_"))(x)
+                   if x.shape[1] != crop else x for x in enc]
         x = fuse(enc, spec.tower, fusion, params)
         if spec.neck is not None:
             x = spec.neck(x, params)
