@@ -107,21 +107,4 @@ def deepsea_subset(folder: Path, part: str, n: int | None = None):
     return seqs, np.load(folder / f"{part}_labels_tf690.npz")["y"][:n]
 
 
-def write_deepsea_mat(path: Path, part: str, seqs: list[str], y, hdf5: bool) -> None:
-    """Write windows as DeepSEA stores them: MATLAB v7.3 / HDF5 (``train.mat``: ``(L, 4, n)`` and
-    ``(k, n)``) or MATLAB v5 (``valid.mat``, ``test.mat``: ``(n, 4, L)`` and ``(n, k)``), one-hot
-    in A, G, C, T order, N all-zero."""
-    from dnazoo.tables import DEEPSEA_CHANNELS
-
-    codes = np.frombuffer("".join(seqs).encode(), dtype="S1").reshape(len(seqs), -1)
-    x = np.stack([(codes == b.encode()) for b in DEEPSEA_CHANNELS], axis=1).astype(np.uint8)  # (n, 4, L)
-    if hdf5:
-        import h5py
-
-        with h5py.File(path, "w") as fh:
-            fh[f"{part}xdata"] = np.transpose(x, (2, 1, 0))
-            fh[f"{part}data"] = np.asarray(y).T
-    else:
-        import scipy.io
-
-        scipy.io.savemat(path, {f"{part}xdata": x, f"{part}data": np.asarray(y)})
+from dnazoo.tables import write_deepsea_mat  # noqa: E402,F401  (the tests' writer of DeepSEA .mat files)

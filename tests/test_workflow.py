@@ -459,6 +459,8 @@ def test_gue_tf_tasks_from_their_csvs_over_http(tmp_path):
     assert (summary["n"] == 1000).all()  # test.csv as given
     deepbind = summary[summary["model"] == "deepbind"].set_index("dataset")
     assert (deepbind["auroc"] > 0.6).all() and (deepbind["mcc"] > 0).all()
+    # MCC also at the threshold chosen on dev (the validation split)
+    assert summary["val_threshold"].between(0, 1).all() and summary["mcc_val_threshold"].notna().all()
     gc = summary[summary["model"] == "gc_baseline"]["auroc"]
     assert ((gc - 0.5).abs() < 0.1).all()  # GC-matched negatives: no GC shortcut
     seqs = pd.read_csv(work / "results" / "gue_tf0" / "sequences.tsv.gz", sep="\t")

@@ -559,6 +559,36 @@ def read_deepsea_mat(path: str | os.PathLike, source: str = "", label_names: lis
     return df
 
 
+def write_deepsea_mat(path: str | os.PathLike, part: str, sequences: list[str], labels, hdf5: bool) -> None:
+    """Write windows in the layout of DeepSEA's bundle, which :func:`read_deepsea_mat` reads back:
+    ``hdf5=True`` as MATLAB v7.3 / HDF5 (``train.mat``: ``<part>xdata`` ``(L, 4, n)``, ``<part>data``
+    ``(k, n)``), else MATLAB v5 (``valid.mat``, ``test.mat``: ``(n, 4, L)`` and ``(n, k)``); uint8
+    one-hot in A, G, C, T order, N (any other letter) all-zero. ``sequences``: n strings of one
+    length L; ``labels``: ``(n, k)`` 0/1. Written atomically.
+
+    Raises:
+        ValueError: sequences of different lengths, or a label row count that differs.
+    """
+    import scipy.io
+
+    from .io import atomic_path
+
+    if len({len(s) for s in sequences}) != 1 or len(labels) != len(sequences):
+        raise ValueError("write_deepsea_mat: n sequences of one length and n label rows are needed")
+    codes = np.frombuffer("".join(sequences).upper().encode(), dtype="S1").reshape(len(sequences), -1)
+    x = np.stack([codes == b.encode() for b in DEEPSEA_CHANNELS], axis=1).astype(np.uint8)  # (n, 4, L)
+    y = np.asarray(labels, dtype=np.uint8)
+    with atomic_path(path, suffix=".mat") as tmp:
+        if hdf5:
+            import h5py
+
+            with h5py.File(tmp, "w") as fh:
+                fh[f"{part}xdata"] = np.transpose(x, (2, 1, 0))
+                fh[f"{part}data"] = y.T
+        else:
+            scipy.io.savemat(tmp, {f"{part}xdata": x, f"{part}data": y})
+
+
 def _deepsea_part(keys: list[str], name: str) -> str:
     parts = [k[:-5] for k in keys if k.endswith("xdata") and f"{k[:-5]}data" in keys]
     if len(parts) != 1:

@@ -342,7 +342,8 @@ def enformer_small_tower(x, params: dict):
     144, 160, 192) of BN → GELU → Conv1D(f, 5, same) + residual [BN → GELU → Conv1D(f, 1)] →
     SoftmaxPool(2) (128-bp bins); a learned absolute position embedding; 4 pre-LayerNorm
     transformer blocks (4 heads, key size 48, attention dropout 0.05, dropout 0.4, MLP 2×);
-    Cropping1D(16 bins each side); BN → GELU → Conv1D(384, 1) → Dropout(0.05) → GELU."""
+    Cropping1D(``crop`` = 16 bins each side, as Enformer; 0 keeps every bin, so the output covers the
+    whole window as the profile task's targets do); BN → GELU → Conv1D(384, 1) → Dropout(0.05) → GELU."""
     from .layers import PositionEmbedding, SoftmaxPooling1D
 
     def residual_pointwise(x, f, name):
@@ -372,7 +373,8 @@ def enformer_small_tower(x, params: dict):
         y = layers.Activation("relu", name=f"mlp{i}_relu")(y)
         y = layers.Dense(dim, name=f"mlp{i}_dense2")(y)
         x = layers.Add(name=f"mlp{i}_add")([x, layers.Dropout(0.4, name=f"mlp{i}_drop2")(y)])
-    x = layers.Cropping1D(16, name="crop")(x)
+    if params.get("crop", 16):
+        x = layers.Cropping1D(int(params.get("crop", 16)), name="crop")(x)
     x = layers.BatchNormalization(name="pointwise_bn")(x)
     x = layers.Activation("gelu", name="pointwise_gelu1")(x)
     x = layers.Conv1D(2 * dim, 1, name="pointwise_conv")(x)
