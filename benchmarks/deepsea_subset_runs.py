@@ -71,7 +71,10 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override")
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--table-only", action="store_true", help="only (re)write the summary of a finished run")
     args = ap.parse_args()
+    if args.table_only:
+        return write_summary(args.workdir / "results", args.out)
     if not args.data.is_dir():
         sys.exit(f"{args.data}: no local copy of the DeepSEA subset")
     config = yaml.safe_load((REPO / "config" / "deepsea.yaml").read_text())
@@ -91,15 +94,25 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
                         str(args.workdir), "--configfile", str(cfg), "--cores", str(args.cores),
                         "--resources", "gpu=1", "--rerun-triggers", "mtime", "--", "results/summary.tsv"], check=True)
-    summary = pd.read_csv(args.workdir / "results" / "summary.tsv", sep="\t")
+    write_summary(args.workdir / "results", args.out)
+
+
+def write_summary(results: Path, dest: Path | None) -> None:
+    """The run's summary (AUROC / AUPRC over labels) with each model's epochs and best epoch."""
+    import json
+
+    summary = pd.read_csv(results / "summary.tsv", sep="\t")
     cols = ["dataset", "model", "n", "n_labels", "n_labels_scored", "mean_auroc", "median_auroc", "mean_auprc",
             "median_auprc"]
     out = summary[cols].round(4)
+    for key in ("epochs", "best_epoch"):
+        out[key] = [json.loads(f.read_text())["result"].get(key) if (f := results / d / "models" / m / "run.json").exists()
+                    else None for d, m in zip(out["dataset"], out["model"])]
     print(out.to_string(index=False))
-    if args.out:
+    if dest:
         from dnazoo.io import write_table
 
-        write_table(out, args.out)
+        write_table(out, dest)
 
 
 if __name__ == "__main__":
