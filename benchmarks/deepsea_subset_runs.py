@@ -16,7 +16,6 @@ import argparse
 import gzip
 import io
 import os
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -27,7 +26,7 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from encode_interpret import serve  # noqa: E402
+from encode_interpret import run_config, serve  # noqa: E402
 from gue_tf_runs import set_key  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,11 +88,7 @@ def main() -> None:
     write_bundle(args.data, www)
     with serve(www) as base:
         ds["label_names"]["url"] = base + "predictor_names.txt"
-        cfg = args.workdir / "config.yaml"
-        cfg.write_text(yaml.safe_dump(config, sort_keys=False).replace(BUNDLE, base))
-        subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
-                        str(args.workdir), "--configfile", str(cfg), "--cores", str(args.cores),
-                        "--resources", "gpu=1", "--rerun-triggers", "mtime", "--", "results/summary.tsv"], check=True)
+        run_config(config, BUNDLE, base, args.workdir, args.cores, ["results/summary.tsv"])
     write_summary(args.workdir / "results", args.out)
 
 

@@ -41,6 +41,17 @@ def serve(directory: Path):
         server.shutdown()
 
 
+def run_config(config: dict, prefix: str, base: str, workdir: Path, cores: int, targets: list[str] = ()) -> None:
+    """Write ``config`` with the URL ``prefix`` replaced by the loopback ``base`` to
+    ``workdir/config.yaml`` and run Snakemake on it (``gpu=1``; the loopback port differs per run,
+    so reruns follow changed files only: ``--rerun-triggers mtime``)."""
+    cfg = workdir / "config.yaml"
+    cfg.write_text(yaml.safe_dump(config, sort_keys=False).replace(prefix, base))
+    subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
+                    "--configfile", str(cfg), "--cores", str(cores), "--resources", "gpu=1",
+                    "--rerun-triggers", "mtime", *(["--", *targets] if targets else [])], check=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workdir", type=Path, required=True)
@@ -57,14 +68,7 @@ def main() -> None:
         config["models"] = args.models
     args.workdir.mkdir(parents=True, exist_ok=True)
     with serve(args.data) as base:
-        text = yaml.safe_dump(config, sort_keys=False).replace(DEEPRAM, base)
-        cfg = args.workdir / "config.yaml"
-        cfg.write_text(text)
-        subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
-                        str(args.workdir), "--configfile", str(cfg), "--cores", str(args.cores),
-                        "--resources", "gpu=1",
-                        # the loopback port (in the URLs) differs per run: rerun on changed files only
-                        "--rerun-triggers", "mtime"], check=True)
+        run_config(config, DEEPRAM, base, args.workdir, args.cores)
     cmd = [sys.executable, str(REPO / "benchmarks" / "interpret_table.py"), "--results", str(args.workdir / "results")]
     if args.out:
         cmd += ["--out", str(args.out.resolve())]

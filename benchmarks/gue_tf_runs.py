@@ -20,7 +20,6 @@ import argparse
 import gzip
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from encode_interpret import serve  # noqa: E402
+from encode_interpret import run_config, serve  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 GUE = "https://github.com/wds-seu/DeepGene/raw/486343e5212361d6cd7ed03c624f430ed3d5f02e/data/GUE/tf/"
@@ -106,13 +105,8 @@ def main() -> None:
         for part in ("train", "dev", "test"):
             (www / str(t) / f"{part}.csv").write_bytes(gzip.decompress((args.data / f"tf{t}" / f"{part}.csv.gz").read_bytes()))
     with serve(www) as base:
-        text = yaml.safe_dump(config, sort_keys=False).replace(GUE, base)
-        cfg = args.workdir / "config.yaml"
-        cfg.write_text(text)
-        subprocess.run([sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory",
-                        str(args.workdir), "--configfile", str(cfg), "--cores", str(args.cores),
-                        "--resources", "gpu=1", "--rerun-triggers", "mtime", "--", "results/summary.tsv"] +
-                       [f"results/{d}/baseline_comparison.tsv" for d in _datasets(args)], check=True)
+        run_config(config, GUE, base, args.workdir, args.cores,
+                   ["results/summary.tsv"] + [f"results/{d}/baseline_comparison.tsv" for d in _datasets(args)])
     write(table(args.workdir / "results", args.tasks), args.out)
 
 
