@@ -26,8 +26,7 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from encode_interpret import run_config, serve  # noqa: E402
-from gue_tf_runs import set_key  # noqa: E402
+from encode_interpret import run_config, serve, set_key  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLE = "http://deepsea.princeton.edu/media/code/"

@@ -41,6 +41,16 @@ def serve(directory: Path):
         server.shutdown()
 
 
+def set_key(config: dict, assignment: str) -> None:
+    """``a.b.c=value`` (value parsed as YAML) into the config."""
+    key, value = assignment.split("=", 1)
+    *path, last = key.split(".")
+    node = config
+    for k in path:
+        node = node.setdefault(k, {})
+    node[last] = yaml.safe_load(value)
+
+
 def run_config(config: dict, prefix: str, base: str, workdir: Path, cores: int, targets: list[str] = ()) -> None:
     """Write ``config`` with the URL ``prefix`` replaced by the loopback ``base`` to
     ``workdir/config.yaml`` and run Snakemake on it (``gpu=1``; the loopback port differs per run,

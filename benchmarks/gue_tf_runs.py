@@ -27,22 +27,12 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from encode_interpret import run_config, serve  # noqa: E402
+from encode_interpret import run_config, serve, set_key  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 GUE = "https://github.com/wds-seu/DeepGene/raw/486343e5212361d6cd7ed03c624f430ed3d5f02e/data/GUE/tf/"
 #: DNABERT-2's test MCC x 100 on GUE "TF prediction (human)" 0-4 (Zhou et al., ICLR 2024, Table 3).
 DNABERT2_MCC = {0: 71.99, 1: 76.06, 2: 66.52, 3: 58.54, 4: 77.43}
-
-
-def set_key(config: dict, assignment: str) -> None:
-    """``a.b.c=value`` (value parsed as YAML) into the config."""
-    key, value = assignment.split("=", 1)
-    *path, last = key.split(".")
-    node = config
-    for k in path:
-        node = node.setdefault(k, {})
-    node[last] = yaml.safe_load(value)
 
 
 def table(results: Path, tasks: list[int]) -> pd.DataFrame:

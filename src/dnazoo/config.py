@@ -164,6 +164,15 @@ def interpret_plan(config: dict, name: str) -> tuple[list[str], dict, list[str]]
     return chosen, settings, list(merged.get("expected", default_expected))
 
 
+def coverage_task(ds: dict) -> bool:
+    """Whether a dataset's targets come from coverage tracks (bigWig ``tracks`` or the profile
+    simulation): the ``profile`` task (counts per bin), or ``regression`` on a ``sequences`` dataset
+    with ``tracks`` or ``simulate`` (log1p of each track's total count over the window)."""
+    task = ds.get("task", "binary")
+    return task == "profile" or (task == "regression" and ds.get("kind") == "sequences"
+                                 and ("tracks" in ds or "simulate" in ds))
+
+
 def planted_motifs(config: dict, name: str) -> dict:
     """The motifs a simulated dataset plants, ``{name: {"consensus": str, "fidelity": float}}``
     ({} for real data): the demo's CTCF-like core, or the profile simulation's motif per track."""
@@ -172,7 +181,7 @@ def planted_motifs(config: dict, name: str) -> dict:
         return {}
     from .simulate import MOTIF, PROFILE_MOTIFS, ProfileParams, SimulationParams
 
-    if ds.get("task") == "profile":
+    if coverage_task(ds):
         fid = float(ds["simulate"].get("motif_fidelity", ProfileParams.motif_fidelity))
         return {t: {"consensus": c, "fidelity": fid} for t, c in PROFILE_MOTIFS.items()}
     fid = float(ds["simulate"].get("motif_fidelity", SimulationParams.motif_fidelity))
@@ -303,7 +312,7 @@ def check(config: dict) -> None:
         if "simulate" in ds:
             from .simulate import ProfileParams, SimulationParams
 
-            params = ProfileParams(**{**ds["simulate"], "window": ws[0]}) if ds.get("task") == "profile" \
+            params = ProfileParams(**{**ds["simulate"], "window": ws[0]}) if coverage_task(ds) \
                 else SimulationParams(**ds["simulate"])
             try:
                 params.check()

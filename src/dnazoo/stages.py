@@ -456,7 +456,9 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
         task: the dataset's :class:`dnazoo.tasks.Task`, ``{name, targets, bins}``, or its name
             (default binary): the targets are then the ``label`` column or the ``label.<target>``
             columns of ``table``.
-        coverage: the profile task's ``(n, bins, tracks)`` array, rows in ``table``'s ``row`` order.
+        coverage: the ``(n, bins, tracks)`` counts of :func:`coverage_stage`, rows in ``table``'s
+            ``row`` order: the profile task's targets, or for ``regression`` the targets
+            ``log1p(counts summed over the window)``, ``(n, tracks)`` float32.
 
     Raises:
         ValueError: a target column of the task missing from the table.
@@ -476,9 +478,9 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
         targets = ("label",) if name == "binary" else tuple(c[len("label."):] for c in data if c.startswith("label."))
         task = Task(name, targets)
     cov = None
-    if task.name == "profile":
-        if coverage is None:
-            raise ValueError("the profile task needs the coverage array (coverage_stage)")
+    if task.name == "profile" and coverage is None:
+        raise ValueError("the profile task needs the coverage array (coverage_stage)")
+    if coverage is not None:
         cov = np.load(coverage, mmap_mode="r")
     splits = read_table(split_table)
     id_col = "pair_id" if kind == "pairs" else "seq_id"
@@ -503,7 +505,10 @@ def encode_stage(kind: str, table: str | os.PathLike, split_table: str | os.Path
         else:
             write_sequence_codes(part["sequence"], lengths[0], out_dir / f"{split}.sequence.npy")
         if cov is not None:
-            save_npy(np.asarray(cov[part["row"].to_numpy()], dtype=np.float32), out_dir / f"{split}.labels.npy")
+            counts_ = np.asarray(cov[part["row"].to_numpy()], dtype=np.float32)
+            if task.name == "regression":  # (n, tracks): log1p of each track's total count in the window
+                counts_ = np.log1p(counts_.sum(axis=1))
+            save_npy(counts_, out_dir / f"{split}.labels.npy")
             save_npy(part[id_col].to_numpy().astype(str), out_dir / f"{split}.ids.npy")
             counts[split] = int(len(part))
             continue

@@ -54,11 +54,16 @@ def is_profile(name):
     return DATASETS[name].get("task") == "profile"
 
 
+def is_coverage(name):
+    """Targets from coverage tracks: the profile task, or regression on tracks (dnazoo.config.coverage_task)."""
+    return dz_config.coverage_task(DATASETS[name])
+
+
 # Simulation parameters by the name the simulated genome is made under (replicates share one).
-SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds and not is_profile(n)}
-PROFILE_SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds and is_profile(n)}
+SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds and not is_coverage(n)}
+PROFILE_SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds and is_coverage(n)}
 PROFILE_WINDOWS = {base_name(n): dz_config.windows(ds)[0] for n, ds in DATASETS.items()
-                   if "simulate" in ds and is_profile(n)}
+                   if "simulate" in ds and is_coverage(n)}
 from dnazoo.simulate import PROFILE_MOTIFS  # noqa: E402
 
 PROFILE_TRACKS = list(PROFILE_MOTIFS)
@@ -155,7 +160,7 @@ def get_sequence_files(wildcards):
 
 
 def get_split_input(wildcards):
-    if is_profile(wildcards.dataset):
+    if is_coverage(wildcards.dataset):
         return f"results/{wildcards.dataset}/regions.tsv.gz"
     if dataset(wildcards)["kind"] == "pairs":
         return f"results/{wildcards.dataset}/windows.tsv.gz"
@@ -167,15 +172,17 @@ def get_encode_inputs(wildcards):
     if dataset(wildcards)["kind"] == "pairs":
         inputs["fasta"] = get_genome_fasta(wildcards)
         inputs["fai"] = get_genome_fai(wildcards)
-    if is_profile(wildcards.dataset):
+    if is_coverage(wildcards.dataset):
         inputs["coverage"] = f"results/{wildcards.dataset}/coverage.npy"
     return inputs
 
 
 def task_params(name):
-    """The task of a dataset for the encode rule: its name, or for profile ``{name, targets, bins}``."""
+    """The task of a dataset for the encode rule: its name, or for coverage targets ``{name, targets, bins}``."""
     if is_profile(name):
         return {"name": "profile", "targets": profile_tracks(name), "bins": DATASETS[name]["bins"]}
+    if is_coverage(name):  # regression on the window totals of the tracks
+        return {"name": "regression", "targets": profile_tracks(name)}
     return task_of(name)
 
 
@@ -222,7 +229,7 @@ def row_unit(name):
     """What a test row of a dataset is, for figure titles: pairs, windows (profile) or sequences."""
     if DATASETS[name]["kind"] == "pairs":
         return "pairs"
-    return "windows" if is_profile(name) else "sequences"
+    return "windows" if is_coverage(name) else "sequences"
 
 
 def dataset_figures(name):

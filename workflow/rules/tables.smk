@@ -39,7 +39,8 @@ rule read_sequences:
 
 
 rule coverage:
-    """Profile task: each window's sequence and its counts per bin and track from the bigWig tracks."""
+    """Coverage targets (profile task, regression on tracks): each window's sequence and its counts per
+    bin (one bin for regression) and track from the bigWig tracks."""
     input:
         unpack(get_coverage_inputs),
     output:
@@ -48,7 +49,7 @@ rule coverage:
     params:
         copies=source_copies,
         window=lambda wc: dz_config.windows(dataset(wc))[0],
-        bins=lambda wc: dataset(wc)["bins"],
+        bins=lambda wc: dataset(wc).get("bins", 1),
         tracks=lambda wc: profile_tracks(wc.dataset),
     log:
         "logs/{dataset}/coverage.log",
