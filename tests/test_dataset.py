@@ -149,6 +149,9 @@ def test_deepsea_mat_files_in_both_matlab_formats_read_as_the_fasta_they_came_fr
         assert "N" in "".join(seqs) and df["seq_id"].iloc[3] == f"{part}_3"
         labels = df[[c for c in df.columns if c.startswith("label.")]]
         assert labels.columns[0] == f"label.{names[0]}" and (labels.to_numpy() == y).all()
+        # decoded in slabs of 7 windows (the real train.mat is read that way): the same table
+        pd.testing.assert_frame_equal(read_deepsea_mat(tmp_path / file, names_path=folder / "tf690_feature_names.txt",
+                                                       chunk=7), df)
 
 
 def test_deepsea_mat_errors_name_the_file(tmp_path):
@@ -165,6 +168,10 @@ def test_deepsea_mat_errors_name_the_file(tmp_path):
     scipy.io.savemat(tmp_path / "two.mat", {"testxdata": x, "testdata": np.zeros((3, 2), dtype=np.uint8)})
     with pytest.raises(TableError, match=r"two.mat: window 0, position 5: more than one base"):
         read_deepsea_mat(tmp_path / "two.mat")
+    x[0, :2, 5], x[2, 1:3, 7] = 0, 1  # now in the third window: numbered within the file, not the slab
+    scipy.io.savemat(tmp_path / "two.mat", {"testxdata": x, "testdata": np.zeros((3, 2), dtype=np.uint8)})
+    with pytest.raises(TableError, match=r"two.mat: window 2, position 7: more than one base"):
+        read_deepsea_mat(tmp_path / "two.mat", chunk=2)
     with h5py.File(tmp_path / "rows.h5", "w") as fh:
         fh["trainxdata"] = np.zeros((10, 4, 3), dtype=np.uint8)
         fh["traindata"] = np.full((2, 4), 2, dtype=np.uint8)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import REPO
 from dnazoo import stages
 from dnazoo.simulate import PROFILE_MOTIFS, ProfileParams, simulate_profile
 
@@ -53,3 +54,36 @@ def test_profile_config_errors_name_the_key():
         check({"datasets": {"p": dict(base)}, "models": ["dilated_cnn"]})
     with pytest.raises(ConfigError, match="takes the tasks"):
         check({"datasets": {"p": {**base, "bins": 50}}, "models": ["deepbind"]})
+
+
+def _schema_error(config: dict) -> str:
+    """The schema's complaint about ``config`` ('' when it validates): snakemake.utils.validate,
+    the validator the workflow runs first."""
+    from snakemake.utils import validate
+
+    try:
+        validate(config, str(REPO / "workflow" / "schemas" / "config.schema.yaml"), set_default=False)
+    except Exception as err:  # snakemake's WorkflowError wraps jsonschema's ValidationError
+        return str(err)
+    return ""
+
+
+def test_regression_on_coverage_validates_only_with_a_coverage_source():
+    """task: regression takes a file's label columns, or coverage (tracks on a genome, or the
+    profile simulation) but then no bins and no train file; tracks on a binary task are refused."""
+    sim = {"kind": "sequences", "task": "regression", "window": 1024, "simulate": {"seed": 1}}
+    tracks = {"kind": "sequences", "task": "regression", "window": 1024, "genome": "g",
+              "tracks": {"ctcf": {"path": "ctcf.bw"}}}
+    ok = [sim, tracks, {"kind": "sequences", "task": "regression", "window": 101,
+                        "train": {"path": "t.csv", "format": "csv"}, "label_columns": ["y"]}]
+    for ds in ok:
+        assert _schema_error({"datasets": {"d": ds}, "models": ["dilated_cnn"], "genomes": {"g": {"path": "g.fa"}}}) == ""
+    bad = [{**sim, "bins": 4}, {k: v for k, v in tracks.items() if k != "genome"},
+           {**sim, "train": {"path": "t.csv", "format": "csv"}}, {**tracks, "task": "binary", "train": {"path": "t.csv", "format": "csv"}},
+           {"kind": "sequences", "task": "regression", "window": 101}]
+    for ds in bad:
+        assert _schema_error({"datasets": {"d": ds}, "models": ["dilated_cnn"], "genomes": {"g": {"path": "g.fa"}}}), ds
+    from dnazoo.config import coverage_task
+
+    assert coverage_task(sim) and coverage_task(tracks) and not coverage_task(ok[2])
+    assert not coverage_task({**tracks, "kind": "pairs"})

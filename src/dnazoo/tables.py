@@ -486,7 +486,7 @@ def read_delimited(path: str | os.PathLike, fmt: str = "csv", sequence_column: s
 
 
 def read_deepsea_mat(path: str | os.PathLike, source: str = "", label_names: list[str] | None = None,
-                     names_path: str | os.PathLike | None = None) -> pd.DataFrame:
+                     names_path: str | os.PathLike | None = None, chunk: int = 100_000) -> pd.DataFrame:
     """Read one file of DeepSEA's training bundle (``deepsea_train_bundle.v0.9``; Zhou &
     Troyanskaya, Nat Methods 12:931, 2015): ``train.mat`` is MATLAB v7.3 (HDF5, read with h5py),
     ``valid.mat`` and ``test.mat`` are MATLAB v5 (read with :func:`scipy.io.loadmat`).
@@ -500,6 +500,10 @@ def read_deepsea_mat(path: str | os.PathLike, source: str = "", label_names: lis
     Args:
         label_names: one name per label column (e.g. from :func:`read_label_names`), default
             ``label0…``; ``names_path``: a names file read with :func:`read_label_names` instead.
+        chunk: windows decoded at a time (HDF5 slabs are read lazily with h5py, so memory is the
+            output, about one byte per base and per label, plus one slab, not the real
+            ``train.mat``'s whole 17.6 GB one-hot array and its per-position sums; not measured
+            on the real file here).
 
     Returns:
         The canonical sequence table (multilabel): ``seq_id`` (``<part>_<row>``), ``sequence``
@@ -514,15 +518,22 @@ def read_deepsea_mat(path: str | os.PathLike, source: str = "", label_names: lis
     import scipy.io
 
     name = source or str(path)
+    seqs, ys = [], []
     if h5py.is_hdf5(path):
         with h5py.File(path, "r") as fh:
             keys = list(fh.keys())
             part = _deepsea_part(keys, name)
-            x = np.asarray(fh[f"{part}xdata"][()])
-            y = np.asarray(fh[f"{part}data"][()])
-        if x.ndim != 3 or y.ndim != 2:
-            raise TableError(f"{name}: {part}xdata must be 3-D and {part}data 2-D, got {x.shape} and {y.shape}")
-        x, y = np.transpose(x, (2, 0, 1)), y.T  # (L, 4, n) -> (n, L, 4); (k, n) -> (n, k)
+            xd, yd = fh[f"{part}xdata"], fh[f"{part}data"]
+            if xd.ndim != 3 or yd.ndim != 2:
+                raise TableError(f"{name}: {part}xdata must be 3-D and {part}data 2-D, got {xd.shape} and {yd.shape}")
+            n = xd.shape[2]
+            if yd.shape[1] != n:
+                raise TableError(f"{name}: {yd.shape[1]} label rows for {n} one-hot windows")
+            for a in range(0, max(n, 1), chunk):  # slabs of windows: the real train.mat is 17.6 GB
+                x = np.transpose(np.asarray(xd[:, :, a:a + chunk]), (2, 0, 1))  # (L, 4, c) -> (c, L, 4)
+                s_, y_ = _deepsea_windows(x, np.asarray(yd[:, a:a + chunk]).T, name, part, a)
+                seqs.append(s_)
+                ys.append(y_)
     else:
         try:
             mat = scipy.io.loadmat(path)
@@ -532,31 +543,41 @@ def read_deepsea_mat(path: str | os.PathLike, source: str = "", label_names: lis
         x, y = np.asarray(mat[f"{part}xdata"]), np.asarray(mat[f"{part}data"])
         if x.ndim != 3 or y.ndim != 2:
             raise TableError(f"{name}: {part}xdata must be 3-D and {part}data 2-D, got {x.shape} and {y.shape}")
-        x = np.transpose(x, (0, 2, 1))  # (n, 4, L) -> (n, L, 4)
-    if x.shape[2] != 4:
-        raise TableError(f"{name}: {part}xdata has {x.shape[2]} channels on its base axis, not 4 (A, G, C, T)")
-    if len(y) != len(x):
-        raise TableError(f"{name}: {len(y)} label rows for {len(x)} one-hot windows")
-    per_position = x.sum(axis=2)
-    if (per_position > 1).any():
-        i, j = (int(v) for v in np.argwhere(per_position > 1)[0])
-        raise TableError(f"{name}: window {i}, position {j}: more than one base set in the one-hot encoding")
-    bad = ~np.isin(y, (0, 1))
-    if bad.any():
-        i, j = (int(v) for v in np.argwhere(bad)[0])
-        raise TableError(f"{name}: {part}data row {i}, column {j}: label {y[i, j]!r} is not 0 or 1")
-    letters = np.frombuffer((DEEPSEA_CHANNELS + "N").encode(), dtype="S1")
-    index = np.where(per_position == 1, x.argmax(axis=2), 4)
-    seqs = letters[index].view(f"S{x.shape[1]}").ravel().astype(str)
+        if len(y) != len(x):
+            raise TableError(f"{name}: {len(y)} label rows for {len(x)} one-hot windows")
+        for a in range(0, max(len(x), 1), chunk):
+            s_, y_ = _deepsea_windows(np.transpose(x[a:a + chunk], (0, 2, 1)), y[a:a + chunk], name, part, a)
+            seqs.append(s_)
+            ys.append(y_)
+    seqs, y = np.concatenate(seqs), np.concatenate(ys)
     if names_path is not None:
         label_names = read_label_names(names_path, y.shape[1])
     names = list(label_names) if label_names is not None else [f"label{j}" for j in range(y.shape[1])]
     if len(names) != y.shape[1]:
         raise TableError(f"{name}: {len(names)} label names for {y.shape[1]} label columns")
-    df = pd.DataFrame({"seq_id": [f"{part}_{i}" for i in range(len(x))], "sequence": seqs})
-    df = pd.concat([df, pd.DataFrame(y.astype(np.int8), columns=target_columns(names))], axis=1)
+    df = pd.DataFrame({"seq_id": [f"{part}_{i}" for i in range(len(seqs))], "sequence": seqs})
+    df = pd.concat([df, pd.DataFrame(y, columns=target_columns(names))], axis=1)
     df["source"] = Path(name).name
     return df
+
+
+def _deepsea_windows(x: np.ndarray, y: np.ndarray, name: str, part: str, offset: int):
+    """One slab of DeepSEA windows: ``x`` ``(c, L, 4)`` one-hot (A, G, C, T), ``y`` ``(c, k)``
+    labels, the slab's first window being number ``offset`` of the file. Returns ``(c,)`` strings
+    and ``(c, k)`` int8 labels; raises TableError naming the window (file-wide number) and position."""
+    if x.shape[2] != 4:
+        raise TableError(f"{name}: {part}xdata has {x.shape[2]} channels on its base axis, not 4 (A, G, C, T)")
+    per_position = x.sum(axis=2, dtype=np.int16)
+    if (per_position > 1).any():
+        i, j = (int(v) for v in np.argwhere(per_position > 1)[0])
+        raise TableError(f"{name}: window {offset + i}, position {j}: more than one base set in the one-hot encoding")
+    bad = ~np.isin(y, (0, 1))
+    if bad.any():
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        raise TableError(f"{name}: {part}data row {offset + i}, column {j}: label {y[i, j]!r} is not 0 or 1")
+    letters = np.frombuffer((DEEPSEA_CHANNELS + "N").encode(), dtype="S1")
+    index = np.where(per_position == 1, x.argmax(axis=2), 4)
+    return letters[index].view(f"S{x.shape[1]}").ravel().astype(str), y.astype(np.int8)
 
 
 def write_deepsea_mat(path: str | os.PathLike, part: str, sequences: list[str], labels, hdf5: bool) -> None:
