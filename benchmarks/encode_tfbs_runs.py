@@ -66,12 +66,16 @@ def table(results: Path, tfs: list[str] | None = None) -> pd.DataFrame:
 
 
 def per_model(rows: pd.DataFrame) -> pd.DataFrame:
-    """Mean / median AUROC over the TFs per model, and the count of TFs whose paired AUROC
-    difference against the k-mer baseline has its 95 % CI above 0 (better) or below 0 (worse)."""
+    """Mean / median AUROC over the TFs per model, the k-mer baseline's mean over the same TFs, and
+    the count of TFs whose paired AUROC difference against the k-mer baseline has its 95 % CI above
+    0 (better) or below 0 (worse)."""
     out = []
+    kmer = rows[rows["model"] == "kmer_baseline"].set_index("tf")["auroc"]
     for model, g in rows.groupby("model"):
         d = g.dropna(subset=["difference_ci_low"]) if "difference_ci_low" in g else g.iloc[:0]
+        same = kmer.reindex(g["tf"]).dropna()
         out.append({"model": model, "n_tfs": len(g), "mean_auroc": round(g["auroc"].mean(), 4),
+                    "kmer_mean_auroc_same_tfs": round(same.mean(), 4) if len(same) == len(g) else None,
                     "median_auroc": round(g["auroc"].median(), 4), "min_auroc": round(g["auroc"].min(), 4),
                     "better_than_kmer": int((d["difference_ci_low"] > 0).sum()) if len(d) else None,
                     "worse_than_kmer": int((d["difference_ci_high"] < 0).sum()) if len(d) else None,

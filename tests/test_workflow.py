@@ -183,6 +183,8 @@ def test_encode_tfbs_usf2_over_http_to_its_e_box(tmp_path):
     needs_shared("tfbs", "deepbind_encode_h1hesc_deepRAM")
     config = yaml.safe_load((REPO / "config" / "encode_tfbs.yaml").read_text())
     config["datasets"] = {"USF2": config["datasets"]["USF2"]}  # test time; every TF in the README's run
+    assert len(config["models"]) == 20 and "deepbind" in config["models"]  # every 101-bp classifier
+    config["models"] = ["deepbind"]  # test time: the other classifiers' families have their own tests
     config["training"].update(max_epochs=8, patience=2)
     config["evaluation"] = {"bootstrap": 100}  # test time; the default is 1,000
     # interpretation end to end on one TF: USF2's top TF-MoDISco pattern is its E-box
