@@ -29,6 +29,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from encode_interpret import DEEPRAM, run_config, serve, set_key  # noqa: E402
+from run_summary import train_record  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -50,13 +51,7 @@ def table(results: Path, tfs: list[str] | None = None) -> pd.DataFrame:
         row = {"tf": tf, "model": r["model"], "n_test": int(r["n"]), "auroc": round(r["auroc"], 4),
                "auroc_ci_low": round(lo, 4), "auroc_ci_high": round(hi, 4), "auprc": round(r["auprc"], 4),
                "mcc_at_0.5": round(r["mcc"], 4)}
-        run = results / tf / "models" / r["model"] / "run.json"
-        if run.exists():
-            info = json.loads(run.read_text()).get("result", {})
-            row.update({"epochs": info.get("epochs"), "best_epoch": info.get("best_epoch")})
-        timing = results.parent / "benchmarks" / "out" / tf / f"train_{r['model']}.tsv"
-        if timing.exists():  # Snakemake's benchmark file of the train job: wall seconds
-            row["train_job_s"] = round(float(pd.read_csv(timing, sep="\t")["s"].iloc[0]), 1)
+        row.update(train_record(results.parent, tf, r["model"]))
         if r["model"] in cmp.index:
             c = cmp.loc[r["model"]]
             row.update({"vs_baseline": c["baseline"], "auroc_difference": round(c["difference"], 4),

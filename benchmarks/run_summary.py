@@ -18,18 +18,22 @@ from pathlib import Path
 import pandas as pd
 
 
+def train_record(workdir: Path, dataset: str, model: str) -> dict:
+    """``epochs`` and ``best_epoch`` from a model's ``run.json`` and ``train_job_s``, the wall
+    seconds of its train job (Snakemake's benchmark file); None where a file is missing."""
+    run = workdir / "results" / dataset / "models" / model / "run.json"
+    result = json.loads(run.read_text()).get("result", {}) if run.exists() else {}
+    timing = workdir / "benchmarks" / "out" / dataset / f"train_{model}.tsv"
+    seconds = round(float(pd.read_csv(timing, sep="\t")["s"].iloc[0]), 1) if timing.exists() else None
+    return {"epochs": result.get("epochs"), "best_epoch": result.get("best_epoch"), "train_job_s": seconds}
+
+
 def summary(workdir: Path) -> pd.DataFrame:
     """``summary.tsv`` of ``workdir/results`` plus ``epochs``, ``best_epoch`` and ``train_job_s``."""
     df = pd.read_csv(workdir / "results" / "summary.tsv", sep="\t")
-    epochs, best, seconds = [], [], []
-    for ds, model in zip(df["dataset"], df["model"]):
-        run = workdir / "results" / str(ds) / "models" / model / "run.json"
-        result = json.loads(run.read_text()).get("result", {}) if run.exists() else {}
-        epochs.append(result.get("epochs"))
-        best.append(result.get("best_epoch"))
-        timing = workdir / "benchmarks" / "out" / str(ds) / f"train_{model}.tsv"
-        seconds.append(round(float(pd.read_csv(timing, sep="\t")["s"].iloc[0]), 1) if timing.exists() else None)
-    return df.assign(epochs=epochs, best_epoch=best, train_job_s=seconds)
+    extra = pd.DataFrame([train_record(workdir, str(ds), m) for ds, m in zip(df["dataset"], df["model"])],
+                         columns=["epochs", "best_epoch", "train_job_s"])
+    return pd.concat([df, extra], axis=1)
 
 
 def per_target(workdir: Path) -> pd.DataFrame:
