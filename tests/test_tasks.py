@@ -175,3 +175,30 @@ def test_mcc_threshold_is_the_validation_optimum():
     assert matthews_corrcoef(y, scores >= t) > matthews_corrcoef(y, scores >= 0.5)
     assert 0.3 < t < 0.5
     assert mcc_threshold(np.ones(5), np.linspace(0, 1, 5)) == 0.5  # one class
+
+
+def test_regression_head_starts_at_the_training_mean_and_stays_near_it(tmp_path):
+    """A regression head's bias starts at the per-target training mean (here 6 and 2, like log1p
+    coverage totals), so a short training run predicts around the targets, not around 0: with
+    a zero bias, Adam at 1e-3 cannot walk it to 6 in the 4 steps this run takes."""
+    from dnazoo import models
+    from dnazoo.dataset import make_spec, write_spec, write_split
+    from dnazoo.training import init_output_bias, load_trained, predict, train_keras
+
+    rng = np.random.default_rng(0)
+    task = Task("regression", ("ctcf", "rest"))
+    for split, n in (("train", 128), ("val", 64)):
+        y = np.stack([6 + 0.3 * rng.standard_normal(n), 2 + 0.3 * rng.standard_normal(n)], 1).astype(np.float32)
+        write_split(tmp_path, split, {"sequence": rng.integers(0, 4, (n, 50)).astype(np.uint8)}, y,
+                    [f"s{i}" for i in range(n)])
+    write_spec(tmp_path, make_spec("sequences", (50,), task), {"train": 128, "val": 64})
+    settings = {**models.get("deepbind").defaults, "max_epochs": 1, "batch_size": 32}
+    train_keras("deepbind", tmp_path, None, (50,), settings, tmp_path / "m.keras", tmp_path / "h.tsv")
+    model = load_trained("deepbind", tmp_path / "m.keras")
+    x = {"sequence": rng.integers(0, 4, (64, 50)).astype(np.uint8)}
+    assert np.allclose(predict(model, x, task=task).mean(0), [6, 2], atol=0.6)
+
+    binary = models.build("deepbind", 50, "sequences")
+    assert init_output_bias(binary, Task(), np.ones((4, 1))) is None
+    with pytest.raises(ValueError, match="no Dense output layer of 3"):
+        init_output_bias(models.build("deepbind", 50, "sequences", task=task), task, np.ones((4, 3)))
