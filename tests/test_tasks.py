@@ -105,6 +105,12 @@ def test_schedules_follow_the_originals():
     assert float(inv(1000)) == pytest.approx(5e-5 / (1 + 1e-5 * 1000))  # Keras 2 decay
     warm = learning_rate({"learning_rate": 1e-3, "schedule": "warmup_constant", "warmup_steps": 100})
     assert float(warm(50)) == pytest.approx(5e-4, rel=1e-3) and float(warm(10_000)) == pytest.approx(1e-3)
+    # warmup_cosine without decay_steps: half-way through the steps after the warm-up the rate is
+    # half the peak, and it reaches 0 at the last step of max_epochs (10 epochs x 20 steps)
+    cos = learning_rate({"learning_rate": 1e-3, "schedule": "warmup_cosine", "warmup_steps": 100, "max_epochs": 10},
+                        steps_per_epoch=20)
+    assert float(cos(150)) == pytest.approx(5e-4, rel=1e-3) and float(cos(200)) == pytest.approx(0, abs=1e-9)
+    assert float(cos(120)) > float(cos(180)) > 0
     with pytest.raises(ValueError, match="training.optimizer"):
         make_optimizer({"optimizer": "adagrad", "learning_rate": 1e-3})
     with pytest.raises(ValueError, match="training.schedule"):

@@ -55,7 +55,7 @@ def learning_rate(settings: dict, steps_per_epoch: int = 1):
       (DeepChromeHiC, spec §A.2);
     * ``exponential_epoch``: ``lr · decay^epoch`` (DeepCpG: 0.975), stepped once per epoch;
     * ``warmup_constant`` / ``warmup_cosine``: linear warm-up over ``warmup_steps`` then constant or
-      cosine decay over ``decay_steps`` (Enformer);
+      cosine decay over ``decay_steps`` (Enformer; default: the steps left to ``max_epochs``);
     * ``constant``.
 
     Raises:
@@ -75,7 +75,9 @@ def learning_rate(settings: dict, steps_per_epoch: int = 1):
                                                            staircase=True)
     if schedule.startswith("warmup"):
         warm = int(settings.get("warmup_steps", 5000))
-        decay_steps = int(settings.get("decay_steps", 1)) if schedule == "warmup_cosine" else 1
+        # warmup_cosine without decay_steps: decay to 0 over the rest of the run (max_epochs)
+        rest = int(settings.get("max_epochs") or 1) * max(1, steps_per_epoch) - warm
+        decay_steps = int(settings.get("decay_steps") or max(1, rest)) if schedule == "warmup_cosine" else 1
         return keras.optimizers.schedules.CosineDecay(
             0.0, decay_steps, alpha=1.0 if schedule == "warmup_constant" else 0.0, warmup_target=lr,
             warmup_steps=warm)
