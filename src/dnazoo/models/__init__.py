@@ -316,7 +316,9 @@ _classic("expresnet", "expresnet", 1708,
          {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 100, "patience": 5},
          "reconstruction after Zhang, Zhou & Cai, bioRxiv 10.1101/2020.06.21.163956 (ExpResNet); spec §C.6; the "
          "original code was not found, so the original sizes are unknown; block structure from a third-party "
-         "adaptation", "expresnet_tower", "expresnet_neck", {"hidden": 512})
+         "adaptation (Selene, i.e. PyTorch: BatchNorm momentum 0.1 there, 0.9 in Keras's convention, so moving "
+         "statistics settle within one epoch of a small dataset)", "expresnet_tower", "expresnet_neck",
+         {"hidden": 512, "bn_momentum": 0.9})
 _classic("enformer_small", "enformer", 128 * 33,
          {"optimizer": "adam", "learning_rate": 5e-4, "schedule": "warmup_constant", "batch_size": 8,
           "max_epochs": 100, "patience": 10, "augment_reverse_complement": True, "augment_shift": 3},

@@ -314,13 +314,15 @@ def expresnet_tower(x, params: dict):
     Five stages of ``ResBlock(c, k, d)`` → AveragePooling1D(4), c = 160, 320, 480, 640, 960, k = 5,
     3, 3, 3, 3, d = 1, 2, 2, 4, 2; ``ResBlock``: r = Conv1D(c, k, valid); y = BN → ReLU → Conv1D(c/2,
     1) → BN → ReLU → Conv1D(c/2, 3, same, dilation d) → BN → ReLU → Conv1D(c, 1); r + y. Then
-    Flatten (3 × 960 at 4,096 bp)."""
+    Flatten (3 × 960 at 4,096 bp). Every BatchNormalization here and in the neck updates its moving
+    statistics with ``bn_momentum`` (Keras convention: the weight of the old value)."""
     stages = ((160, 5, 1), (320, 3, 2), (480, 3, 2), (640, 3, 4), (960, 3, 2))
+    momentum = float(params["bn_momentum"])
     for i, (c, k, d) in enumerate(stages, start=1):
         r = layers.Conv1D(c, k, name=FIRST_CONV if i == 1 else f"stage{i}_conv")(x)
         y = r
         for j, (filters, kernel, dil) in enumerate(((c // 2, 1, 1), (c // 2, 3, d), (c, 1, 1)), start=1):
-            y = layers.BatchNormalization(name=f"stage{i}_bn{j}")(y)
+            y = layers.BatchNormalization(momentum=momentum, name=f"stage{i}_bn{j}")(y)
             y = layers.Activation("relu", name=f"stage{i}_relu{j}")(y)
             y = layers.Conv1D(filters, kernel, padding="same", dilation_rate=dil, name=f"stage{i}_conv{j}")(y)
         x = layers.Add(name=f"stage{i}_add")([r, y])
@@ -331,7 +333,7 @@ def expresnet_tower(x, params: dict):
 def expresnet_neck(x, params: dict):
     """ExpResNet's head before the output: Dense(E) → BN → ReLU (E = ``hidden``, 512)."""
     x = layers.Dense(params["hidden"], name="hidden")(x)
-    x = layers.BatchNormalization(name="hidden_bn")(x)
+    x = layers.BatchNormalization(momentum=float(params["bn_momentum"]), name="hidden_bn")(x)
     return layers.Activation("relu", name="hidden_relu")(x)
 
 
