@@ -10,7 +10,8 @@ regression), and DNABERT-2's published MCC (Zhou et al., ICLR 2024, Table "TF pr
     .venv/bin/python benchmarks/gue_tf_runs.py --workdir /tmp/gue_tf --out benchmarks/results/gue_tf_table.tsv
 
 ``--models`` / ``--tasks`` / ``--seeds`` / ``--set training.max_epochs=12`` restrict or change the
-config's run. With internet access, ``snakemake --configfile config/gue_tf.yaml`` fetches the same
+config's run. ``--ensemble P1 P2 ... --tasks T`` averages the test probabilities of several runs of
+one task (their ``predictions.tsv.gz``, e.g. seed replicates) and scores the mean at 0.5. With internet access, ``snakemake --configfile config/gue_tf.yaml`` fetches the same
 files itself; this script exists because the project's machines have no internet.
 """
 
@@ -76,7 +77,12 @@ def main() -> None:
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--table-only", action="store_true", help="only (re)write the table of a finished run")
+    ap.add_argument("--ensemble", type=Path, nargs="+", metavar="PREDICTIONS",
+                    help="instead of a run: the seed ensemble of these predictions.tsv.gz files of one task "
+                         "(--tasks gives the task for DNABERT-2's MCC)")
     args = ap.parse_args()
+    if args.ensemble:
+        return write(seed_ensemble(args.ensemble, DNABERT2_MCC[args.tasks[0]] / 100), args.out)
     if args.table_only:
         return write(table(args.workdir / "results", args.tasks), args.out)
     if not args.data.is_dir():
@@ -98,6 +104,38 @@ def main() -> None:
         run_config(config, GUE, base, args.workdir, args.cores,
                    ["results/summary.tsv"] + [f"results/{d}/baseline_comparison.tsv" for d in _datasets(args)])
     write(table(args.workdir / "results", args.tasks), args.out)
+
+
+def seed_ensemble(predictions: list[Path], dnabert2_mcc: float) -> pd.DataFrame:
+    """Each run's test MCC at 0.5 and AUROC, and those of the mean of their test probabilities
+    (one row per run, then ``ensemble``). The runs must score the same test rows with the same
+    labels (their ``predictions.tsv.gz``: id, label, score). Threshold 0.5 is fixed in advance, so
+    nothing is tuned on the test rows.
+
+    Raises:
+        ValueError: runs of different datasets (the folder above ``models``, less ``.seed<s>``),
+        or whose ids or labels differ.
+    """
+    from dnazoo.evaluate import binary_metrics
+
+    # results/<dataset>[.seed<s>]/models/<model>/predictions.tsv.gz: one dataset, whatever the seed
+    # (test ids are row numbers, so ids and labels alone do not tell two tasks apart)
+    datasets = {Path(p).resolve().parents[2].name.split(".")[0] for p in predictions}
+    if len(datasets) != 1:
+        raise ValueError(f"an ensemble takes runs of one dataset, got {sorted(datasets)}")
+    runs = [pd.read_csv(p, sep="\t").sort_values("id").reset_index(drop=True) for p in predictions]
+    for p, r in zip(predictions[1:], runs[1:]):
+        if not (r["id"].equals(runs[0]["id"]) and r["label"].equals(runs[0]["label"])):
+            raise ValueError(f"{p}: other test rows or labels than {predictions[0]}")
+    label = runs[0]["label"].to_numpy()
+    scores = [(str(p), r["score"].to_numpy()) for p, r in zip(predictions, runs)]
+    scores.append(("ensemble", sum(s for _, s in scores) / len(scores)))
+    rows = []
+    for name, score in scores:
+        m = binary_metrics(label, score)  # MCC at threshold 0.5, as every table of this script
+        rows.append({"run": name, "n_test": m["n"], "mcc_at_0.5": round(m["mcc"], 4), "auroc": round(m["auroc"], 4),
+                     "dnabert2_mcc": dnabert2_mcc, "reaches_dnabert2_at_0.5": bool(m["mcc"] >= dnabert2_mcc)})
+    return pd.DataFrame(rows)
 
 
 def write(out: pd.DataFrame, dest: Path | None) -> None:
