@@ -128,7 +128,8 @@ def seed_ensemble(predictions: list[Path], dnabert2_mcc: float) -> pd.DataFrame:
         if not (r["id"].equals(runs[0]["id"]) and r["label"].equals(runs[0]["label"])):
             raise ValueError(f"{p}: other test rows or labels than {predictions[0]}")
     label = runs[0]["label"].to_numpy()
-    scores = [(str(p), r["score"].to_numpy()) for p, r in zip(predictions, runs)]
+    scores = [(f"{Path(p).resolve().parents[2].name}/{Path(p).resolve().parent.name}", r["score"].to_numpy())
+              for p, r in zip(predictions, runs)]
     scores.append(("ensemble", sum(s for _, s in scores) / len(scores)))
     rows = []
     for name, score in scores:
