@@ -107,8 +107,8 @@ def main() -> None:
 
 
 def seed_ensemble(predictions: list[Path], dnabert2_mcc: float) -> pd.DataFrame:
-    """Each run's test MCC at 0.5 and AUROC, and those of the mean of their test probabilities
-    (one row per run, then ``ensemble``). The runs must score the same test rows with the same
+    """Each run's test MCC at 0.5, AUROC and share of rows called positive at 0.5, and those of the
+    mean of their test probabilities (one row per run, then ``ensemble``). The runs must score the same test rows with the same
     labels (their ``predictions.tsv.gz``: id, label, score). Threshold 0.5 is fixed in advance, so
     nothing is tuned on the test rows.
 
@@ -135,6 +135,8 @@ def seed_ensemble(predictions: list[Path], dnabert2_mcc: float) -> pd.DataFrame:
     for name, score in scores:
         m = binary_metrics(label, score)  # MCC at threshold 0.5, as every table of this script
         rows.append({"run": name, "n_test": m["n"], "mcc_at_0.5": round(m["mcc"], 4), "auroc": round(m["auroc"], 4),
+                     "called_positive_at_0.5": round(float((score >= 0.5).mean()), 4),
+                     "positive": round(float(label.mean()), 4),
                      "dnabert2_mcc": dnabert2_mcc, "reaches_dnabert2_at_0.5": bool(m["mcc"] >= dnabert2_mcc)})
     return pd.DataFrame(rows)
 
