@@ -331,26 +331,16 @@ def init_output_bias(model, task, labels: np.ndarray) -> np.ndarray | None:
     Raises:
         ValueError: a regression model without a Dense layer ``output`` of ``k`` units.
     """
+    from .models.parts import find_layers
+
     if task.name != "regression":
         return None
-    layer = _find_layer(model, "output")
+    layer = next(iter(find_layers(model, "output")), None)
     mean = np.nan_to_num(np.nanmean(np.asarray(labels, dtype=np.float64).reshape(len(labels), -1), axis=0))
     if layer is None or getattr(layer, "bias", None) is None or tuple(layer.bias.shape) != mean.shape:
         raise ValueError(f"model {model.name!r}: no Dense output layer of {mean.shape[0]} unit(s) to initialise")
     layer.bias.assign(mean.astype("float32"))
     return mean.astype("float32")
-
-
-def _find_layer(model, name: str):
-    """The layer ``name`` of ``model`` or of a sub-model inside it (depth first), or None."""
-    for layer in model.layers:
-        if layer.name == name:
-            return layer
-        if hasattr(layer, "layers"):
-            found = _find_layer(layer, name)
-            if found is not None:
-                return found
-    return None
 
 
 def class_weights(labels: np.ndarray) -> np.ndarray:

@@ -180,20 +180,26 @@ def onehot_model(model: keras.Model) -> keras.Model:
                          "with respect to bases; use in-silico mutagenesis)") from None
 
 
-def first_conv_layers(model: keras.Model) -> list:
-    """Every layer named :data:`FIRST_CONV` inside the model's towers (one per tower; [] when the
-    architecture has no convolution)."""
+def find_layers(model: keras.Model, name: str) -> list:
+    """Every layer called ``name`` in ``model`` and in the sub-models nested in it, depth first
+    ([] when there is none)."""
     found = []
 
     def walk(m):
         for layer in m.layers:
             if isinstance(layer, keras.Model):
                 walk(layer)
-            elif layer.name == FIRST_CONV:
+            elif layer.name == name:
                 found.append(layer)
 
     walk(model)
     return found
+
+
+def first_conv_layers(model: keras.Model) -> list:
+    """Every layer named :data:`FIRST_CONV` inside the model's towers (one per tower; [] when the
+    architecture has no convolution)."""
+    return find_layers(model, FIRST_CONV)
 
 
 def input_gradients(model: keras.Model, onehots: list, output: int | None = None):
