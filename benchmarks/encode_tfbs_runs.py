@@ -12,6 +12,8 @@ at the epoch that passes 20 s, which is what makes 12 TFs x 20 models fit in a C
         --summary benchmarks/results/encode_tfbs_summary.tsv
 
 ``--models`` / ``--tfs`` restrict the run; ``--table-only`` rewrites the tables of a finished run.
+``--keep-rows TSV`` adds the rows of an earlier ``--out`` table for the (TF, model) pairs this
+workdir did not run, so a grid can be completed in pieces without rerunning what is committed.
 With internet access, ``snakemake --configfile config/encode_tfbs.yaml`` downloads the same files
 itself; this script exists because the project's machines have no internet.
 """
@@ -60,6 +62,15 @@ def table(results: Path, tfs: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["tf", "auroc"], ascending=[True, False]).reset_index(drop=True)
 
 
+def keep_rows(rows: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` plus the rows of ``earlier`` (a previous ``--out`` table) whose (TF, model) pair
+    ``rows`` lacks; where both have a pair, ``rows`` (this workdir's run) wins."""
+    have = set(zip(rows["tf"], rows["model"]))
+    extra = earlier[[(t, m) not in have for t, m in zip(earlier["tf"], earlier["model"])]]
+    out = pd.concat([rows, extra], ignore_index=True)
+    return out.sort_values(["tf", "auroc"], ascending=[True, False]).reset_index(drop=True)
+
+
 def per_model(rows: pd.DataFrame) -> pd.DataFrame:
     """Mean / median AUROC over the TFs per model, the k-mer baseline's mean over the same TFs, and
     the count of TFs whose paired AUROC difference against the k-mer baseline has its 95 % CI above
@@ -90,6 +101,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--summary", type=Path)
     ap.add_argument("--table-only", action="store_true", help="only (re)write the tables of a finished run")
+    ap.add_argument("--keep-rows", type=Path, metavar="TSV",
+                    help="an earlier --out table: keep its rows for the (TF, model) pairs this workdir lacks")
     args = ap.parse_args()
     if not args.table_only:
         if not args.data.is_dir():
@@ -106,6 +119,8 @@ def main() -> None:
             run_config(config, DEEPRAM, base, args.workdir, args.cores,
                        ["results/summary.tsv"] + [f"results/{d}/baseline_comparison.tsv" for d in config["datasets"]])
     rows = table(args.workdir / "results", args.tfs)
+    if args.keep_rows:
+        rows = keep_rows(rows, pd.read_csv(args.keep_rows, sep="\t"))
     models = per_model(rows)
     print(rows.to_string(index=False))
     print(models.to_string(index=False))
