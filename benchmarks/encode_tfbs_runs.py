@@ -13,7 +13,8 @@ at the epoch that passes 20 s, which is what makes 12 TFs x 20 models fit in a C
 
 ``--models`` / ``--tfs`` restrict the run; ``--table-only`` rewrites the tables of a finished run.
 ``--keep-rows TSV`` adds the rows of an earlier ``--out`` table for the (TF, model) pairs this
-workdir did not run, so a grid can be completed in pieces without rerunning what is committed.
+workdir did not run, so a grid can be completed in pieces without rerunning what is committed;
+``--tfs`` then restricts both to those TFs (a summary over the TFs every model ran on).
 With internet access, ``snakemake --configfile config/encode_tfbs.yaml`` downloads the same files
 itself; this script exists because the project's machines have no internet.
 """
@@ -121,6 +122,8 @@ def main() -> None:
     rows = table(args.workdir / "results", args.tfs)
     if args.keep_rows:
         rows = keep_rows(rows, pd.read_csv(args.keep_rows, sep="\t"))
+        if args.tfs:  # with --table-only, --tfs restricts the tables (e.g. to TFs every model ran on)
+            rows = rows[rows["tf"].isin(args.tfs)].reset_index(drop=True)
     models = per_model(rows)
     print(rows.to_string(index=False))
     print(models.to_string(index=False))
