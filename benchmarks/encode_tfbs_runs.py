@@ -14,7 +14,8 @@ at the epoch that passes 20 s, which is what makes 12 TFs x 20 models fit in a C
 ``--models`` / ``--tfs`` restrict the run; ``--table-only`` rewrites the tables of a finished run.
 ``--keep-rows TSV`` adds the rows of an earlier ``--out`` table for the (TF, model) pairs this
 workdir did not run, so a grid can be completed in pieces without rerunning what is committed;
-``--tfs`` then restricts both to those TFs (a summary over the TFs every model ran on).
+``--tfs`` then restricts both to those TFs (a summary over the TFs every model ran on). With
+``--table-only`` and a workdir that holds no run, it re-summarises a committed table over ``--tfs``.
 With internet access, ``snakemake --configfile config/encode_tfbs.yaml`` downloads the same files
 itself; this script exists because the project's machines have no internet.
 """
@@ -60,6 +61,8 @@ def table(results: Path, tfs: list[str] | None = None) -> pd.DataFrame:
             row.update({"vs_baseline": c["baseline"], "auroc_difference": round(c["difference"], 4),
                         "difference_ci_low": round(c["ci_low"], 4), "difference_ci_high": round(c["ci_high"], 4)})
         rows.append(row)
+    if not rows:  # a workdir without runs (``--table-only --keep-rows`` re-summarises a committed table)
+        return pd.DataFrame(columns=["tf", "model", "auroc"])
     return pd.DataFrame(rows).sort_values(["tf", "auroc"], ascending=[True, False]).reset_index(drop=True)
 
 
