@@ -75,12 +75,12 @@ def main() -> None:
     rows = []
     for spec in args.run:
         name, folder = spec.split("=", 1)
+        data = load_split(Path(folder) / "encoded", args.split)
         for m in args.model:
             path = Path(folder) / "models" / m / "model.keras"
             if not path.exists():
                 raise FileNotFoundError(f"{path}: no trained model {m!r} for run {name!r}")
             model = load_keras_model(path)
-            data = load_split(Path(folder) / "encoded", args.split)
             rows += [{"run": name, "model": m, **r} for r in live_units(model, model_inputs(data, model), args.rows)]
     table = pd.DataFrame(rows)
     with atomic_path(args.out) as tmp:
