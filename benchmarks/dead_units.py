@@ -69,7 +69,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from dnazoo.dataset import load_split, model_inputs
-    from dnazoo.io import atomic_path
+    from dnazoo.io import write_table
     from dnazoo.training import load_keras_model
 
     rows = []
@@ -83,8 +83,7 @@ def main() -> None:
             model = load_keras_model(path)
             rows += [{"run": name, "model": m, **r} for r in live_units(model, model_inputs(data, model), args.rows)]
     table = pd.DataFrame(rows)
-    with atomic_path(args.out) as tmp:
-        table.to_csv(tmp, sep="\t", index=False)
+    write_table(table, args.out)
     print(table.to_string(index=False))
 
 
