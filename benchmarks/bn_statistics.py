@@ -25,7 +25,7 @@ def compare(encoded: Path, model_path: Path, rows: int = 320, batch: int = 64) -
     """``{split: {"inference" | "batch_statistics": {"pearson_r", "mse", "mean_prediction"}, "mean_target"}}``."""
     import keras
 
-    from dnazoo.dataset import load_split, model_inputs
+    from dnazoo.data.dataset import load_split, model_inputs
     from dnazoo.training import load_keras_model
 
     model = load_keras_model(model_path)

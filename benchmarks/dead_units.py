@@ -44,7 +44,7 @@ def _relu_probes(model) -> list:
 def live_units(model, inputs: dict, rows: int = 1000, batch: int = 256) -> list[dict]:
     """Per ReLU layer of ``model``: ``{"layer", "units", "live_units"}``, where a unit (output
     channel) is live when its output is > 0 at some position of one of the first ``rows`` rows of
-    ``inputs`` (``{input name: (n, L) uint8}``, as :func:`dnazoo.dataset.model_inputs` gives)."""
+    ``inputs`` (``{input name: (n, L) uint8}``, as :func:`dnazoo.data.dataset.model_inputs` gives)."""
     import keras
 
     n = min(rows, len(next(iter(inputs.values()))))
@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
 
-    from dnazoo.dataset import load_split, model_inputs
+    from dnazoo.data.dataset import load_split, model_inputs
     from dnazoo.io import write_table
     from dnazoo.training import load_keras_model
 

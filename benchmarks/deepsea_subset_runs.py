@@ -44,7 +44,7 @@ def subset(folder: Path, part: str):
 
 
 def write_bundle(folder: Path, www: Path) -> None:
-    from dnazoo.tables import write_deepsea_mat
+    from dnazoo.data.readers import write_deepsea_mat
 
     seqs, y = subset(folder, "train")
     test_seqs, test_y = subset(folder, "test")

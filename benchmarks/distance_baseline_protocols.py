@@ -4,15 +4,15 @@ Protocols (split × negatives): ``random`` (the originals'), ``chromosome`` (val
 chr9, as ``config/deepchromehic.yaml``), ``anchor`` (no shared anchor between splits; windows of
 10,001 bp / 3,000 + 2,000 bp as the configs), each with the negatives as given and
 distance-matched within each split as the workflow does (50 log-distance bins, new pairs from the
-split's anchors; ``dnazoo.negatives.distance_matched_within_splits``). The baseline is the
-workflow's own (``dnazoo.baselines``: logistic regression on log10 distance). Reads the real
+split's anchors; ``dnazoo.data.negatives.distance_matched_within_splits``). The baseline is the
+workflow's own (``dnazoo.models.baselines``: logistic regression on log10 distance). Reads the real
 tables from ``../shared/data``; no sequence is needed.
 
     .venv/bin/python benchmarks/distance_baseline_protocols.py > distance_protocols.md
     .venv/bin/python benchmarks/distance_baseline_protocols.py --figure GM.po docs/gm_po_protocols
 
 ``--figure NAME STEM`` draws that table's six protocols as the workflow's protocol figure
-(``dnazoo.evaluate.plot_protocols``; 95 % bootstrap CIs of the test AUROC, 1,000 replicates).
+(``dnazoo.plots.evaluation.plot_protocols``; 95 % bootstrap CIs of the test AUROC, 1,000 replicates).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ import pandas as pd
 import yaml
 from sklearn.metrics import roc_auc_score
 
-from dnazoo import baselines
-from dnazoo.negatives import distance_matched_within_splits
-from dnazoo.splits import SplitError, assign_split
-from dnazoo.tables import read_pairs
+from dnazoo.models import baselines
+from dnazoo.data.negatives import distance_matched_within_splits
+from dnazoo.data.splits import SplitError, assign_split
+from dnazoo.data.readers import read_pairs
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -69,7 +69,9 @@ def auroc(df: pd.DataFrame, split: dict, matched: bool) -> tuple[float, int]:
 
 def figure(name: str, stem: str) -> None:
     """The protocol figure of one DeepChromeHiC table (distance baseline, bootstrap CIs)."""
-    from dnazoo.evaluate import binary_metrics, bootstrap_ci, plot_protocols, protocol_summary
+    from dnazoo.tasks.metrics import binary_metrics, bootstrap_ci
+    from dnazoo.plots.evaluation import plot_protocols
+    from dnazoo.evaluation import protocol_summary
 
     df = with_windows(read_pairs(SHARED / "deepchromehic" / "rda" / f"{name}.train.rda", "deepchromehic_rda"),
                       10001, 10001)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dnazoo.dna2vec import Dna2vecParams, kmer_matrix, kmer_sentences, similarity_statistics, train_dna2vec
+from dnazoo.data.dna2vec import Dna2vecParams, kmer_matrix, kmer_sentences, similarity_statistics, train_dna2vec
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 

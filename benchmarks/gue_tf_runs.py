@@ -132,7 +132,7 @@ def seed_ensemble(predictions: list[Path], dnabert2_mcc: float) -> pd.DataFrame:
         ValueError: runs of different datasets (the folder above ``models``, less ``.seed<s>``),
         or whose ids or labels differ.
     """
-    from dnazoo.evaluate import binary_metrics
+    from dnazoo.tasks.metrics import binary_metrics
 
     # results/<dataset>[.seed<s>]/models/<model>/predictions.tsv.gz: one dataset, whatever the seed
     # (test ids are row numbers, so ids and labels alone do not tell two tasks apart)

@@ -1,5 +1,5 @@
 """Input pipeline: samples/s of a training epoch streamed from memory-mapped .npy files by
-:func:`dnazoo.dataset.make_sequence` (a ``keras.utils.PyDataset``), against the same model fed
+:func:`dnazoo.data.dataset.make_sequence` (a ``keras.utils.PyDataset``), against the same model fed
 from in-memory NumPy arrays by ``model.fit(x, y)``.
 
 ``deepbind`` at 101 bp is the worst case for the streaming pipeline: the model is so small that
@@ -59,7 +59,7 @@ def main() -> None:
     import keras
 
     from dnazoo import models
-    from dnazoo.dataset import make_sequence, make_tf_dataset
+    from dnazoo.data.dataset import make_sequence, make_tf_dataset
     from dnazoo.training import compile_model
 
     rng = np.random.default_rng(0)

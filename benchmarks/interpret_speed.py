@@ -35,7 +35,7 @@ def main() -> None:
 
     from dnazoo import interpret as it
     from dnazoo import models
-    from dnazoo.encoding import onehot
+    from dnazoo.data.encoding import onehot
 
     keras.utils.set_random_seed(0)
     out = {"machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} CPU cores",

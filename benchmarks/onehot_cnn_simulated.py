@@ -37,7 +37,7 @@ def mask_flanks(encoded: Path, keep_bp: int) -> None:
     (0-based half-open ``[(G - keep_bp) // 2, (G - keep_bp) // 2 + keep_bp)``) with N."""
     import numpy as np
 
-    from dnazoo.encoding import N_CODE
+    from dnazoo.data.encoding import N_CODE
 
     for f in sorted(encoded.glob("*.anchor[12].npy")):
         codes = np.load(f, mmap_mode="r+")
@@ -70,8 +70,8 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
-    from dnazoo import models, stages
-    from dnazoo.evaluate import binary_metrics
+    from dnazoo import models, pipeline as stages
+    from dnazoo.tasks.metrics import binary_metrics
     from dnazoo.training import predict_split, train_baseline, train_keras
 
     work = Path(args.workdir)

@@ -29,7 +29,7 @@ MOTIF = "CGACCGAACTCC"
 
 
 def make_data(n: int = 2000, length: int = 50, seed: int = 0, noise: float = 0.0):
-    from dnazoo.encoding import encode_codes
+    from dnazoo.data.encoding import encode_codes
 
     rng = np.random.default_rng(seed)
     codes = rng.integers(0, 4, (n, length)).astype(np.uint8)
@@ -55,8 +55,8 @@ def main() -> None:
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import train_test_split
 
-    from dnazoo import models, stages
-    from dnazoo.dataset import make_spec, write_spec, write_split
+    from dnazoo import models, pipeline as stages
+    from dnazoo.data.dataset import make_spec, write_spec, write_split
     from dnazoo.tasks import Task
     from dnazoo.training import load_trained, predict
 

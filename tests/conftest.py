@@ -85,10 +85,28 @@ def random_dna(n: int, seed: int = 0) -> str:
     return "".join(np.array(list("ACGT"))[rng.integers(0, 4, n)])
 
 
+FOLDER_MARKERS = {"unit": "unit", "models": "models", "workflow": "workflow", "realdata": "realdata"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Run the end-to-end Snakemake tests (marker ``workflow``, minutes each) first: with
-    ``pytest -n 2`` (one test handed out at a time, ``--maxschedchunk=1`` in pyproject.toml) the
-    short tests then fill the gaps and both workers finish together."""
+    """Mark every test by its folder (``unit``, ``models``, ``workflow``, ``realdata``) and mark
+    ``realdata`` every test that reads ``../shared/data`` (it calls :func:`needs_shared`), then run
+    the end-to-end Snakemake tests (marker ``workflow``, minutes each) first: with ``pytest -n 2``
+    (one test handed out at a time, ``--maxschedchunk=1`` in pyproject.toml) the short tests then
+    fill the gaps and both workers finish together."""
+    import inspect
+
+    for item in items:
+        folder = Path(str(item.fspath)).parent.name
+        if folder in FOLDER_MARKERS:
+            item.add_marker(FOLDER_MARKERS[folder])
+        fn = getattr(item, "function", None)
+        if fn is not None and item.get_closest_marker("realdata") is None:
+            try:
+                if "needs_shared(" in inspect.getsource(fn):
+                    item.add_marker("realdata")
+            except (OSError, TypeError):
+                pass
     items.sort(key=lambda item: item.get_closest_marker("workflow") is None)
 
 
@@ -107,4 +125,4 @@ def deepsea_subset(folder: Path, part: str, n: int | None = None):
     return seqs, np.load(folder / f"{part}_labels_tf690.npz")["y"][:n]
 
 
-from dnazoo.tables import write_deepsea_mat  # noqa: E402,F401  (the tests' writer of DeepSEA .mat files)
+from dnazoo.data.readers import write_deepsea_mat  # noqa: E402,F401  (the tests' writer of DeepSEA .mat files)

@@ -1,6 +1,6 @@
 """Configuration: schema validation and the cross-key checks a JSON schema cannot express.
 
-The schema is ``workflow/schemas/config.schema.yaml``; :func:`load` validates a YAML file with
+The schema is package data, ``dnazoo/schemas/config.schema.yaml`` (:data:`SCHEMA`); :func:`load` validates a YAML file with
 ``jsonschema`` (the same check ``snakemake.utils.validate`` runs in the Snakefile) and then
 :func:`check`. Every error names the offending key, e.g. ``datasets.GM.po.window``.
 """
@@ -8,15 +8,18 @@ The schema is ``workflow/schemas/config.schema.yaml``; :func:`load` validates a 
 from __future__ import annotations
 
 import copy
+import importlib.resources
 import os
 import re
 from pathlib import Path
 
 import yaml
 
-from . import models
+from dnazoo import models
 
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+#: The config schema, package data of dnazoo (``dnazoo/schemas/config.schema.yaml``), so an installed
+#: package validates configs outside a checkout.
+SCHEMA = Path(str(importlib.resources.files("dnazoo").joinpath("schemas", "config.schema.yaml")))
 
 
 class ConfigError(ValueError):
@@ -179,7 +182,7 @@ def planted_motifs(config: dict, name: str) -> dict:
     ds = config["datasets"][name]
     if "simulate" not in ds:
         return {}
-    from .simulate import MOTIF, PROFILE_MOTIFS, ProfileParams, SimulationParams
+    from dnazoo.data.simulate import MOTIF, PROFILE_MOTIFS, ProfileParams, SimulationParams
 
     if coverage_task(ds):
         fid = float(ds["simulate"].get("motif_fidelity", ProfileParams.motif_fidelity))
@@ -310,7 +313,7 @@ def check(config: dict) -> None:
         if "genome" in ds and ds["genome"] not in config.get("genomes", {}):
             raise ConfigError(f"{key}.genome: genome {ds['genome']!r} is not defined under genomes:")
         if "simulate" in ds:
-            from .simulate import ProfileParams, SimulationParams
+            from dnazoo.data.simulate import ProfileParams, SimulationParams
 
             params = ProfileParams(**{**ds["simulate"], "window": ws[0]}) if coverage_task(ds) \
                 else SimulationParams(**ds["simulate"])
@@ -341,7 +344,7 @@ def check(config: dict) -> None:
                                   "'random' or a .npy path (a sequences dataset has no genome to train dna2vec on)")
             ds["embedding"] = "dna2vec"  # the default: train dna2vec on the dataset's genome
     if any("embedding" in ds for ds in config["datasets"].values()):
-        from .dna2vec import Dna2vecError, Dna2vecParams
+        from dnazoo.data.dna2vec import Dna2vecError, Dna2vecParams
 
         try:
             params = Dna2vecParams(**(config.get("dna2vec") or {}))
@@ -399,7 +402,7 @@ def check(config: dict) -> None:
     for name in config["datasets"]:
         chosen, settings, expected = interpret_plan(config, name)
         if chosen:
-            from .interpret import InterpretSettings
+            from dnazoo.interpret import InterpretSettings
 
             key = f"datasets.{name}.interpret" if "interpret" in config["datasets"][name] else "interpret"
             try:
@@ -474,7 +477,7 @@ def check_methylation(config: dict) -> None:
         simulated), an undefined genome, an even ``dna_window``, a Joint model whose DNA or CpG
         part the dataset does not train, the same Joint model twice, bad simulation parameters.
     """
-    from .methylation import DEEPCPG_SPLIT
+    from dnazoo.data.methylation import DEEPCPG_SPLIT
 
     for name, ds in (config.get("methylation") or {}).items():
         key = f"methylation.{name}"
@@ -512,8 +515,8 @@ def check_methylation(config: dict) -> None:
 
 
 def methylation_params(ds: dict):
-    """The :class:`dnazoo.simulate.MethylationParams` of a simulated methylation dataset."""
-    from .simulate import MethylationParams
+    """The :class:`dnazoo.data.simulate.MethylationParams` of a simulated methylation dataset."""
+    from dnazoo.data.simulate import MethylationParams
 
     return MethylationParams(**ds["simulate"])
 

@@ -47,7 +47,7 @@ def git_commit(folder: str | os.PathLike | None = None) -> str | None:
 
 def checksums(paths) -> dict[str, str]:
     """``{path: sha256}`` of files; a folder contributes every file under it (sorted)."""
-    from .io import file_digest
+    from dnazoo.io import file_digest
 
     out = {}
     for p in paths:
@@ -71,7 +71,7 @@ def run_record(dataset: str, model: str, dataset_config: dict, settings: dict, i
         ``{"dataset", "model", "seed", "dataset_config", "settings", "packages", "dnazoo_commit",
         "platform", "inputs": {path: sha256}, "outputs": {path: sha256}}``.
     """
-    from . import __version__
+    from dnazoo import __version__
 
     return {"dataset": dataset, "model": model, "seed": settings.get("seed"),
             "dataset_config": dataset_config, "settings": settings,

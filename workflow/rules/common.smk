@@ -15,7 +15,7 @@ from dnazoo import config as dz_config  # noqa: E402
 from dnazoo import models as dz_models  # noqa: E402
 
 dz_config.schema_errors(config, "config")  # one line per error, with the nearest known key
-validate(config, "../schemas/config.schema.yaml", set_default=True)
+validate(config, str(dz_config.SCHEMA), set_default=True)
 dz_config.check(config)
 
 DATASETS = config["datasets"]
@@ -64,7 +64,7 @@ SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "si
 PROFILE_SIMULATIONS = {base_name(n): ds["simulate"] for n, ds in DATASETS.items() if "simulate" in ds and is_coverage(n)}
 PROFILE_WINDOWS = {base_name(n): dz_config.windows(ds)[0] for n, ds in DATASETS.items()
                    if "simulate" in ds and is_coverage(n)}
-from dnazoo.simulate import PROFILE_MOTIFS  # noqa: E402
+from dnazoo.data.simulate import PROFILE_MOTIFS  # noqa: E402
 
 PROFILE_TRACKS = list(PROFILE_MOTIFS)
 
@@ -366,12 +366,12 @@ def joint_parts(wildcards):
 
 
 def stages_bootstrap():
-    from dnazoo.stages import evaluation_settings
+    from dnazoo.pipeline import evaluation_settings
 
     return int(evaluation_settings(config.get("evaluation"))["bootstrap"])
 
 
-from dnazoo.simulate import METHYLATION_MOTIF  # noqa: E402
+from dnazoo.data.simulate import METHYLATION_MOTIF  # noqa: E402
 
 
 def methylation_targets():

@@ -1,5 +1,5 @@
 rule encode:
-    """The encoded dataset (dnazoo.dataset): base codes (uint8, A C G T N = 0..4) per split and input,
+    """The encoded dataset (dnazoo.data.dataset): base codes (uint8, A C G T N = 0..4) per split and input,
     targets, ids and spec.json."""
     input:
         unpack(get_encode_inputs),

@@ -3,7 +3,7 @@
 
 
 rule methylation_simulate:
-    """The simulated methylation default: genome, single-cell and bulk profiles (dnazoo.simulate.simulate_methylation)."""
+    """The simulated methylation default: genome, single-cell and bulk profiles (dnazoo.data.simulate.simulate_methylation)."""
     output:
         fasta="resources/methylation/{dataset}/genome.fa",
         fai="resources/methylation/{dataset}/genome.fa.fai",

@@ -1,5 +1,5 @@
 rule simulate:
-    """The embedded demo: a simulated genome and BEDPE with a planted loop grammar (dnazoo.simulate)."""
+    """The embedded demo: a simulated genome and BEDPE with a planted loop grammar (dnazoo.data.simulate)."""
     output:
         fasta="resources/simulated/{dataset}/genome.fa",
         fai="resources/simulated/{dataset}/genome.fa.fai",
@@ -18,7 +18,7 @@ rule simulate:
 
 rule simulate_profile:
     """The profile demo: a simulated genome, its tiled windows and coverage tracks (bigWig) whose peaks sit
-    on planted motifs (dnazoo.simulate.simulate_profile)."""
+    on planted motifs (dnazoo.data.simulate.simulate_profile)."""
     output:
         fasta="resources/simulated_profile/{dataset}/genome.fa",
         fai="resources/simulated_profile/{dataset}/genome.fa.fai",

@@ -1,5 +1,5 @@
 """dnazoo vs the original's within-dataset AUROC."""
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])

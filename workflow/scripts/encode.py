@@ -1,5 +1,5 @@
 """Base codes per split and anchor."""
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0], sm.params.copies)

@@ -1,7 +1,7 @@
 """Per-dataset figures."""
 from pathlib import Path
 
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])

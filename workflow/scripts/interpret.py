@@ -1,5 +1,5 @@
 """Interpret one trained model: attributions, ISM, filters, TF-MoDISco, JASPAR matches."""
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])

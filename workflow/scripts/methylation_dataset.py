@@ -1,7 +1,7 @@
 """Build a methylation dataset (targets, CpG neighbourhoods, DNA windows, chromosome split)."""
 from pathlib import Path
 
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0], sm.params.copies)

@@ -1,7 +1,7 @@
 """Per-cell test metrics of every DeepCpG model and baseline, and the per-cell AUROC figure."""
 from pathlib import Path
 
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])

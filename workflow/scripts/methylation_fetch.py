@@ -1,5 +1,5 @@
 """Copy one configured methylation profile (kept gzip; checksum verified)."""
-from dnazoo import stages
+from dnazoo import pipeline as stages
 from dnazoo.io import fetch
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)

@@ -1,7 +1,7 @@
 """A DeepCpG DNA model's first-layer filters as motifs matched to JASPAR."""
 from pathlib import Path
 
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])

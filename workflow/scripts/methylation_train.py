@@ -1,7 +1,7 @@
 """Train one DeepCpG model (DNA, CpG, or Joint on its trained parts)."""
 from pathlib import Path
 
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])

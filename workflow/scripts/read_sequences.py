@@ -1,5 +1,5 @@
 """Labelled sequences -> canonical sequence table."""
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0], sm.params.copies)

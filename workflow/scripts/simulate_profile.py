@@ -1,5 +1,5 @@
 """Write the profile demo: genome, tiled windows, bigWig tracks."""
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])

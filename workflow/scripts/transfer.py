@@ -1,5 +1,5 @@
 """Transfer-matrix rows of one trained model."""
-from dnazoo import stages
+from dnazoo import pipeline as stages
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 stages.setup_logging(sm.log[0])

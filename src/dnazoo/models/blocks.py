@@ -5,13 +5,13 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from .parts import FIRST_CONV
+from dnazoo.models.names import FIRST_CONV
 
 
 def conv_unit_2d(x, filters: int, kernel: int, stride: int, name: str, conv_name: str | None = None):
     """DeepChromeHiC conv unit: ``Conv2D(filters, (kernel, 1), strides (stride, 1), same, ReLU,
     he_uniform) → BatchNormalization``. The ``(k, 1)`` kernel filters each of the five nucleotide
-    columns independently (spec §A.3). ``conv_name`` overrides the convolution's name
+    columns independently (NaiveTom/DeepChromeHiC). ``conv_name`` overrides the convolution's name
     (``{name}_conv``)."""
     x = layers.Conv2D(filters, (kernel, 1), strides=(stride, 1), padding="same", activation="relu",
                       kernel_initializer="he_uniform", name=conv_name or f"{name}_conv")(x)
@@ -33,7 +33,7 @@ def dense_bn_stack(x, units: list[int], dropout: float, name: str, dropout_after
     ``units``; Dropout follows the first ``dropout_after`` layers (default: all).
 
     Used by ``onehot_dense``/``onehot_embedding_dense`` (4 × 512, dropout after the first three,
-    spec §A.3.3) and by the k-mer models' ``HEAD(n)`` (n × 512, dropout after each, spec §A.4).
+    NaiveTom/DeepChromeHiC) and by the k-mer models' ``HEAD(n)`` (n × 512, dropout after each, NaiveTom/DeepChromeHiC).
     """
     n_drop = len(units) if dropout_after is None else dropout_after
     for i, u in enumerate(units):
@@ -47,7 +47,7 @@ def dense_bn_stack(x, units: list[int], dropout: float, name: str, dropout_after
 
 def load_embedding(model: keras.Model, matrix, names: list[str]) -> None:
     """Copy a ``(4**k + 1, d)`` k-mer matrix into the Embedding layers ``{name}_embedding``
-    (DeepChromeHiC initialises them from dna2vec and keeps them trainable, spec §0.2).
+    (DeepChromeHiC initialises them from dna2vec and keeps them trainable, dna2vec: Ng, arXiv:1701.06279, 2017).
 
     Raises:
         ValueError: the matrix shape differs from the layer's.
@@ -63,7 +63,7 @@ def load_embedding(model: keras.Model, matrix, names: list[str]) -> None:
 
 
 def cnn4_block(x, name: str, fixed: bool = False):
-    """DeepChromeHiC's k-mer CNN block as it actually ran (spec §A.4 ``CNN4``):
+    """DeepChromeHiC's k-mer CNN block as it actually ran (NaiveTom/DeepChromeHiC ``CNN4``):
     ``Conv1D(64, 32, strides 8, same, he_normal) → ReLU → MaxPool1D(32, 16) → BN`` then
     3 × ``[ReLU → BN]`` (205,888 parameters on 100 channels). The first convolution is named
     :data:`~dnazoo.models.parts.FIRST_CONV`.
@@ -87,7 +87,7 @@ def cnn4_block(x, name: str, fixed: bool = False):
 
 
 def basic_block_2d(x, filters: int, kernel: int, name: str, fixed: bool, downsample: bool):
-    """DeepChromeHiC ``BasicBlock`` (``lib/residual_block.py``; spec §A.3.5): two
+    """DeepChromeHiC ``BasicBlock`` (``lib/residual_block.py``; NaiveTom/DeepChromeHiC): two
     ``Conv2D(filters, (kernel, 1), stride 2, same, he_uniform) → BN`` with ReLU, shrinking the
     length 4×.
 
@@ -98,7 +98,7 @@ def basic_block_2d(x, filters: int, kernel: int, name: str, fixed: bool, downsam
     Fixed: strides ``(2, 1)`` (every column seen), projection shortcut ``1×1 Conv2D(stride (4, 1))
     → BN`` added before the final ReLU (He et al. 2016).
     """
-    from .layers import KeepReachable
+    from dnazoo.models.layers import KeepReachable
 
     stride = (2, 1) if fixed else (2, 2)
     y = layers.Conv2D(filters, (kernel, 1), strides=stride, padding="same", kernel_initializer="he_uniform",

@@ -51,8 +51,8 @@ class ReverseComplement(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="dnazoo")
 class KmerTokens(keras.layers.Layer):
-    """Base codes → k-mer token ids, inside the model (spec §0.1; NumPy reference
-    :func:`dnazoo.encoding.kmer_tokens`).
+    """Base codes → k-mer token ids, inside the model (DeepChromeHiC data_preprocessing.py, EPIVAN sequence_processing.py; NumPy reference
+    :func:`dnazoo.data.encoding.kmer_tokens`).
 
     Input: ``(batch, L)`` integer codes A, C, G, T, N = 0..4.
     Output: ``(batch, L)`` int32 ids: ``k - 1`` leading zeros (pre-padding, as DeepChromeHiC's
@@ -94,7 +94,7 @@ class KeepReachable(keras.layers.Layer):
     """``main + 0 · mean(branch)``: returns ``main`` unchanged while keeping ``branch`` in the graph.
 
     Used only to reproduce an original's parameter count faithfully: DeepChromeHiC's ResNet blocks
-    build and call a downsample branch whose output is discarded (spec §A.3.5). The branch's
+    build and call a downsample branch whose output is discarded (NaiveTom/DeepChromeHiC). The branch's
     weights exist and are saved but receive zero gradient, as in the original.
     """
 
@@ -123,7 +123,7 @@ class AbsDiff(keras.layers.Layer):
 def _register_task_losses() -> None:
     """Register the task losses (:mod:`dnazoo.tasks`) too, so ``load_model`` finds them after
     ``import dnazoo.models.layers``."""
-    from ..tasks import losses
+    from dnazoo.tasks import losses
 
     losses()
 

@@ -18,7 +18,7 @@ LATE_FUSION_NAMES = ("siamese", "concat", "add", "abs_diff", "mul", "bilinear", 
 #: feature maps joined along the length axis for a shared recurrent neck, EPIVAN and SPEID) and
 #: the late ones.
 FUSIONS = ("length_concat", "separate_towers", "separate_length_concat", *LATE_FUSION_NAMES)
-#: DeepCpG's Cnn* DNA modules (spec §B.3): name -> ([(filters, kernel, pool), ...], dense units);
+#: DeepCpG's Cnn* DNA modules (cangermueller/deepcpg): name -> ([(filters, kernel, pool), ...], dense units);
 #: valid convolutions, MaxPool(pool, pool). Read by the registry (minimum windows) and the towers.
 DEEPCPG_CNN_DNA = {
     "CnnL1h128": ([(128, 11, 4)], 128),
@@ -26,7 +26,11 @@ DEEPCPG_CNN_DNA = {
     "CnnL2h128": ([(128, 11, 4), (256, 3, 2)], 128),
     "CnnL2h256": ([(128, 11, 4), (256, 3, 2)], 256),
     "CnnL3h128": ([(128, 11, 4), (256, 3, 2), (512, 3, 2)], 128),
-    "CnnL3h256": ([(128, 11, 4), (256, 3, 2), (512, 3, 2)], 256),  # the docs' fc[128] is a typo (spec §B.3)
+    "CnnL3h256": ([(128, 11, 4), (256, 3, 2), (512, 3, 2)], 256),  # the docs' fc[128] is a typo (cangermueller/deepcpg)
 }
 #: DeepCpG's other DNA modules.
 DEEPCPG_OTHER_DNA = ("CnnRnn01", "ResNet01", "ResNet02", "ResConv01", "ResAtrous01")
+#: DeepCpG's CpG modules (cangermueller/deepcpg ``models/cpg.py``), registry names ``deepcpg_cpg_<name>``.
+DEEPCPG_CPG = ("FcAvg", "RnnL1", "RnnL2")
+#: DeepCpG's Joint modules (``models/joint.py``), registry names ``deepcpg_joint_<name>``.
+DEEPCPG_JOINT = ("JointL0", "JointL1h512", "JointL2h512", "JointL3h512")

@@ -26,8 +26,8 @@ from typing import Callable
 import keras
 from keras import layers, ops
 
-from .layers import AbsDiff
-from .names import DISTANCE_INPUT, ENCODERS, FIRST_CONV, FUSIONS, LATE_FUSION_NAMES, ONEHOT_MODEL  # noqa: F401
+from dnazoo.models.layers import AbsDiff
+from dnazoo.models.names import DISTANCE_INPUT, ENCODERS, FIRST_CONV, FUSIONS, LATE_FUSION_NAMES, ONEHOT_MODEL  # noqa: F401
 
 def _bilinear(f1, f2, name):
     """Low-rank bilinear interaction ``(W f1) ⊙ f2`` (d features; W is d × d, no bias)."""
@@ -63,7 +63,7 @@ def encode_inputs(codes: list, encoder: str, embedding_dim: int = 100) -> list:
     Raises:
         ValueError: an unknown encoder.
     """
-    from .layers import KmerTokens, OneHot
+    from dnazoo.models.layers import KmerTokens, OneHot
 
     if encoder not in ENCODERS:
         raise ValueError(f"unknown encoder {encoder!r}; known: {ENCODERS}")
@@ -152,7 +152,7 @@ def assemble(spec, windows: tuple[int, ...], task, fusion: str | None = None, wi
     if spec.encoder == "kmer6":
         model = keras.Model(codes + extra, top(encoded, extra or None), name=spec.name)
         if embedding is not None:
-            from .blocks import load_embedding
+            from dnazoo.models.blocks import load_embedding
 
             load_embedding(model, embedding, [c.name for c in codes])
         return model

@@ -1,0 +1,247 @@
+"""Reference genome access (pyfaidx), anchor windows and sequence extraction to base codes.
+
+Coordinates are 0-based half-open in bp throughout (BED convention).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pandas as pd
+
+from dnazoo.data.encoding import N_CODE, encode_codes
+from dnazoo.io import npy_rows
+
+#: Rows encoded and written per block by the ``.npy`` writers (bounded memory).
+BLOCK_ROWS = 4096
+
+log = logging.getLogger(__name__)
+
+
+class WindowError(ValueError):
+    """A window off a chromosome end or on a chromosome absent from the genome (``strict: true``)."""
+
+
+def index_fasta(path: str | os.PathLike) -> dict[str, int]:
+    """Build (or reuse) the pyfaidx ``.fai`` index of a plain FASTA; return ``{chrom: length in bp}``.
+
+    Raises:
+        ValueError: naming the file when pyfaidx cannot index it (not FASTA, ragged lines, ...).
+    """
+    from pyfaidx import Fasta, FastaIndexingError
+
+    try:
+        with Fasta(str(path), as_raw=True) as fa:
+            return {name: len(fa[name]) for name in fa.keys()}
+    except (FastaIndexingError, ValueError) as err:
+        raise ValueError(f"{path}: cannot index FASTA: {err}") from None
+
+
+def read_chrom_sizes(fai: str | os.PathLike) -> dict[str, int]:
+    """``{chrom: length}`` from a ``.fai`` index or a UCSC ``chrom.sizes`` file (first two columns)."""
+    df = pd.read_csv(fai, sep="\t", header=None, usecols=[0, 1], dtype={0: str, 1: np.int64})
+    return dict(zip(df[0], df[1]))
+
+
+def recentre(start: np.ndarray, end: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Re-centre intervals to windows of ``length`` bp, as DeepChromeHiC ``data/process.r`` does.
+
+    The centre is computed on 1-based closed coordinates, ``c = round((start + 1 + end) / 2)``
+    with round-half-to-even (R's and NumPy's rounding); the window is
+    ``[c - 1 - length // 2, c - 1 - length // 2 + length)``. For ``length = 10001`` this is the
+    original ``[mid - 5000, mid + 5000]`` (1-based closed).
+
+    Args:
+        start, end: ``(n,)`` int64 0-based half-open anchor coordinates.
+        length: window length in bp (> 0).
+
+    Returns:
+        ``(wstart, wend)``, ``(n,)`` int64 each; ``wend - wstart == length``. May run off a
+        chromosome end: see :func:`window_status`.
+    """
+    if length <= 0:
+        raise ValueError(f"window length must be positive, got {length}")
+    centre = np.round((np.asarray(start, dtype=np.int64) + 1 + np.asarray(end, dtype=np.int64)) / 2).astype(np.int64)
+    wstart = centre - 1 - length // 2
+    return wstart, wstart + length
+
+
+def window_status(chrom: pd.Series, wstart: np.ndarray, wend: np.ndarray, sizes: dict[str, int]) -> np.ndarray:
+    """Per window: ``"ok"``, ``"chromosome_absent"`` or ``"off_chromosome_end"`` (object array)."""
+    size = chrom.map(sizes)
+    status = np.full(len(chrom), "ok", dtype=object)
+    absent = size.isna().to_numpy()
+    status[absent] = "chromosome_absent"
+    off = ~absent & ((wstart < 0) | (wend > size.fillna(0).to_numpy()))
+    status[off] = "off_chromosome_end"
+    return status
+
+
+#: Default of the dataset key ``max_dropped_fraction``: above it, dropping windows is an error.
+MAX_DROPPED_FRACTION = 0.5
+
+
+def other_naming(chroms, sizes: dict[str, int]) -> str:
+    """A hint when ``chroms`` would match the genome under the other naming (``chr1`` vs ``1``),
+    e.g. ``" (the genome names them chr1, chr2, ...: the table uses the other naming)"``; else ``""``."""
+    chroms = sorted(set(chroms))
+    flipped = [c[3:] if c.startswith("chr") else f"chr{c}" for c in chroms]
+    hits = [f for f in flipped if f in sizes]
+    if chroms and len(hits) >= max(1, len(chroms) // 2):
+        return (f"; the genome has {', '.join(hits[:3])}{', ...' if len(hits) > 3 else ''}: the table and the "
+                "genome name chromosomes differently (chr1 vs 1), rename one of them")
+    return ""
+
+
+def check_dropped(counts: dict[str, int], absent: pd.Series, sizes: dict[str, int], source: str,
+                  max_dropped_fraction: float = MAX_DROPPED_FRACTION, what: str = "pairs") -> None:
+    """Warn about dropped windows, naming the absent chromosomes; fail when too many went.
+
+    Args:
+        counts: ``{"input", "kept", "chromosome_absent", "off_chromosome_end"}``.
+        absent: the chromosome names (one per dropped anchor) that the genome lacks.
+        sizes: ``{chrom: bp}`` of the genome.
+        source: the table's file, for the messages.
+        max_dropped_fraction: largest allowed fraction of dropped ``what``.
+
+    Raises:
+        WindowError: nothing kept, or more than ``max_dropped_fraction`` dropped, naming the
+            absent chromosomes and, where it applies, the other chromosome naming.
+    """
+    dropped = counts["input"] - counts["kept"]
+    if not dropped:
+        return
+    names = sorted(set(absent))
+    absent_txt = (f"{counts['chromosome_absent']} on chromosomes absent from the genome "
+                  f"({', '.join(names[:10])}{', ...' if len(names) > 10 else ''})") if names else ""
+    off_txt = f"{counts['off_chromosome_end']} off a chromosome end" if counts["off_chromosome_end"] else ""
+    detail = "; ".join(t for t in (absent_txt, off_txt) if t)
+    message = (f"{source}: dropped {dropped} of {counts['input']} {what} ({100 * dropped / counts['input']:.1f}%): "
+               f"{detail}{other_naming(names, sizes)}")
+    if counts["kept"] == 0 or dropped / counts["input"] > max_dropped_fraction:
+        limit = "nothing is left" if counts["kept"] == 0 else f"more than max_dropped_fraction {max_dropped_fraction}"
+        raise WindowError(f"{message} ({limit})")
+    log.warning(message)
+
+
+def peak_windows(peaks: pd.DataFrame, window: int, sizes: dict[str, int], source: str = "peaks",
+                 max_dropped_fraction: float = MAX_DROPPED_FRACTION) -> tuple[pd.DataFrame, dict]:
+    """Centre a ``window``-bp window on every peak (:func:`recentre`, 0-based half-open) and keep
+    those inside the genome (:func:`window_status`); dropped peaks are logged as a warning.
+
+    Returns:
+        ``(windows, counts)``: the kept peaks with ``wstart``/``wend``, and ``{"input", "kept",
+        "chromosome_absent", "off_chromosome_end"}``.
+
+    Raises:
+        WindowError: nothing kept, or more than ``max_dropped_fraction`` dropped
+            (:func:`check_dropped`).
+    """
+    wstart, wend = recentre(peaks["start"].to_numpy(), peaks["end"].to_numpy(), window)
+    status = window_status(peaks["chrom"], wstart, wend, sizes)
+    out = peaks.assign(wstart=wstart, wend=wend)[status == "ok"].reset_index(drop=True)
+    counts = {"input": len(peaks), "kept": len(out),
+              **{k: int((status == k).sum()) for k in ("chromosome_absent", "off_chromosome_end")}}
+    check_dropped(counts, peaks["chrom"][status == "chromosome_absent"], sizes, source, max_dropped_fraction, "peaks")
+    return out, counts
+
+
+def pair_windows(
+    pairs: pd.DataFrame, sizes: dict[str, int], lengths: tuple[int, int], strict: bool = False,
+    source: str = "pairs", max_dropped_fraction: float = MAX_DROPPED_FRACTION,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Re-centre both anchors of every pair and drop pairs that do not fit the genome.
+
+    Args:
+        pairs: canonical pair table (:mod:`dnazoo.data.readers`).
+        sizes: ``{chrom: length in bp}`` of the genome.
+        lengths: window length of anchor 1 and anchor 2 in bp.
+        strict: raise instead of dropping.
+        source: name used in error messages (the table's file).
+        max_dropped_fraction: above this fraction of dropped pairs, raise (:func:`check_dropped`);
+            dropped pairs are logged as a warning naming the absent chromosomes.
+
+    Returns:
+        ``(windows, counts)``: the kept pairs with added ``wstart1 wend1 wstart2 wend2`` columns,
+        and ``{"input": n, "kept": k, "chromosome_absent": a, "off_chromosome_end": o}``
+        (a pair counts once, under the first failing anchor's reason).
+
+    Raises:
+        WindowError: with ``strict=True``, naming the first offending pair and chromosome; or
+            nothing kept / too many dropped (:func:`check_dropped`).
+    """
+    out = pairs.copy()
+    reason = np.full(len(out), "ok", dtype=object)
+    absent = []
+    for a, length in zip(("1", "2"), lengths):
+        ws, we = recentre(out[f"start{a}"].to_numpy(), out[f"end{a}"].to_numpy(), length)
+        out[f"wstart{a}"], out[f"wend{a}"] = ws, we
+        st = window_status(out[f"chrom{a}"], ws, we, sizes)
+        absent.append(out[f"chrom{a}"][st == "chromosome_absent"])
+        reason = np.where(reason == "ok", st, reason)
+    counts = {"input": int(len(out)), "kept": int((reason == "ok").sum()),
+              "chromosome_absent": int((reason == "chromosome_absent").sum()),
+              "off_chromosome_end": int((reason == "off_chromosome_end").sum())}
+    if strict and counts["kept"] < counts["input"]:
+        i = int(np.flatnonzero(reason != "ok")[0])
+        row = out.iloc[i]
+        raise WindowError(
+            f"{source}: pair {row['pair_id']} ({row['chrom1']}:{row['start1']}-{row['end1']} / "
+            f"{row['chrom2']}:{row['start2']}-{row['end2']}): {reason[i].replace('_', ' ')} "
+            f"for windows of {lengths} bp (strict: true)"
+        )
+    check_dropped(counts, pd.concat(absent), sizes, source, max_dropped_fraction)
+    return out[reason == "ok"].reset_index(drop=True), counts
+
+
+def extract_codes(
+    fasta: str | os.PathLike, chrom: pd.Series, wstart: np.ndarray, wend: np.ndarray,
+    dest: str | os.PathLike, length: int | None = None,
+) -> None:
+    """Write the base codes of windows to a ``.npy`` file, atomically, without holding them all in memory.
+
+    Args:
+        fasta: indexed plain FASTA.
+        chrom, wstart, wend: ``(n,)`` windows of equal length ``L`` (0-based half-open, bp).
+        dest: output ``.npy``; ``(n, L)`` uint8 codes (A, C, G, T, N = 0..4; N kept as N),
+            memory-mappable with ``np.load(dest, mmap_mode='r')``.
+        length: ``L`` when there are no windows (default 0).
+
+    Raises:
+        ValueError: windows of unequal length.
+        OSError: errno ENOSPC, naming ``dest``, when the disk is full (nothing is left behind).
+    """
+    from pyfaidx import Fasta
+
+    lengths = np.unique(np.asarray(wend) - np.asarray(wstart))
+    if len(lengths) > 1:
+        raise ValueError(f"windows of unequal length {lengths.tolist()} cannot share one array")
+    L = int(lengths[0]) if len(lengths) else int(length or 0)
+    rows = list(zip(chrom, wstart, wend))
+    with npy_rows(dest, (len(rows), L), np.uint8) as write, Fasta(str(fasta), as_raw=True) as fa:
+        for first in range(0, len(rows), BLOCK_ROWS):
+            block = [encode_codes(fa[c][int(s):int(e)]) for c, s, e in rows[first:first + BLOCK_ROWS]]
+            write(np.stack(block).reshape(len(block), L))
+
+
+def fit_length(codes: np.ndarray, length: int) -> np.ndarray:
+    """Centre-crop or symmetrically N-pad ``(L,)`` codes to ``(length,)`` uint8 (extra bp go right)."""
+    L = len(codes)
+    if L >= length:
+        off = (L - length) // 2
+        return codes[off : off + length]
+    out = np.full(length, N_CODE, dtype=np.uint8)
+    off = (length - L) // 2
+    out[off : off + L] = codes
+    return out
+
+
+def write_sequence_codes(sequences: pd.Series, length: int, dest: str | os.PathLike) -> None:
+    """Encode strings to a ``(n, length)`` uint8 ``.npy`` (centre-cropped / N-padded), atomically."""
+    seqs = list(sequences)
+    with npy_rows(dest, (len(seqs), length), np.uint8) as write:
+        for first in range(0, len(seqs), BLOCK_ROWS):
+            write(np.stack([fit_length(encode_codes(s), length) for s in seqs[first:first + BLOCK_ROWS]])
+                  .reshape(-1, length))

@@ -1,0 +1,144 @@
+"""Shortcut baselines fitted with scikit-learn: what a model must beat before its sequence features mean anything.
+
+* ``distance_baseline`` (pairs): logistic regression on ``log10(distance + 1)`` (bp between anchor
+  midpoints). On DeepChromeHiC's tables it reaches AUROC ≈ 0.8 without any sequence.
+* ``gc_baseline`` (pairs, sequences): logistic regression on the GC fraction of each window
+  (one feature per input; N is left out of the denominator).
+* ``kmer_baseline`` (pairs, sequences): logistic regression (L2, standardised features) on the
+  k-mer frequencies of each window (``4**k`` features per input, k-mers with N skipped; k from the
+  training setting ``k``, default 4) — the classic "bag of k-mers" control for sequence models.
+
+Every task (:mod:`dnazoo.tasks`) is served on the same features: a binary task fits one logistic
+regression; a multilabel task one per label, each on the rows where that label is observed (a
+label with one class in training predicts its training prevalence); regression fits ridge
+regression per target on its non-NaN rows; profile one multi-output ridge regression over every
+(bin, track) count (predictions clipped at 0).
+
+Features are computed from the memory-mapped uint8 base codes in chunks of rows, so a dataset is
+never loaded whole. A fitted baseline is saved with joblib as ``{"name", "k", "task", "estimator"}``
+(``estimator``: one scikit-learn pipeline, or a list with one per target).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from dnazoo.data.encoding import gc_fraction, kmer_frequencies  # noqa: E402
+
+BASELINES = ("distance_baseline", "gc_baseline", "kmer_baseline")
+_CHUNK = 512
+
+
+def features(name: str, data: dict, k: int = 4) -> np.ndarray:
+    """The feature matrix of baseline ``name`` for one split (``dnazoo.training.load_split`` output).
+
+    Returns:
+        ``(n, f)`` float array: 1 column (distance), 1 per input (GC) or ``4**k`` per input (k-mers).
+
+    Raises:
+        ValueError: an unknown baseline, or the distance baseline on data without distances.
+    """
+    if name == "distance_baseline":
+        if data["distance"] is None:
+            raise ValueError("distance_baseline needs anchor distances (a pairs dataset)")
+        return np.log10(np.asarray(data["distance"], dtype=np.float64) + 1.0).reshape(-1, 1)
+    if name not in BASELINES:
+        raise ValueError(f"unknown baseline {name!r}; known: {BASELINES}")
+    fn = gc_fraction if name == "gc_baseline" else (lambda c: kmer_frequencies(c, k))
+    cols = []
+    for arr in data["inputs"]:
+        parts = [fn(np.asarray(arr[i:i + _CHUNK])) for i in range(0, len(arr), _CHUNK)]
+        f = np.concatenate(parts) if parts else np.zeros((0, 4 ** k if name == "kmer_baseline" else 1))
+        cols.append(f.reshape(len(arr), -1))
+    return np.hstack(cols)
+
+
+def fit(name: str, train: dict, k: int = 4, seed: int = 0) -> dict:
+    """Fit baseline ``name`` on the training split (``dnazoo.data.dataset.load_split`` output); the task
+    comes from the split's spec (binary when absent).
+
+    Returns:
+        ``{"name", "k", "task", "estimator"}``.
+    """
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    task = _task(train)
+    x = features(name, train, k)
+    y = np.asarray(train["labels"])
+    if task == "binary":
+        clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=seed))
+        return {"name": name, "k": k, "task": task, "estimator": clf.fit(x, y)}
+    shape = y.shape[1:]
+    y = y.reshape(len(y), -1).astype(np.float64)
+    if task == "profile":  # one multi-output ridge regression over every (bin, track)
+        est = make_pipeline(StandardScaler(), Ridge(alpha=1.0)).fit(x, y)
+        return {"name": name, "k": k, "task": task, "estimator": est, "target_shape": shape}
+    estimators = []
+    for j in range(y.shape[1]):
+        t = y[:, j]
+        obs = (t >= 0) if task == "multilabel" else ~np.isnan(t)
+        if task == "multilabel":
+            classes = np.unique(t[obs])
+            est = (make_pipeline(StandardScaler(), LogisticRegression(max_iter=500, random_state=seed))
+                   if len(classes) == 2 else DummyClassifier(strategy="prior"))
+            if len(classes) == 0:
+                est, obs, t = DummyClassifier(strategy="constant", constant=0), np.ones(len(t), bool), np.zeros(len(t))
+        else:
+            est = make_pipeline(StandardScaler(), Ridge(alpha=1.0))
+        estimators.append(est.fit(x[obs], t[obs].astype(int) if task == "multilabel" else t[obs]))
+    return {"name": name, "k": k, "task": task, "estimator": estimators}
+
+
+def _task(data: dict) -> str:
+    spec = data.get("spec")
+    return spec["task"]["name"] if spec else "binary"
+
+
+def predict(model: dict, data: dict) -> np.ndarray:
+    """Scores of a fitted baseline on one split: binary ``(n,)`` float64 P(1); multilabel ``(n, k)``
+    P(1) per label; regression ``(n, k)`` predictions."""
+    task = model.get("task", "binary")
+    est = model["estimator"]
+    n = len(data["labels"])
+    if task == "binary":
+        if n == 0:
+            return np.zeros(0)
+        return est.predict_proba(features(model["name"], data, model["k"]))[:, 1].astype(np.float64)
+    if task == "profile":
+        shape = tuple(model["target_shape"])
+        if n == 0:
+            return np.zeros((0, *shape))
+        return np.maximum(est.predict(features(model["name"], data, model["k"])), 0).reshape(n, *shape)
+    if n == 0:
+        return np.zeros((0, len(est)))
+    x = features(model["name"], data, model["k"])
+    cols = []
+    for e in est:
+        if task == "multilabel":
+            p = e.predict_proba(x)
+            cols.append(p[:, list(e.classes_).index(1)] if 1 in e.classes_ else np.zeros(n))
+        else:
+            cols.append(e.predict(x))
+    return np.stack(cols, axis=1).astype(np.float64)
+
+
+def save(model: dict, dest: str | os.PathLike) -> None:
+    """Write a fitted baseline with joblib, atomically."""
+    import joblib
+
+    from dnazoo.io import atomic_path
+
+    with atomic_path(dest, suffix=".joblib") as tmp:
+        joblib.dump(model, tmp)
+
+
+def load(path: str | os.PathLike) -> dict:
+    """Read a baseline written by :func:`save`."""
+    import joblib
+
+    return joblib.load(path)

@@ -1,0 +1,1 @@
+"""Reading, simulating, splitting and encoding data; the one on-disk dataset format."""

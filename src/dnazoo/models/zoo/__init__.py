@@ -1,0 +1,1 @@
+"""The architectures of the zoo, one file per family (trunks and necks)."""

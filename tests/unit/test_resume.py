@@ -1,0 +1,104 @@
+"""Resumable training: a training process killed with SIGKILL mid-epoch, then rerun, ends with the
+history and weights of an uninterrupted run of the same seed (one thread)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import REPO
+
+pytest.importorskip("tensorflow")
+
+TRAIN_SCRIPT = """
+import json, logging, sys
+logging.basicConfig(level=logging.INFO)
+from dnazoo import models, pipeline as stages
+from dnazoo.training import train_keras
+stages.configure_backend(1)
+folder, out, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+settings = {**models.get("deepbind").defaults, **settings}
+train_keras("deepbind", folder, None, (60,), settings, f"{out}/model.keras", f"{out}/history.tsv",
+            checkpoint=f"{out}/checkpoint.npz")
+"""
+
+
+def _encoded(folder: Path) -> None:
+    from dnazoo.data.dataset import make_spec, write_spec, write_split
+    from dnazoo.data.encoding import encode_codes
+    from dnazoo.tasks import Task
+
+    rng = np.random.default_rng(0)
+    counts = {"train": 1500, "val": 300}
+    for split, n in counts.items():
+        codes = rng.integers(0, 4, (n, 60)).astype(np.uint8)
+        labels = (np.arange(n) % 2).astype(np.int8)
+        for i in np.flatnonzero(labels):  # positives carry a motif (with noise: the task is not trivial)
+            if rng.random() < 0.8:
+                p = rng.integers(0, 50)
+                codes[i, p:p + 8] = encode_codes("CCACTAGG")
+        write_split(folder, split, {"sequence": codes}, labels, [f"{split}{i}" for i in range(n)])
+    write_spec(folder, make_spec("sequences", (60,), Task()), counts)
+
+
+def _train(folder, out, settings, kill_after_epoch: int | None = None) -> subprocess.CompletedProcess | None:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    cmd = [sys.executable, "-c", TRAIN_SCRIPT, str(folder), str(out), json.dumps(settings)]
+    if kill_after_epoch is None:
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return proc
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ckpt = Path(out) / "checkpoint.npz"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if ckpt.exists():
+            with np.load(ckpt) as npz:
+                if json.loads(str(npz["meta"]))["epoch"] >= kill_after_epoch:
+                    break
+        time.sleep(0.005)
+    time.sleep(0.1)  # into the next epoch
+    assert proc.poll() is None, "training ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return None
+
+
+def test_a_killed_training_run_resumes_to_the_uninterrupted_result(tmp_path):
+    from dnazoo.training import load_trained
+
+    folder = tmp_path / "encoded"
+    _encoded(folder)
+    settings = {"max_epochs": 5, "patience": 3, "batch_size": 32, "seed": 7, "keep_checkpoint": True}  # deepbind has dropout 0.5
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    whole.mkdir(), killed.mkdir()
+    _train(folder, whole, settings)
+
+    _train(folder, killed, settings, kill_after_epoch=2)
+    assert not (killed / "model.keras").exists() and not (killed / "history.tsv").exists()
+    with np.load(killed / "checkpoint.npz") as npz:
+        epoch_at_kill = json.loads(str(npz["meta"]))["epoch"]
+    assert 2 <= epoch_at_kill < 5
+    proc = _train(folder, killed, {**settings, "keep_checkpoint": False})
+    assert f"resuming from the checkpoint of epoch {epoch_at_kill}" in proc.stderr
+    assert not (killed / "checkpoint.npz").exists()  # removed once training completed
+
+    a = pd.read_csv(whole / "history.tsv", sep="\t")
+    b = pd.read_csv(killed / "history.tsv", sep="\t")
+    print(f"\nkilled after epoch {epoch_at_kill}; uninterrupted history:\n{a.to_string()}\nresumed:\n{b.to_string()}")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    wa = load_trained("deepbind", whole / "model.keras").get_weights()
+    wb = load_trained("deepbind", killed / "model.keras").get_weights()
+    assert len(wa) == len(wb)
+    diff = max(float(np.max(np.abs(x - y))) for x, y in zip(wa, wb))
+    print(f"largest weight difference: {diff:.3g}")
+    assert diff < 1e-6

@@ -1,0 +1,88 @@
+"""The config schema is package data, and its enums name exactly what the registries hold."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from dnazoo import config, models, tasks, training
+from dnazoo.data import readers, splits
+from dnazoo.models.names import FUSIONS
+from dnazoo.models.names import DEEPCPG_CPG as CPG_ARCHITECTURES
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _schema() -> dict:
+    return yaml.safe_load(config.SCHEMA.read_text())
+
+
+def _enums(node, path=()):
+    """Every ``enum`` in the schema with the key path it sits under."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "enum":
+                yield path, tuple(v)
+            else:
+                yield from _enums(v, path + (k,))
+    elif isinstance(node, list):
+        for v in node:
+            yield from _enums(v, path)
+
+
+def _enum_of(key: str) -> list[tuple]:
+    return [e for p, e in _enums(_schema()) if p and p[-1] == key]
+
+
+def test_the_schema_is_package_data():
+    assert config.SCHEMA.is_file()
+    assert "dnazoo" in config.SCHEMA.parts and "workflow" not in config.SCHEMA.parts
+
+
+def test_fusion_enums_are_the_registry_fusions():
+    found = _enum_of("fusion")
+    assert len(found) >= 2
+    for e in found:
+        assert set(e) == set(FUSIONS)
+
+
+def test_task_kind_and_split_enums_match_the_registries():
+    assert any(set(e) == set(tasks.TASKS) for e in _enum_of("task"))
+    assert any(set(e) == set(models.KINDS) for e in _enum_of("kind"))
+    assert any(set(e) == set(splits.METHODS) for e in _enum_of("method"))
+    assert any(set(e) == set(training.OPTIMIZERS) for e in _enum_of("optimizer"))
+    assert any(set(e) == set(training.SCHEDULES) for e in _enum_of("schedule"))
+
+
+def test_format_enums_match_the_readers():
+    formats = [set(e) for e in _enum_of("format")]
+    assert set(readers.PAIR_FORMATS) in formats
+    assert set(readers.SEQUENCE_FORMATS) in formats
+    assert set(readers.SEQUENCE_FORMATS) | {"bed"} in formats  # a training source may be a peak BED
+
+
+def test_cpg_model_enum_matches_the_deepcpg_architectures():
+    items = [p for p, e in _enums(_schema()) if "cpg_models" in p]
+    cpg = [e for p, e in _enums(_schema()) if "cpg_models" in p]
+    assert items and set(cpg[0]) == {f"deepcpg_cpg_{a}" for a in CPG_ARCHITECTURES}
+
+
+def test_an_installed_package_loads_a_config_outside_the_checkout(tmp_path):
+    """Build a wheel, install it into a folder of its own and validate the demo config from there."""
+    wheel_dir, target = tmp_path / "wheel", tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(wheel_dir), str(REPO)], check=True, capture_output=True)
+    wheel = next(wheel_dir.glob("dnazoo-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    code = ("import dnazoo, dnazoo.config as c; from pathlib import Path; "
+            f"assert Path(dnazoo.__file__).is_relative_to({str(target)!r}), dnazoo.__file__; "
+            f"cfg = c.load({str(REPO / 'config' / 'config.yaml')!r}); print(c.SCHEMA, sorted(cfg['datasets']))")
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert str(target) in out.stdout and "schemas/config.schema.yaml" in out.stdout

@@ -1,0 +1,96 @@
+import gzip
+import re
+
+import pandas as pd
+import pytest
+
+from conftest import needs_shared
+from dnazoo.data.readers import TableError, read_bedpe, read_deepbind_seq, read_deepchromehic_rda, read_targetfinder
+
+HEADER = "#chrom1\tstart1\tend1\tchrom2\tstart2\tend2\tname\tlabel\n"
+
+
+def _write(tmp_path, text, name="t.bedpe"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_bedpe_with_header_gives_canonical_table(tmp_path):
+    p = _write(tmp_path, HEADER + "chr1\t100\t200\tchr1\t1000\t1100\tp1\t1\nchr1\t0\t10\tchr1\t90\t110\tp2\t0\n")
+    df = read_bedpe(p)
+    assert list(df.columns) == ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label", "distance"]
+    assert df["pair_id"].tolist() == ["p1", "p2"]
+    assert df["distance"].tolist() == [900, 95]  # |150 - 1050|, |5 - 100|
+    assert df["label"].tolist() == [1, 0]
+
+
+def test_bedpe_without_header_uses_name_and_score(tmp_path):
+    p = _write(tmp_path, "chr2\t5\t15\tchr2\t25\t35\tx\t1\n")
+    df = read_bedpe(p)
+    assert df.loc[0, "pair_id"] == "x" and df.loc[0, "label"] == 1 and df.loc[0, "distance"] == 20
+
+
+@pytest.mark.parametrize("row, message", [
+    ("chr1\t300\t200\tchr1\t1000\t1100\tp1\t1\n", r"t.bedpe:3: start1 300 > end1 200"),
+    ("chr1\tabc\t200\tchr1\t1000\t1100\tp1\t1\n", r"t.bedpe:3: column 'start1' must be a plain non-negative integer"),
+    ("chr1\t100\t200\tchr1\t1000\t1100\tp1\t7\n", r"t.bedpe:3: label must be 0 or 1"),
+    ("chr1\t100\t200\tchr1\n", r"t.bedpe:3: expected 8 tab-separated columns, got 4"),
+])
+def test_bedpe_bad_rows_name_file_and_line(tmp_path, row, message):
+    p = _write(tmp_path, HEADER + "chr1\t1\t2\tchr1\t3\t4\tok\t0\n" + row)
+    with pytest.raises(TableError, match=message):
+        read_bedpe(p)
+
+
+def test_bedpe_line_numbers_count_skipped_lines(tmp_path):
+    p = _write(tmp_path, HEADER + "\n# comment\nchr1\t1\t2\tchr1\t3\t4\tok\t0\nchr1\t9\t2\tchr1\t3\t4\tbad\t0\n")
+    with pytest.raises(TableError, match=r"t.bedpe:5: start1 9 > end1 2"):
+        read_bedpe(p)
+
+
+def test_deepbind_seq_reader(tmp_path):
+    p = tmp_path / "x.seq.gz"
+    with gzip.open(p, "wt") as fh:
+        fh.write("FoldID\tEventID\tseq\tBound\nA\ts1\tACGT\t1\nA\ts2\tACGX\t0\n")
+    with pytest.raises(TableError, match=r"x.seq.gz:3: sequence has non-IUPAC letters"):
+        read_deepbind_seq(p)
+
+
+# --- real tables ---------------------------------------------------------------------------
+
+
+def test_fasta_with_label_table(tmp_path):
+    from dnazoo.data.readers import read_fasta_labels
+
+    fa = tmp_path / "s.fa"
+    fa.write_text(">a desc\nACGT\nAC\n>b\nnnGT\n")
+    labels = tmp_path / "l.tsv"
+    labels.write_text("seq_id\tlabel\na\t1\nb\t0\n")
+    df = read_fasta_labels(fa, labels)
+    assert df[["seq_id", "sequence", "label"]].values.tolist() == [["a", "ACGTAC", 1], ["b", "NNGT", 0]]
+    labels.write_text("seq_id\tlabel\na\t1\n")
+    with pytest.raises(TableError, match=r"l.tsv: no label for FASTA record 'b'"):
+        read_fasta_labels(fa, labels)
+
+
+def test_label_tsv_without_label_column_names_the_file(tmp_path):
+    from dnazoo.data.readers import read_fasta_labels
+
+    fa = tmp_path / "s.fa"
+    fa.write_text(">a\nACGT\n>b\nGGCC\n")
+    tsv = tmp_path / "labels.tsv"
+    tsv.write_text("seq_id\t" + "\t".join(f"tf{i}" for i in range(690)) + "\n")
+    with pytest.raises(TableError, match=r"labels.tsv:1: a label TSV needs the columns seq_id and label"):
+        read_fasta_labels(fa, tsv)
+
+
+@pytest.mark.parametrize("coordinate", ["1e5", "100000.0", "-5", "1_000"])
+def test_coordinates_must_be_plain_integers(tmp_path, coordinate):
+    from dnazoo.data.readers import read_bed
+
+    bed = tmp_path / "peaks.bed"
+    bed.write_text(f"chr1\t100\t200\tp1\nchr1\t{coordinate}\t200000\tp2\n")
+    with pytest.raises(TableError, match=rf"peaks.bed:2: column 'start' must be a plain non-negative integer, "
+                                         rf"got '{re.escape(coordinate)}'"):
+        read_bed(bed)
