@@ -70,8 +70,10 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 
-    from dnazoo import models, pipeline as stages
+    from dnazoo import models
     from dnazoo.tasks.metrics import binary_metrics
+
+    from dnazoo.pipeline.data import encode_stage, read_pairs_stage, simulate_dataset, split_stage, windows_stage
     from dnazoo.training import predict_split, train_baseline, train_keras
 
     work = Path(args.workdir)
@@ -90,14 +92,14 @@ def main() -> None:
         raise SystemExit(f"{work}: holds data made with other parameters ({work / 'params.json'}); "
                          "use another --workdir")
     if not (work / "encoded" / "test.labels.npy").exists():
-        stages.simulate_dataset(sim, fasta, bedpe)
-        stages.read_pairs_stage(bedpe, "bedpe", work / "pairs.tsv.gz")
-        stages.windows_stage(work / "pairs.tsv.gz", str(fasta) + ".fai", (w, w), False, work / "windows.tsv.gz",
+        simulate_dataset(sim, fasta, bedpe)
+        read_pairs_stage(bedpe, "bedpe", work / "pairs.tsv.gz")
+        windows_stage(work / "pairs.tsv.gz", str(fasta) + ".fai", (w, w), False, work / "windows.tsv.gz",
                              work / "windows.json")
-        stages.split_stage(work / "windows.tsv.gz", {"method": "chromosome", "val_chromosomes": [chroms[-2]],
+        split_stage(work / "windows.tsv.gz", {"method": "chromosome", "val_chromosomes": [chroms[-2]],
                                                      "test_chromosomes": [chroms[-1]]}, "pairs",
                            work / "split.tsv.gz", work / "split.json")
-        stages.encode_stage("pairs", work / "windows.tsv.gz", work / "split.tsv.gz", (w, w), fasta, work / "encoded")
+        encode_stage("pairs", work / "windows.tsv.gz", work / "split.tsv.gz", (w, w), fasta, work / "encoded")
         if args.mask_outside is not None:
             mask_flanks(work / "encoded", args.mask_outside)
         (work / "params.json").write_text(json.dumps(params) + "\n")

@@ -55,12 +55,14 @@ def main() -> None:
     from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import train_test_split
 
-    from dnazoo import models, pipeline as stages
+    from dnazoo import models
     from dnazoo.data.dataset import make_spec, write_spec, write_split
+
+    from dnazoo.pipeline.common import configure_backend
     from dnazoo.tasks import Task
     from dnazoo.training import load_trained, predict
 
-    stages.configure_backend(2)
+    configure_backend(2)
     rows = []
     for noise in args.motif_noise:
         codes, labels = make_data(noise=noise)

@@ -1,18 +1,12 @@
 """dataset: the tests on the real data in ../shared/data (skipped without it)."""
 
 import gzip
-import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import deepsea_subset, needs_shared, write_deepsea_mat
-from dnazoo.data import dataset
-from dnazoo import pipeline as stages
 from dnazoo.data.readers import TableError, read_delimited, read_fasta_labels, read_label_matrix, read_label_names
-from dnazoo import tasks
-from dnazoo.tasks import Task
 
 
 def test_gue_tf_csv_read_as_given():

@@ -1,12 +1,10 @@
 """dna2vec: the tests on the real data in ../shared/data (skipped without it)."""
 import gzip
 
-import numpy as np
-import pytest
 
-from conftest import needs_shared, write_fasta
-from dnazoo.data.dna2vec import (Dna2vecError, Dna2vecParams, check_embedding_matrix, genome_fragments, kmer_matrix,
-                            kmer_sentence, similarity_statistics, train_dna2vec)
+from conftest import needs_shared
+from dnazoo.data.dna2vec import (Dna2vecParams, kmer_matrix,
+                            similarity_statistics, train_dna2vec)
 
 
 def test_dna2vec_on_real_yeast_dna_learns_kmer_similarity(tmp_path):

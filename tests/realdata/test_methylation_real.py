@@ -1,13 +1,8 @@
 """methylation: the tests on the real data in ../shared/data (skipped without it)."""
 
-import gzip
 
-import numpy as np
-import pandas as pd
-import pytest
 
 from dnazoo.data import methylation as M
-from dnazoo.data.simulate import MethylationParams, simulate_methylation, write_fasta, write_profile
 
 from conftest import needs_shared
 

@@ -1,12 +1,10 @@
 """tables: the tests on the real data in ../shared/data (skipped without it)."""
-import gzip
-import re
 
 import pandas as pd
 import pytest
 
 from conftest import needs_shared
-from dnazoo.data.readers import TableError, read_bedpe, read_deepbind_seq, read_deepchromehic_rda, read_targetfinder
+from dnazoo.data.readers import read_deepbind_seq, read_deepchromehic_rda, read_targetfinder
 
 HEADER = "#chrom1\tstart1\tend1\tchrom2\tstart2\tend2\tname\tlabel\n"
 

@@ -1,10 +1,9 @@
 """transfer: the tests on the real data in ../shared/data (skipped without it)."""
-import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import needs_shared
-from dnazoo.evaluation.transfer import compare_with_original, read_original_results, within_across
+from dnazoo.evaluation.transfer import compare_with_original, read_original_results
 from dnazoo.plots.transfer import plot_comparison_with_original
 
 

@@ -1,16 +1,15 @@
 """The encoded dataset (spec.json, arrays, streaming) and the delimited / label-matrix sources."""
 
-import gzip
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import deepsea_subset, needs_shared, write_deepsea_mat
 from dnazoo.data import dataset
-from dnazoo import pipeline as stages
-from dnazoo.data.readers import TableError, read_delimited, read_fasta_labels, read_label_matrix, read_label_names
+from dnazoo.data.splits import drop_duplicate_sequences
+from dnazoo.pipeline.data import encode_stage
+from dnazoo.data.readers import TableError, read_delimited
 from dnazoo import tasks
 from dnazoo.tasks import Task
 
@@ -32,7 +31,7 @@ def _sequence_tables(tmp_path, targets, task):
 def test_encode_writes_spec_and_multi_target_arrays(tmp_path, task):
     table = _sequence_tables(tmp_path, ["a", "b", "c"], task)
     out = tmp_path / "encoded"
-    stages.encode_stage("sequences", tmp_path / "seqs.tsv.gz", tmp_path / "split.tsv.gz", (20,), None, out, task)
+    encode_stage("sequences", tmp_path / "seqs.tsv.gz", tmp_path / "split.tsv.gz", (20,), None, out, task)
     spec = json.loads((out / "spec.json").read_text())
     assert spec["task"] == {"name": task, "targets": ["a", "b", "c"], "bins": None}
     assert spec["inputs"] == [{"name": "sequence", "shape": [20], "dtype": "uint8"}]
@@ -82,7 +81,7 @@ def test_delimited_reader_names_file_line_and_column(tmp_path):
 def test_duplicates_in_held_out_splits_are_dropped_from_training():
     df = pd.DataFrame({"seq_id": list("abcd"), "sequence": ["AC", "GT", "AC", "TT"],
                        "label": [1, 0, 1, 0], "split": ["train", "train", "test", "train"]})
-    out = stages.drop_duplicate_sequences(df, "x")
+    out = drop_duplicate_sequences(df, "x")
     assert list(out["seq_id"]) == ["b", "c", "d"]
 
 

@@ -1,11 +1,10 @@
-import gzip
 
 import numpy as np
 import pytest
 
-from conftest import needs_shared, write_fasta
+from conftest import write_fasta
 from dnazoo.data.dna2vec import (Dna2vecError, Dna2vecParams, check_embedding_matrix, genome_fragments, kmer_matrix,
-                            kmer_sentence, similarity_statistics, train_dna2vec)
+                            kmer_sentence, train_dna2vec)
 
 
 @pytest.mark.parametrize("kwargs, message", [

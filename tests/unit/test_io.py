@@ -132,7 +132,7 @@ def test_uncaught_error_of_a_stage_script_lands_in_the_rule_log(tmp_path):
 
     script = tmp_path / "stage.py"
     log = tmp_path / "rule.log"
-    script.write_text(f"from dnazoo import pipeline as stages\nstages.setup_logging({str(log)!r})\n"
+    script.write_text(f"from dnazoo.pipeline.common import setup_logging\nsetup_logging({str(log)!r})\n"
                       "raise ValueError('table.bedpe:2: start1 100 > end1 50')\n")
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert proc.returncode != 0

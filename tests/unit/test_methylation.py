@@ -11,7 +11,6 @@ import pytest
 from dnazoo.data import methylation as M
 from dnazoo.data.simulate import MethylationParams, simulate_methylation, write_fasta, write_profile
 
-from conftest import needs_shared
 
 
 def _write(path, text):

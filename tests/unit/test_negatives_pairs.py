@@ -1,12 +1,7 @@
-import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
-from conftest import needs_shared
 from dnazoo.data.negatives import distance_matched
-from dnazoo.data.splits import assign_split
 
 
 def test_distance_matching_needs_both_classes():

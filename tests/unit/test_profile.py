@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from dnazoo.config import SCHEMA
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.data import coverage_stage, simulate_profile_stage
 from dnazoo.data.simulate import PROFILE_MOTIFS, ProfileParams, simulate_profile
 
 pytest.importorskip("pybigtools")
@@ -31,8 +31,8 @@ def test_simulated_peaks_sit_on_the_planted_motifs():
 def test_coverage_bins_sum_the_bigwig_counts(tmp_path):
     fasta, bed = tmp_path / "g.fa", tmp_path / "r.bed"
     tracks = {t: tmp_path / f"{t}.bw" for t in PROFILE_MOTIFS}
-    stages.simulate_profile_stage({"seed": 2, "n_chromosomes": 3, "chrom_length": 100_000}, 1000, fasta, bed, tracks)
-    table = stages.coverage_stage(fasta, bed, tracks, 1000, 50, tmp_path / "t.tsv.gz", tmp_path / "c.npy")
+    simulate_profile_stage({"seed": 2, "n_chromosomes": 3, "chrom_length": 100_000}, 1000, fasta, bed, tracks)
+    table = coverage_stage(fasta, bed, tracks, 1000, 50, tmp_path / "t.tsv.gz", tmp_path / "c.npy")
     cov = np.load(tmp_path / "c.npy")
     assert cov.shape == (len(table), 50, 2) and len(table) == 3 * 90
     _, regions, simulated = simulate_profile(ProfileParams(seed=2, n_chromosomes=3, chrom_length=100_000))
@@ -40,10 +40,10 @@ def test_coverage_bins_sum_the_bigwig_counts(tmp_path):
     want = simulated["ctcf"][c][start // 10:(start + 1000) // 10].reshape(50, 2).sum(axis=1) * 10
     assert np.allclose(cov[5, :, 0], want, atol=1e-3)
     assert table.loc[5, "sequence"] == pd.read_csv(tmp_path / "t.tsv.gz", sep="\t").loc[5, "sequence"]
-    tiled = stages.coverage_stage(fasta, None, tracks, 1000, 50, tmp_path / "t2.tsv.gz", tmp_path / "c2.npy")
+    tiled = coverage_stage(fasta, None, tracks, 1000, 50, tmp_path / "t2.tsv.gz", tmp_path / "c2.npy")
     assert len(tiled) == len(table)  # tiling the genome skips the all-N telomere windows
     with pytest.raises(ValueError, match="bins do not divide"):
-        stages.coverage_stage(fasta, bed, tracks, 1000, 30, tmp_path / "t3.tsv.gz", tmp_path / "c3.npy")
+        coverage_stage(fasta, bed, tracks, 1000, 30, tmp_path / "t3.tsv.gz", tmp_path / "c3.npy")
 
 
 def test_profile_config_errors_name_the_key():

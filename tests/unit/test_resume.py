@@ -22,9 +22,10 @@ pytest.importorskip("tensorflow")
 TRAIN_SCRIPT = """
 import json, logging, sys
 logging.basicConfig(level=logging.INFO)
-from dnazoo import models, pipeline as stages
+from dnazoo import models
 from dnazoo.training import train_keras
-stages.configure_backend(1)
+from dnazoo.pipeline.common import configure_backend
+configure_backend(1)
 folder, out, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 settings = {**models.get("deepbind").defaults, **settings}
 train_keras("deepbind", folder, None, (60,), settings, f"{out}/model.keras", f"{out}/history.tsv",

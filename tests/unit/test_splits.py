@@ -132,7 +132,7 @@ def test_misspelt_held_out_chromosome_lists_the_chromosomes_and_the_nearest():
 
 
 def test_split_stage_rejects_a_one_class_split_before_training(tmp_path):
-    from dnazoo import pipeline as stages
+    from dnazoo.pipeline.data import split_stage
     from dnazoo.data.splits import SplitError
 
     table = tmp_path / "seqs.tsv.gz"
@@ -140,5 +140,5 @@ def test_split_stage_rejects_a_one_class_split_before_training(tmp_path):
                   "chrom": ["c1", "c1", "c2", "c2", "c3", "c3"]}).to_csv(table, sep="\t", index=False)
     spec = {"method": "chromosome", "val_chromosomes": ["c2"], "test_chromosomes": ["c3"]}
     with pytest.raises(SplitError, match=r"dataset tfx: the test split holds one class only \(label counts \{1: 2\}\)"):
-        stages.split_stage(table, spec, "sequences", tmp_path / "s.tsv.gz", tmp_path / "s.json", dataset="tfx")
+        split_stage(table, spec, "sequences", tmp_path / "s.tsv.gz", tmp_path / "s.json", dataset="tfx")
     assert not (tmp_path / "s.tsv.gz").exists()  # nothing half-written

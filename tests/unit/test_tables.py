@@ -1,11 +1,9 @@
 import gzip
 import re
 
-import pandas as pd
 import pytest
 
-from conftest import needs_shared
-from dnazoo.data.readers import TableError, read_bedpe, read_deepbind_seq, read_deepchromehic_rda, read_targetfinder
+from dnazoo.data.readers import TableError, read_bedpe, read_deepbind_seq
 
 HEADER = "#chrom1\tstart1\tend1\tchrom2\tstart2\tend2\tname\tlabel\n"
 

@@ -2,9 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import needs_shared
-from dnazoo.evaluation.transfer import compare_with_original, read_original_results, within_across
-from dnazoo.plots.transfer import plot_comparison_with_original
+from dnazoo.evaluation.transfer import read_original_results, within_across
 
 
 def test_bad_original_table_names_the_file(tmp_path):

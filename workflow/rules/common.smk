@@ -366,7 +366,7 @@ def joint_parts(wildcards):
 
 
 def stages_bootstrap():
-    from dnazoo.pipeline import evaluation_settings
+    from dnazoo.pipeline.common import evaluation_settings
 
     return int(evaluation_settings(config.get("evaluation"))["bootstrap"])
 

@@ -1,8 +1,9 @@
 """Models against the best baseline of one dataset."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.evaluate import baseline_comparison_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.baseline_comparison_stage(list(sm.params.models), list(sm.input), list(sm.params.baselines),
+baseline_comparison_stage(list(sm.params.models), list(sm.input), list(sm.params.baselines),
                                  dict(sm.params.evaluation), sm.output[0])

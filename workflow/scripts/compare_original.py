@@ -1,8 +1,9 @@
 """dnazoo vs the original's within-dataset AUROC."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.transfer import compare_original_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.compare_original_stage(sm.input.summary, sm.input.original, sm.params.note, sm.output.table,
+compare_original_stage(sm.input.summary, sm.input.original, sm.params.note, sm.output.table,
                               sm.output.figures[0].removesuffix(".png"))

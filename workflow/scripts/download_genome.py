@@ -1,7 +1,8 @@
 """Fetch and index a reference genome."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import fetch_genome
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.fetch_genome(sm.params.source, sm.output.fasta, f"genome {sm.wildcards.genome}")
+fetch_genome(sm.params.source, sm.output.fasta, f"genome {sm.wildcards.genome}")

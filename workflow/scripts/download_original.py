@@ -1,7 +1,8 @@
 """Fetch the original's published results table."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import fetch_source
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.fetch_source(dict(sm.params.source), sm.output[0])
+fetch_source(dict(sm.params.source), sm.output[0])

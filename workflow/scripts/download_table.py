@@ -1,7 +1,8 @@
 """Fetch an interaction table or a labelled sequence file."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import fetch_source
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.fetch_source(sm.params.source, sm.output[0], f"dataset {sm.wildcards.dataset}, {sm.wildcards.part}")
+fetch_source(sm.params.source, sm.output[0], f"dataset {sm.wildcards.dataset}, {sm.wildcards.part}")

@@ -1,13 +1,15 @@
 """Per-dataset figures."""
 from pathlib import Path
 
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+
+from dnazoo.pipeline.evaluate import figures_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
 task = sm.params.task
-stages.figures_stage(sm.wildcards.dataset, sm.params.models, sm.input.metrics, sm.input.predictions,
+figures_stage(sm.wildcards.dataset, sm.params.models, sm.input.metrics, sm.input.predictions,
                      Path(sm.output[0]).parent, sm.params.note,
                      per_target_files=None if task == "binary" else sm.input.predictions, task=task,
                      example_files=sm.input.get("examples"), unit=sm.params.unit)

@@ -1,7 +1,8 @@
 """Training curves of one model."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.evaluate import training_figure_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.training_figure_stage(sm.wildcards.dataset, sm.wildcards.model, sm.input.history, sm.output.png, sm.params.note)
+training_figure_stage(sm.wildcards.dataset, sm.wildcards.model, sm.input.history, sm.output.png, sm.params.note)

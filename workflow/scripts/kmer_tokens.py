@@ -1,7 +1,8 @@
 """6-mer token ids per split and anchor."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import kmer_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.kmer_stage(sm.input[0], sm.params.kind, sm.output[0])
+kmer_stage(sm.input[0], sm.params.kind, sm.output[0])

@@ -1,10 +1,12 @@
 """Build a methylation dataset (targets, CpG neighbourhoods, DNA windows, chromosome split)."""
 from pathlib import Path
 
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+
+from dnazoo.pipeline.methylation import methylation_dataset_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0], sm.params.copies)
+setup_logging(sm.log[0], sm.params.copies)
 
-stages.methylation_dataset_stage(dict(sm.params.ds), dict(sm.params.cells), dict(sm.params.bulk),
+methylation_dataset_stage(dict(sm.params.ds), dict(sm.params.cells), dict(sm.params.bulk),
                                  sm.input.get("fasta"), Path(sm.output.spec).parent, sm.output.sites)

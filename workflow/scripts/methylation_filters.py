@@ -1,10 +1,12 @@
 """A DeepCpG DNA model's first-layer filters as motifs matched to JASPAR."""
 from pathlib import Path
 
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+
+from dnazoo.pipeline.methylation import methylation_filters_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.methylation_filters_stage(sm.input.model, Path(sm.input.spec).parent, sm.output.tsv, sm.output.meme,
+methylation_filters_stage(sm.input.model, Path(sm.input.spec).parent, sm.output.tsv, sm.output.meme,
                                  sm.threads, sm.params.planted)

@@ -1,9 +1,10 @@
 """Windows and their binned coverage per track (profile task)."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import coverage_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0], sm.params.copies)
+setup_logging(sm.log[0], sm.params.copies)
 
 tracks = {t: sm.input[f"track_{t}"] for t in sm.params.tracks}
-stages.coverage_stage(sm.input.fasta, sm.input.get("regions"), tracks, sm.params.window, sm.params.bins,
+coverage_stage(sm.input.fasta, sm.input.get("regions"), tracks, sm.params.window, sm.params.bins,
                       sm.output.table, sm.output.coverage)

@@ -1,10 +1,12 @@
 """A group's protocol comparison table and figure."""
 from pathlib import Path
 
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+
+from dnazoo.pipeline.evaluate import protocols_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.protocols_stage(sm.wildcards.group, list(sm.input), dict(sm.params.protocols), list(sm.params.baselines),
+protocols_stage(sm.wildcards.group, list(sm.input), dict(sm.params.protocols), list(sm.params.baselines),
                        sm.output.table, Path(sm.output.png).with_suffix(""), sm.params.note)

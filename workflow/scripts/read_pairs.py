@@ -1,7 +1,8 @@
 """Interaction table -> canonical pair table."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import read_pairs_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0], sm.params.copies)
+setup_logging(sm.log[0], sm.params.copies)
 
-stages.read_pairs_stage(sm.input[0], sm.params.fmt, sm.output[0])
+read_pairs_stage(sm.input[0], sm.params.fmt, sm.output[0])

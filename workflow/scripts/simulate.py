@@ -1,7 +1,8 @@
 """Write the simulated demo genome and BEDPE."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import simulate_dataset
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.simulate_dataset(sm.params.simulate, sm.output.fasta, sm.output.bedpe)
+simulate_dataset(sm.params.simulate, sm.output.fasta, sm.output.bedpe)

@@ -1,8 +1,9 @@
 """Train/val/test split."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import split_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.split_stage(sm.input[0], dict(sm.params.spec), sm.params.kind, sm.output.table, sm.output.report,
+split_stage(sm.input[0], dict(sm.params.spec), sm.params.kind, sm.output.table, sm.output.report,
                    dict(sm.params.negatives), dataset=sm.wildcards.dataset)

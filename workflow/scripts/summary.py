@@ -1,7 +1,8 @@
 """Datasets x models summary."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.evaluate import summary_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.summary_stage(sm.input, sm.output[0])
+summary_stage(sm.input, sm.output[0])

@@ -1,10 +1,11 @@
 """Train one model on one dataset."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.train import train_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.train_stage(sm.wildcards.model, sm.input.encoded, sm.params.kind, tuple(sm.params.lengths),
+train_stage(sm.wildcards.model, sm.input.encoded, sm.params.kind, tuple(sm.params.lengths),
                    dict(sm.params.settings), sm.output.model, sm.output.history, sm.threads,
                    embedding=sm.input.get("embedding"), checkpoint=sm.params.get("checkpoint"),
                    record_out=sm.output.record, dataset=sm.wildcards.dataset, dataset_config=dict(sm.params.ds))

@@ -1,8 +1,9 @@
 """Transfer-matrix rows of one trained model."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.transfer import transfer_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.transfer_stage(sm.wildcards.model, sm.input.model, sm.wildcards.dataset, dict(sm.params.test_dirs),
+transfer_stage(sm.wildcards.model, sm.input.model, sm.wildcards.dataset, dict(sm.params.test_dirs),
                       sm.output[0], sm.threads)

@@ -1,7 +1,8 @@
 """The transfer matrix table and figures."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.transfer import transfer_matrix_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0])
+setup_logging(sm.log[0])
 
-stages.transfer_matrix_stage(list(sm.input), sm.output.table, sm.params.out_dir, sm.params.note)
+transfer_matrix_stage(list(sm.input), sm.output.table, sm.params.out_dir, sm.params.note)

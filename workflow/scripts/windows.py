@@ -1,9 +1,10 @@
 """Anchor windows checked against the genome."""
-from dnazoo import pipeline as stages
+from dnazoo.pipeline.common import setup_logging
+from dnazoo.pipeline.data import windows_stage
 
 sm = snakemake  # noqa: F821  (injected by Snakemake)
-stages.setup_logging(sm.log[0], sm.params.copies)
+setup_logging(sm.log[0], sm.params.copies)
 
-stages.windows_stage(sm.input.pairs, sm.input.fai, tuple(sm.params.lengths), sm.params.strict,
+windows_stage(sm.input.pairs, sm.input.fai, tuple(sm.params.lengths), sm.params.strict,
                      sm.output.windows, sm.output.report, source=sm.params.table,
                      max_dropped_fraction=sm.params.max_dropped)

@@ -245,3 +245,61 @@ def write_sequence_codes(sequences: pd.Series, length: int, dest: str | os.PathL
         for first in range(0, len(seqs), BLOCK_ROWS):
             write(np.stack([fit_length(encode_codes(s), length) for s in seqs[first:first + BLOCK_ROWS]])
                   .reshape(-1, length))
+
+
+def window_coverage(fasta, regions, tracks: dict, window: int, bins: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Coverage targets of the ``profile`` task: for every window, its sequence and the counts of
+    every track summed in ``bins`` equal bins.
+
+    Args:
+        fasta: the indexed genome.
+        regions: a BED of regions, each re-centred to a ``window``-bp window (a region of exactly
+            ``window`` bp is kept as it is; those off a chromosome are dropped and counted), or
+            None to tile the genome with windows.
+        tracks: ``{track name: bigWig path}`` (read with pybigtools; uncovered bases count 0).
+        window, bins: window length in bp, and bins per window (must divide it).
+
+    Returns:
+        ``(table, coverage)``: ``seq_id, chrom, start, end, sequence, row`` (0-based half-open) and
+        the ``(n, bins, tracks)`` float32 counts, rows in table order.
+
+    Raises:
+        ValueError: bins that do not divide the window, or a bigWig that lacks a
+            chromosome of the windows (naming the file and the chromosomes).
+    """
+    import pybigtools
+    from pyfaidx import Fasta
+
+    from dnazoo.data.readers import read_bed
+
+    if window % bins:
+        raise ValueError(f"bins: {bins} bins do not divide the {window}-bp window")
+    sizes = read_chrom_sizes(str(fasta) + ".fai")
+    if regions:
+        bed = read_bed(regions)
+        peaks, counts = peak_windows(bed, int(window), sizes, source=str(regions))
+        exact = (peaks["end"] - peaks["start"]) == window  # already a window: kept as it is, not re-centred
+        peaks.loc[exact, "wstart"], peaks.loc[exact, "wend"] = peaks.loc[exact, "start"], peaks.loc[exact, "end"]
+        log.info("%s: %d-bp windows on the regions: %s", regions, window, counts)
+        table = pd.DataFrame({"seq_id": peaks["name"].astype(str), "chrom": peaks["chrom"],
+                              "start": peaks["wstart"], "end": peaks["wend"]})
+    else:
+        rows = [(f"{c}:{s}-{s + window}", c, s, s + window) for c, n in sizes.items() for s in range(0, n - window + 1, window)]
+        table = pd.DataFrame(rows, columns=["seq_id", "chrom", "start", "end"])
+    with Fasta(str(fasta), as_raw=True, sequence_always_upper=True) as fa:
+        table["sequence"] = [fa[c][int(a):int(b)] for c, a, b in zip(table["chrom"], table["start"], table["end"])]
+    if not regions:  # tiling: leave out windows that are all N (telomeres, gaps)
+        table = table[~table["sequence"].str.fullmatch("N+")].reset_index(drop=True)
+    cov = np.zeros((len(table), bins, len(tracks)), dtype=np.float32)
+    for j, (name, path) in enumerate(tracks.items()):
+        bw = pybigtools.open(str(path))
+        have = set(bw.chroms()) if hasattr(bw, "chroms") else None
+        missing = sorted(set(table["chrom"]) - have) if have is not None else []
+        if missing:
+            raise ValueError(f"{path} (track {name!r}): no chromosome(s) {missing[:5]}; it has {sorted(have)[:10]}")
+        for i, (c, a, b) in enumerate(zip(table["chrom"], table["start"], table["end"])):
+            cov[i, :, j] = bw.values(c, int(a), int(b), bins=bins, summary="sum", fillna=0)
+    table["row"] = np.arange(len(table))
+    log.info("coverage: %d windows x %d bins x %d tracks; total counts per track %s", len(table), bins, len(tracks),
+             dict(zip(tracks, np.round(cov.sum(axis=(0, 1)), 1).tolist())))
+    return table, cov

@@ -26,9 +26,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
+
+log = logging.getLogger(__name__)
 
 SPLITS = ("train", "val", "test")
 #: The split methods of a dataset's ``split.method`` (:func:`assign_split`).
@@ -341,3 +345,25 @@ def assign_split(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
     if empty:
         raise SplitError(f"split.method {method!r} leaves {empty} empty (counts: {counts.to_dict()})")
     return out
+
+
+def drop_duplicate_sequences(df: pd.DataFrame, source: str = "") -> pd.DataFrame:
+    """Report sequences that occur more than once, and drop the training rows whose sequence also
+    occurs in validation or test (it would leak the held-out answer into training).
+
+    Returns:
+        the table without those training rows (other duplicates are kept and counted in the log).
+    """
+    if "split" not in df or df.empty:
+        return df
+    seq = df["sequence"]
+    n_dup = int(seq.duplicated(keep=False).sum())
+    held = set(seq[df["split"].isin(["val", "test"])])
+    leak = (df["split"] == "train") & seq.isin(held)
+    if n_dup:
+        log.warning("%s: %d rows share their sequence with another row (%d distinct sequences)", source, n_dup,
+                    int(seq[seq.duplicated(keep=False)].nunique()))
+    if leak.any():
+        log.warning("%s: dropped %d training rows whose sequence also occurs in validation or test", source,
+                    int(leak.sum()))
+    return df[~leak].reset_index(drop=True)

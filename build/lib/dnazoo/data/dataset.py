@@ -1,6 +1,6 @@
 """The encoded dataset: one module writes it, reads it, describes it and streams it.
 
-One folder per dataset (written by the ``encode`` rule, :func:`dnazoo.pipeline.encode_stage`)::
+One folder per dataset (written by the ``encode`` rule, :func:`dnazoo.pipeline.data.encode_stage`)::
 
     spec.json              inputs and targets: name, shape, dtype, missing value; kind; task
     {split}.{input}.npy    (n, L) uint8 base codes, A, C, G, T, N = 0..4; input = anchor1, anchor2

@@ -1,0 +1,164 @@
+"""The evaluation stages (rules evaluate, figures): test metrics, predictions, figures, the summary, baseline comparisons and protocols."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dnazoo.io import read_table, write_table
+from dnazoo.pipeline.common import configure_backend, evaluation_settings
+from dnazoo.training import write_json
+
+log = logging.getLogger("dnazoo")
+
+
+def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
+                   dataset: str = "", threads: int = 1, evaluation: dict | None = None,
+                   per_target_out=None, settings: dict | None = None, examples_out=None) -> dict:
+    """Test-split metrics of the dataset's task (:meth:`dnazoo.tasks.Task.metrics`) in
+    ``metrics.json`` and per-row scores in ``predictions.tsv.gz``.
+
+    Binary: bootstrap CIs of AUROC and AUPRC per the config's ``evaluation`` block, and MCC at the
+    threshold that maximises validation MCC (``val_threshold``, ``mcc_val_threshold``;
+    :func:`dnazoo.tasks.metrics.mcc_threshold`) beside ``mcc`` at 0.5. Other tasks:
+    one row per target (label / track) in ``per_target_out`` (``per_target.tsv``). Profile: also
+    ``control_mean_pearson_r`` (the predictions against the tracks of shuffled windows). Every
+    task: the observed targets and the scores of the four test rows with the most observed signal
+    (counts, positive labels) in ``examples_out`` (``.npz``: observed, predicted, ids, tracks).
+    """
+    from dnazoo import models
+    from dnazoo.tasks.metrics import bootstrap_ci
+    from dnazoo.training import predict_arrays, prediction_table, split_targets
+
+    if models.get(model).framework == "keras":
+        configure_backend(threads)
+    from dnazoo.training import load_trained
+
+    trained = load_trained(model, model_path)
+    data, task, raw = predict_arrays(model, trained, encoded_dir, "test", kind, settings)
+    pred = prediction_table(data, task, raw)
+    if task.name == "profile":
+        targets, scores = np.asarray(data["labels"]), raw
+    else:
+        targets, scores = split_targets(pred, task)
+    summary, per_target = task.metrics(targets, scores)
+    if task.name == "profile" and len(targets) > 2:
+        # control: the same predictions against the observed tracks of other (shuffled) windows
+        perm = np.random.default_rng(0).permutation(len(targets))
+        summary["control_mean_pearson_r"] = task.metrics(targets[perm], scores)[0]["mean_pearson_r"]
+    if examples_out is not None:  # the 4 test rows with the most observed signal (counts, positives)
+        from dnazoo.io import save_npz
+
+        obs = np.asarray(data["labels"], dtype=np.float64)
+        top = np.argsort(-np.nan_to_num(obs.reshape(len(obs), -1)).clip(0).sum(axis=1), kind="stable")[:4]
+        save_npz(examples_out, observed=obs[top], predicted=np.asarray(raw)[top], ids=np.asarray(data["ids"])[top],
+                 tracks=np.asarray(task.targets))
+    metrics = {"dataset": dataset, "model": model, "split": "test", "task": task.name, **summary}
+    if task.name == "binary" and len(targets):
+        # MCC at the threshold that maximises validation MCC (GUE reports MCC; 0.5 is arbitrary
+        # for a model whose scores are not calibrated)
+        from dnazoo.tasks.metrics import mcc_threshold
+        from sklearn.metrics import matthews_corrcoef
+
+        val_data, _, val_raw = predict_arrays(model, trained, encoded_dir, "val", kind, settings)
+        val_pred = prediction_table(val_data, task, val_raw)
+        threshold = mcc_threshold(val_pred["label"], val_pred["score"])
+        metrics["val_threshold"] = threshold
+        metrics["mcc_val_threshold"] = float(matthews_corrcoef(pred["label"].astype(int),
+                                                               (pred["score"] >= threshold).astype(int)))
+    ev = evaluation_settings(evaluation)
+    if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:
+        metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))
+    log.info("%s on %s: %s", model, dataset, metrics)
+    write_table(pred, predictions_out)
+    if per_target_out is not None:
+        if per_target is None:
+            per_target = pd.DataFrame([{"target": "label", **{k: metrics[k] for k in ("n", "auroc", "auprc")}}])
+        write_table(per_target.assign(model=model), per_target_out)
+    write_json(metrics, metrics_out)
+    return metrics
+
+
+def figures_stage(dataset: str, models_: list[str], metrics_files: list, prediction_files: list,
+                  out_dir, note: str = "", per_target_files: list | None = None, task: str = "binary",
+                  example_files: list | None = None, unit: str = "pairs") -> None:
+    """The test-split figures of one dataset (PNG + PDF): ROC, PR and AUROC for a binary task
+    (:func:`dnazoo.plots.evaluation.plot_dataset`); for multilabel and regression tasks the distribution of
+    the per-target metric per model and its best and worst targets
+    (:func:`dnazoo.plots.evaluation.plot_targets`); for the profile task Pearson r per track and observed
+    against predicted tracks of test windows (:func:`dnazoo.plots.evaluation.plot_profiles`). ``unit``:
+    what a test row is (pairs, sequences, windows), for the counts in the titles."""
+    import json
+
+    from dnazoo.plots.evaluation import plot_dataset, plot_targets
+
+    metrics = {m: json.loads(Path(f).read_text()) for m, f in zip(models_, metrics_files)}
+    if task == "binary":
+        preds = {m: read_table(f) for m, f in zip(models_, prediction_files)}
+        plot_dataset(dataset, preds, metrics, out_dir, note, unit)
+        return
+    per = {m: read_table(f) for m, f in zip(models_, per_target_files)}
+    if task == "profile":
+        from dnazoo.plots.evaluation import plot_profiles
+
+        plot_profiles(dataset, per, {m: np.load(f) for m, f in zip(models_, example_files)}, metrics, out_dir, note,
+                      unit)
+        return
+    n_rows = next((m.get("n") for m in metrics.values() if m.get("n")), None)
+    plot_targets(dataset, per, "auroc" if task == "multilabel" else "pearson_r", out_dir, note, n_rows=n_rows,
+                 unit=unit)
+
+
+def training_figure_stage(dataset: str, model: str, history, out_png, note: str = "") -> None:
+    """The training curves of one model (:func:`dnazoo.plots.evaluation.plot_training`), PNG + PDF."""
+    from dnazoo.plots.evaluation import plot_training
+
+    plot_training(read_table(history), model, dataset, Path(out_png).with_suffix(""), note)
+
+
+def summary_stage(metrics_files: list, out) -> pd.DataFrame:
+    """One row per (dataset, model) with all test metrics: ``summary.tsv``."""
+    import json
+
+    rows = [json.loads(Path(f).read_text()) for f in metrics_files]
+    df = pd.DataFrame(rows)
+    key = "auroc" if "auroc" in df else "mean_pearson_r"
+    if "mean_pearson_r" in df and "auroc" in df:  # regression rows sort by their mean Pearson r
+        df["_key"] = df["auroc"].fillna(df["mean_pearson_r"])
+        key = "_key"
+    df = df.sort_values(["dataset", key], ascending=[True, False]).drop(columns=["_key"], errors="ignore")
+    write_table(df, out)
+    return df
+
+
+def baseline_comparison_stage(models_: list[str], prediction_files: list, baselines: list[str], evaluation: dict,
+                              out) -> pd.DataFrame:
+    """Every model against the dataset's best baseline, paired bootstrap on the same test rows."""
+    from dnazoo.evaluation import compare_with_baselines
+
+    ev = evaluation_settings(evaluation)
+    preds = {m: read_table(f) for m, f in zip(models_, prediction_files)}
+    df = compare_with_baselines(preds, baselines, max(ev["bootstrap"], 100), ev["ci"], ev["seed"])
+    log.info("models against the best baseline:\n%s", df.to_string(index=False))
+    write_table(df, out)
+    return df
+
+
+def protocols_stage(group: str, metrics_files: list, protocols: dict, baselines: list[str], out_table, out_stem,
+                    note: str = "") -> pd.DataFrame:
+    """A group's protocol comparison: ``<group>.tsv`` (:func:`dnazoo.evaluation.protocol_summary`) and
+    the one-panel-per-protocol figure (:func:`dnazoo.plots.evaluation.plot_protocols`)."""
+    import json
+
+    from dnazoo.plots.evaluation import plot_protocols
+
+    from dnazoo.evaluation import protocol_summary
+
+    summary = protocol_summary([json.loads(Path(f).read_text()) for f in metrics_files], dict(protocols))
+    log.info("group %s:\n%s", group, summary.drop(columns=["aurocs", "datasets"]).to_string())
+    write_table(summary, out_table)
+    plot_protocols(summary, group, out_stem, tuple(baselines), note)
+    return summary
