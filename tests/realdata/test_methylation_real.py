@@ -1,10 +1,8 @@
 """methylation: the tests on the real data in ../shared/data (skipped without it)."""
 
-
-
-from dnazoo.data import methylation as M
-
 from conftest import needs_shared
+from dnazoo.data import methylation as M
+from dnazoo.data.dataset import load_split
 
 
 def test_real_deepcpg_profiles_read_and_split_by_chromosome(tmp_path):
@@ -17,7 +15,7 @@ def test_real_deepcpg_profiles_read_and_split_by_chromosome(tmp_path):
     assert spec["dna_window"] is None
     from dnazoo.training.methylation import baseline_tables, per_cell_metrics
 
-    tables = baseline_tables(spec, M.load_split(tmp_path / "data", "train"), M.load_split(tmp_path / "data", "test"),
+    tables = baseline_tables(spec, load_split(tmp_path / "data", "train"), load_split(tmp_path / "data", "test"),
                              3000)
     table = per_cell_metrics(tables, spec["cells"], replicates=50).set_index(["model", "cell"])
     assert table.loc[("cell_mean", "BS27_4_SER"), "auroc"] == 0.5

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dnazoo import tasks
 from dnazoo.data import methylation as M
+from dnazoo.data.dataset import arrays_of, load_split, read_spec
 from dnazoo.data.simulate import MethylationParams, simulate_methylation, write_fasta, write_profile
 
 
@@ -141,14 +143,18 @@ def test_build_writes_the_splits_with_dna_centred_on_the_cpg(tmp_path):
     paths, _ = _simulated(tmp_path)
     spec = M.build(paths, tmp_path / "data", {"train": ["1"], "val": ["2"], "test": ["3"]},
                    bulk={"b": tmp_path / "bulk.tsv.gz"}, fasta=tmp_path / "g.fa", dna_window=21)
-    test = M.load_split(tmp_path / "data", "test")
+    test = load_split(tmp_path / "data", "test")  # the core's one layout
+    x = arrays_of(test)
     n = len(test["labels"])
     assert spec["cells"] == ["cell1", "cell2", "cell3"] and spec["counts"]["test"]["sites"] == n
+    assert read_spec(tmp_path / "data")["rows"]["test"] == n and tasks.from_spec(spec).targets == tuple(spec["cells"])
+    assert test["input_names"] == ["sequence", "cpg_state", "cpg_dist"]
     assert test["labels"].shape == (n, 3) and test["labels"].dtype == np.int8
-    assert test["cpg_state"].shape == (n, 3, 50) and test["cpg_dist"].dtype == np.float32
+    assert x["cpg_state"].shape == (n, 3, 50) and x["cpg_dist"].dtype == np.float32
     assert test["bulk"].shape == (n, 1) and set(test["chromo"]) == {"chr3"}
+    assert test["ids"][0] == f"{test['chromo'][0]}:{test['pos'][0]}"
     # the C of the CpG sits in the middle of the window, the G after it (codes A, C, G, T = 0..3)
-    assert (test["dna"][:, 10] == 1).all() and (test["dna"][:, 11] == 2).all()
+    assert (x["sequence"][:, 10] == 1).all() and (x["sequence"][:, 11] == 2).all()
     # every site is observed in at least one cell
     assert ((test["labels"] >= 0).sum(axis=1) >= 1).all()
 

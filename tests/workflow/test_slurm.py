@@ -43,7 +43,7 @@ def _demo_config(tmp_path: Path) -> dict:
     config["models"] = ["distance_baseline", "deepbind"]
     config["baselines"] = []
     config["training"].update(max_epochs=2, patience=1)
-    config["interpret"] = {"enabled": False}  # test time (tests/test_workflow.py runs it)
+    config["interpret"] = {"enabled": False}  # test time (tests/workflow/test_workflow.py runs it)
     return config
 
 

@@ -856,7 +856,7 @@ def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
             for i in range(0, full, 20000):
                 fh.write(line_block[: min(20000, full - i) * 61])
             fh.write(b"A" * rest + b"\n")
-    del genome["checksums_file"]  # BSD sums of the stand-ins: tests/test_io.py checks the mechanism
+    del genome["checksums_file"]  # BSD sums of the stand-ins: tests/unit/test_io.py checks the mechanism
     # test time: the Joint model and the filter motifs have their test on the simulated default
     ds.update(dna_window=101, training={"max_epochs": 4, "patience": 1, "learning_rate": 0.001}, joint_models=[],
               filters=False)

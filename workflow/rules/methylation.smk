@@ -47,7 +47,7 @@ rule methylation_dataset:
     input:
         unpack(methylation_dataset_inputs),
     output:
-        data=expand("results/methylation/{{dataset}}/data/{split}.npz", split=["train", "val", "test"]),
+        data=expand("results/methylation/{{dataset}}/data/{split}.labels.npy", split=["train", "val", "test"]),
         spec="results/methylation/{dataset}/data/spec.json",
         sites="results/methylation/{dataset}/sites.tsv.gz",
     params:

@@ -64,7 +64,7 @@ def methylation_evaluate_stage(spec_dir, models_: dict, threads: int, ds: dict, 
     per-cell AUROC figure (PNG and PDF)."""
     from dnazoo.plots.methylation import plot_per_cell_auroc
     from dnazoo.io import write_table
-    from dnazoo.data.methylation import load_split, read_spec
+    from dnazoo.data.dataset import load_split, read_spec
     from dnazoo.training.methylation import baseline_tables, per_cell_metrics, predict
 
     if models_:
@@ -96,12 +96,12 @@ def methylation_filters_stage(model_path, data_dir, tsv_out, meme_out, threads: 
     """
     from dnazoo.data.encoding import onehot
     from dnazoo.interpret import JASPAR_RELEASE, filter_motifs, jaspar_motifs, pwm_from_consensus, write_meme
-    from dnazoo.data.methylation import load_split
+    from dnazoo.data.dataset import arrays_of, load_split
     from dnazoo.training import load_keras_model
 
     configure_backend(threads)
     model = load_keras_model(model_path)
-    dna = load_split(data_dir, "test")["dna"][:n_windows]
+    dna = np.asarray(arrays_of(load_split(data_dir, "test"))["sequence"][:n_windows])
     targets = dict(jaspar_motifs(jaspar or JASPAR_RELEASE))  # a copy: the JASPAR set may be cached
     also = ()
     if planted:

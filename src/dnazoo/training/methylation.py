@@ -3,13 +3,11 @@ say: the DNA and CpG models separately, then the Joint model on their frozen fea
 (``dcpg_train.py --dna_model … --cpg_model … --joint_model … --train_models joint``;
 Angermueller et al., Genome Biol 18:67, 2017; cangermueller/deepcpg).
 
-A methylation dataset folder holds ``{train,val,test}.npz`` (:func:`write_split`) with
-
-* ``labels`` ``(n, n_cells)`` int8 (1, 0, −1 missing), ``chromo`` and ``pos`` (1-based C) per site;
-* ``cpg_state`` / ``cpg_dist`` ``(n, n_cells, cpg_wlen)`` float32;
-* ``dna`` ``(n, L)`` uint8 base codes when the dataset has a genome;
-
-and ``spec.json`` (``cells``, ``dna_window``, ``cpg_wlen``, ``max_dist``, counts).
+A methylation dataset folder is in the core's layout (:mod:`dnazoo.data.dataset`,
+:func:`dnazoo.data.methylation.make_spec`): per split the inputs ``sequence`` ``(n, L)`` uint8
+base codes (with a genome), ``cpg_state`` / ``cpg_dist`` ``(n, n_cells, cpg_wlen)`` float32, the
+``labels`` ``(n, n_cells)`` int8 (1, 0, −1 missing), and the extras ``chromo``, ``pos`` (1-based C)
+and ``bulk``.
 
 Models take named inputs ``sequence`` (the DNA codes; one-hot inside the model), ``cpg_state``
 and ``cpg_dist``; every head is ``Dense(n_cells, sigmoid)`` named ``output`` (the multilabel task)
@@ -24,20 +22,14 @@ import os
 import numpy as np
 import pandas as pd
 
-from dnazoo.data.methylation import load_split, read_spec
+from dnazoo.data.dataset import arrays_of, load_split, read_spec
+from dnazoo.tasks import from_spec as task_of
 
 log = logging.getLogger(__name__)
 
 CPG_PREFIX = "deepcpg_cpg_"
 JOINT_PREFIX = "deepcpg_joint_"
 DNA_PREFIX = "deepcpg_dna_"
-
-
-def task_of(spec: dict):
-    """The multilabel :class:`dnazoo.tasks.Task` with one target per cell."""
-    from dnazoo.tasks import Task
-
-    return Task("multilabel", tuple(spec["cells"]))
 
 
 def kind_of(name: str) -> str:
@@ -53,20 +45,21 @@ def kind_of(name: str) -> str:
 
 
 def inputs_of(kind: str, data: dict) -> dict:
-    """The arrays a model of ``kind`` takes, by input name.
+    """The arrays a model of ``kind`` takes, by input name (``sequence``; ``cpg_state``,
+    ``cpg_dist``), from a :func:`dnazoo.data.dataset.load_split` result.
 
     Raises:
         ValueError: a DNA or Joint model on a dataset without DNA windows.
     """
+    arrays = arrays_of(data)
     out = {}
     if kind in ("dna", "joint"):
-        if "dna" not in data:
+        if "sequence" not in arrays:
             raise ValueError("this methylation dataset has no DNA windows (no genome): it takes CpG models only")
-        out["sequence"] = data["dna"]
+        out["sequence"] = np.asarray(arrays["sequence"])
     if kind in ("cpg", "joint"):
-        out["cpg_state"], out["cpg_dist"] = data["cpg_state"], data["cpg_dist"]
+        out["cpg_state"], out["cpg_dist"] = np.asarray(arrays["cpg_state"]), np.asarray(arrays["cpg_dist"])
     return out
-
 
 def class_weights(labels: np.ndarray) -> list[list[float]]:
     """DeepCpG's class weights per cell: inverse class frequencies normalised to sum 1, i.e.
@@ -274,9 +267,11 @@ def baseline_tables(spec: dict, train: dict, test: dict, window: int) -> dict[st
 
     rate = cell_mean(train["labels"])
     n = len(test["labels"])
+    x = arrays_of(test)
     out = {"cell_mean": prediction_table(spec, test, np.tile(rate, (n, 1))),
            "neighbour_mean": prediction_table(spec, test, neighbour_mean(
-               test["cpg_state"], test["cpg_dist"], window, int(spec.get("max_dist", MAX_DIST)), rate))}
+               np.asarray(x["cpg_state"]), np.asarray(x["cpg_dist"]), window, int(spec.get("max_dist", MAX_DIST)),
+               rate))}
     for j, b in enumerate(spec.get("bulk") or []):
         level = test["bulk"][:, j].astype(np.float64)
         out[f"bulk_{b}"] = prediction_table(spec, test, np.tile(level[:, None], (1, len(spec["cells"]))))

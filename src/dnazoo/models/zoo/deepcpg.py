@@ -3,7 +3,7 @@
 
 The originals are written against the Keras 1 API; these are semantic re-implementations with
 Keras 3 layers (``keras.layers`` only), checked against the parameter counts of cangermueller/deepcpg's models (
-``tests/test_deepcpg.py``).
+``tests/models/test_deepcpg.py``).
 
 * **DNA modules** take a one-hot window ``(L, 4)`` float32 (DeepCpG: 1,001 bp centred on the
   CpG; dnazoo's channel order A, C, G, T; DeepCpG's own one-hot order is the same) and are registry towers
