@@ -73,3 +73,37 @@ def test_unknown_modules_name_the_known_ones():
         deepcpg.cpg_module(x, x, "RnnL9")
     with pytest.raises(ValueError, match="JointL2h512"):
         deepcpg.joint_module(keras.Input((4,)), keras.Input((4,)), "JointL9")
+
+
+def test_cpg_and_joint_are_registry_entries_built_from_the_dataset_inputs(tmp_path):
+    """The CpG and Joint models are registry entries: a CpG model is sized by the dataset's inputs,
+    a Joint model needs its trained parents and freezes them; both reload with equal predictions."""
+    import numpy as np
+
+    assert sorted(n for n in models.REGISTRY if n.startswith("deepcpg_cpg_")) == \
+        sorted(f"deepcpg_cpg_{a}" for a in ("FcAvg", "RnnL1", "RnnL2"))
+    assert models.get("deepcpg_joint_JointL1h512").parents == ("dna", "cpg")
+    assert models.get("deepcpg_cpg_RnnL1").defaults["monitor"] == "val_loss"
+    task = Task("multilabel", CELLS)
+    inputs = {"sequence": [101], "cpg_state": [len(CELLS), 20], "cpg_dist": [len(CELLS), 20]}
+    cpg = models.build("deepcpg_cpg_FcAvg", (), "methylation", task=task, inputs=inputs)
+    assert [i.name for i in cpg.inputs] == ["cpg_state", "cpg_dist"] and tuple(cpg.output.shape) == (None, 3)
+    with pytest.raises(ValueError, match="takes the tasks"):
+        models.build("deepcpg_cpg_FcAvg", (), "methylation", task=Task(), inputs=inputs)
+    with pytest.raises(ValueError, match="trained"):
+        models.build("deepcpg_joint_JointL1h512", (101,), "methylation", task=task, inputs=inputs)
+    dna = models.build("deepcpg_dna_CnnL1h128", (101,), "methylation", task=task)
+    joint = models.build("deepcpg_joint_JointL1h512", (101,), "methylation", task=task, inputs=inputs,
+                         parents={"dna": dna, "cpg": cpg})
+    assert [i.name for i in joint.inputs] == ["sequence", "cpg_state", "cpg_dist"]
+    trainable = sum(int(np.prod(v.shape)) for v in joint.trainable_weights)
+    assert trainable == (128 + 512) * 512 + 512 + 3 * (512 + 1)  # the Joint module and the head only
+    rng = np.random.default_rng(0)
+    x = {"sequence": rng.integers(0, 4, (4, 101)).astype(np.uint8),
+         "cpg_state": rng.integers(0, 2, (4, 3, 20)).astype(np.float32),
+         "cpg_dist": rng.random((4, 3, 20)).astype(np.float32)}
+    for model, names in ((cpg, ["cpg_state", "cpg_dist"]), (joint, list(x))):
+        model.save(tmp_path / "m.keras")
+        again = keras.saving.load_model(tmp_path / "m.keras")
+        xs = {k: x[k] for k in names}
+        assert np.allclose(model.predict(xs, verbose=0), again.predict(xs, verbose=0), atol=1e-6)

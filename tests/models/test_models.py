@@ -24,7 +24,8 @@ ORIGINAL_COUNTS = {
     "onehot_embedding_cnn_one_branch": 6_411_785,
     "onehot_embedding_cnn_two_branch": 6_584_649,
 }
-KERAS_MODELS = [m for m, s in models.REGISTRY.items() if s.framework == "keras"]
+#: The encoder -> tower -> fusion -> head models (DeepCpG's CpG and Joint builders: tests/models/test_deepcpg.py).
+KERAS_MODELS = [m for m, s in models.REGISTRY.items() if s.framework == "keras" and s.builder is None]
 PAIR_MODELS = [m for m in KERAS_MODELS if "pairs" in models.get(m).kinds]
 TASKS = {"binary": Task(), "multilabel": Task("multilabel", ("a", "b", "c")), "regression": Task("regression", ("x", "y")),
          "profile": Task("profile", ("t1", "t2"), bins=5)}

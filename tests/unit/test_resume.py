@@ -1,5 +1,6 @@
 """Resumable training: a training process killed with SIGKILL mid-epoch, then rerun, ends with the
-history and weights of an uninterrupted run of the same seed (one thread)."""
+history and weights of an uninterrupted run of the same seed (one thread), for a sequence model and
+for a DeepCpG model on a methylation dataset (the same training loop)."""
 
 from __future__ import annotations
 
@@ -51,9 +52,22 @@ def _encoded(folder: Path) -> None:
     write_spec(folder, make_spec("sequences", (60,), Task()), counts)
 
 
-def _train(folder, out, settings, kill_after_epoch: int | None = None) -> subprocess.CompletedProcess | None:
+DEEPCPG_SCRIPT = """
+import json, logging, sys
+logging.basicConfig(level=logging.INFO)
+from dnazoo.training.methylation import train
+from dnazoo.pipeline.common import configure_backend
+configure_backend(1)
+folder, out, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+train("deepcpg_cpg_FcAvg", folder, settings, f"{out}/model.keras", f"{out}/history.tsv",
+      checkpoint=f"{out}/checkpoint.npz")
+"""
+
+
+def _train(folder, out, settings, kill_after_epoch: int | None = None,
+           script: str = TRAIN_SCRIPT) -> subprocess.CompletedProcess | None:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    cmd = [sys.executable, "-c", TRAIN_SCRIPT, str(folder), str(out), json.dumps(settings)]
+    cmd = [sys.executable, "-c", script, str(folder), str(out), json.dumps(settings)]
     if kill_after_epoch is None:
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr[-3000:]
@@ -103,3 +117,38 @@ def test_a_killed_training_run_resumes_to_the_uninterrupted_result(tmp_path):
     diff = max(float(np.max(np.abs(x - y))) for x, y in zip(wa, wb))
     print(f"largest weight difference: {diff:.3g}")
     assert diff < 1e-6
+
+
+def _methylation_dataset(folder: Path, tmp_path: Path) -> None:
+    from dnazoo.data import methylation as M
+    from dnazoo.data.simulate import MethylationParams, simulate_methylation, write_profile
+
+    _, cells, _, _ = simulate_methylation(MethylationParams(n_chromosomes=3, chrom_length=60_000, n_islands=3,
+                                                            n_motifs=60))
+    paths = {}
+    for c, df in cells.items():
+        paths[c] = tmp_path / f"{c}.tsv.gz"
+        write_profile(df, paths[c])
+    M.build(paths, folder, {"train": ["1"], "val": ["2"], "test": ["3"]}, cpg_wlen=10)
+
+
+def test_a_killed_deepcpg_training_resumes_to_the_uninterrupted_history(tmp_path):
+    """DeepCpG's CpG model trains through the core loop (early stopping on val_loss, per-cell class
+    weights): killed after its second epoch and rerun, its history equals an uninterrupted run's."""
+    folder = tmp_path / "data"
+    _methylation_dataset(folder, tmp_path)
+    settings = {"max_epochs": 5, "patience": 5, "batch_size": 64, "seed": 3, "keep_checkpoint": True}
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    whole.mkdir(), killed.mkdir()
+    _train(folder, whole, settings, script=DEEPCPG_SCRIPT)
+    _train(folder, killed, settings, kill_after_epoch=2, script=DEEPCPG_SCRIPT)
+    with np.load(killed / "checkpoint.npz") as npz:
+        epoch_at_kill = json.loads(str(npz["meta"]))["epoch"]
+    assert 2 <= epoch_at_kill < 5
+    proc = _train(folder, killed, {**settings, "keep_checkpoint": False}, script=DEEPCPG_SCRIPT)
+    assert f"resuming from the checkpoint of epoch {epoch_at_kill}" in proc.stderr
+    a = pd.read_csv(whole / "history.tsv", sep="\t")
+    b = pd.read_csv(killed / "history.tsv", sep="\t")
+    assert {"loss", "val_loss", "val_mean_auroc"} <= set(a.columns) and len(a) == 5
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+

@@ -157,6 +157,17 @@ def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
                "neighbour_mean", "bulk_bulk"]
     assert sorted(table["model"].unique()) == sorted(models_)
     assert len(table) == 2 * len(models_) and set(table["cell"]) == {"cell1", "cell2"}
+    # one summary: the methylation rows sit in results/summary.tsv beside any other dataset's
+    summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")
+    rows = summary[summary["dataset"] == "simulated_methylation"].set_index("model")
+    assert sorted(rows.index) == sorted(models_) and set(rows["task"]) == {"multilabel"}
+    per_model = table.groupby("model")["auroc"].mean()
+    for m in models_:
+        assert rows.loc[m, "mean_auroc"] == pytest.approx(per_model[m], abs=1e-9)
+    # trained by the core loop: early stopping on val_loss, checkpoint removed once done
+    history = pd.read_csv(out / "models" / "deepcpg_cpg_RnnL1" / "history.tsv", sep="\t")
+    assert {"loss", "val_loss", "val_mean_auroc"} <= set(history.columns)
+    assert not list((out / "checkpoints").glob("*.npz")) if (out / "checkpoints").exists() else True
     auroc = table.groupby("model")["auroc"].mean()
     assert auroc["deepcpg_dna_CnnL2h128"] > 0.6 and auroc["deepcpg_cpg_RnnL1"] > 0.7
     assert auroc["deepcpg_joint_JointL1h512"] > max(auroc["deepcpg_dna_CnnL2h128"], auroc["deepcpg_cpg_RnnL1"])

@@ -287,7 +287,7 @@ def interpret_targets(name):
 
 
 def all_targets():
-    targets = ["results/summary.tsv"] if DATASETS else []
+    targets = ["results/summary.tsv"] if DATASETS or METHYLATION else []
     targets += methylation_targets()
     targets += [f"results/protocols/{g}.{ext}" for g in GROUPS for ext in ("tsv", "png", "pdf")]
     if TRANSFER:

@@ -84,9 +84,10 @@ rule figures_profile:
 
 
 rule summary:
-    """Datasets x models table of test metrics."""
+    """Datasets x models table of test metrics (the DeepCpG methylation datasets' rows included)."""
     input:
-        [f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in dataset_models(d)],
+        [f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in dataset_models(d)]
+        + [f"results/methylation/{d}/summary_rows.json" for d in METHYLATION],
     output:
         report("results/summary.tsv", caption="../report/summary.rst", category="Summary"),
     log:

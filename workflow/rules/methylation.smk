@@ -66,7 +66,8 @@ rule methylation_dataset:
 
 
 rule methylation_train:
-    """Train a DeepCpG DNA or CpG model (Adam 1e-4 x 0.975^epoch, L1/L2 1e-4, class weights, early stopping on val_loss)."""
+    """Train a DeepCpG DNA or CpG model with the core training loop (Adam 1e-4 x 0.975^epoch, L1/L2 1e-4,
+    class weights, early stopping on val_loss; per-epoch checkpoint, resumed after a crash)."""
     input:
         spec="results/methylation/{dataset}/data/spec.json",
     output:
@@ -78,6 +79,8 @@ rule methylation_train:
     params:
         ds=lambda wc: METHYLATION[wc.dataset],
         settings=lambda wc: METHYLATION[wc.dataset]["training"],
+        # not an output: Snakemake keeps it when the job dies, and the rerun resumes from it
+        checkpoint="results/methylation/{dataset}/checkpoints/{model}.npz",
     threads: min(4, MAX_THREADS)
     resources:
         gpu=1,
@@ -108,6 +111,8 @@ rule methylation_train_joint:
     params:
         ds=lambda wc: METHYLATION[wc.dataset],
         settings=lambda wc: METHYLATION[wc.dataset]["training"],
+        # not an output: Snakemake keeps it when the job dies, and the rerun resumes from it
+        checkpoint="results/methylation/{dataset}/checkpoints/{model}.npz",
     threads: min(4, MAX_THREADS)
     resources:
         gpu=1,
@@ -132,6 +137,7 @@ rule methylation_evaluate:
     output:
         per_cell="results/methylation/{dataset}/per_cell.tsv",
         summary="results/methylation/{dataset}/summary.tsv",
+        rows="results/methylation/{dataset}/summary_rows.json",
         predictions=directory("results/methylation/{dataset}/predictions"),
         figures=expand("results/methylation/{{dataset}}/figures/per_cell_auroc.{ext}", ext=["png", "pdf"]),
     params:

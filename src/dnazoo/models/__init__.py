@@ -12,16 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from dnazoo.models.names import DEEPCPG_CNN_DNA, DEEPCPG_OTHER_DNA, LATE_FUSION_NAMES
+from dnazoo.models.names import DEEPCPG_CNN_DNA, DEEPCPG_CPG, DEEPCPG_JOINT, DEEPCPG_OTHER_DNA, LATE_FUSION_NAMES
 
 KINDS = ("pairs", "sequences")
+#: Every dataset kind a model may take: the config's ``datasets`` kinds and the DeepCpG methylation
+#: datasets of the config's ``methylation`` block (CpG sites with DNA windows and CpG neighbourhoods).
+DATA_KINDS = (*KINDS, "methylation")
 #: Prediction tasks every Keras trunk takes (the head comes from the task; ``profile`` needs a
 #: trunk that keeps the length axis, e.g. ``dilated_cnn``).
 KERAS_TASKS = ("binary", "multilabel", "regression")
 #: Training settings of a registry entry (the config's ``training`` / ``model_overrides`` override them).
 TRAINING_KEYS = ("optimizer", "learning_rate", "decay", "schedule", "momentum", "nesterov", "rho", "weight_decay",
                  "l1", "l2", "clipnorm", "batch_size", "max_epochs", "patience", "class_weight",
-                 "augment_reverse_complement", "augment_shift", "average_strands", "mixed_precision", "loss")
+                 "augment_reverse_complement", "augment_shift", "average_strands", "mixed_precision", "loss",
+                 "monitor")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,11 @@ class ModelSpec:
         embedding: the k-mer embedding the model starts from: ``"dna2vec"`` (the dataset's
             ``embedding`` matrix is loaded into its Embedding layers), ``"random"``, or None.
         family: models built from the same tower code (tests train one model per family).
+        builder: ``builder(inputs, task, params, parents) -> keras.Model`` for a model that is not
+            encoder -> tower -> fusion -> head (DeepCpG's CpG and Joint models); ``inputs`` is
+            ``{input name: shape}`` of the dataset.
+        parents: trained models the entry is built on (DeepCpG Joint: ``("dna", "cpg")``); their
+            weights are loaded and frozen.
     """
 
     name: str
@@ -69,6 +78,8 @@ class ModelSpec:
     equal_windows: bool = False
     embedding: str | None = None
     family: str = ""
+    builder: Callable | None = field(default=None, compare=False)
+    parents: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, ModelSpec] = {}
@@ -135,6 +146,17 @@ def kmer_cnn_min_length() -> int:
 def embedding_dense_min_length() -> int:
     """Smallest embedded length ``embedding_dense``'s conv + pool accept (NaiveTom/DeepChromeHiC): 993."""
     return _min_length(lambda n: _pool_valid(_conv_same(n, 32), 32, 16))
+
+
+def _lazy_builder(module: str, fn: str) -> Callable:
+    """A whole-model builder that imports Keras only when a model is built."""
+    def call(inputs, task, params, parents=None):
+        import importlib
+
+        return getattr(importlib.import_module(f"dnazoo.models.zoo.{module}"), fn)(inputs, task, params, parents)
+
+    call.__name__ = fn
+    return call
 
 
 def _lazy(module: str, fn: str) -> Callable:
@@ -359,7 +381,8 @@ def _deepcpg_min_window(arch: str) -> int:
 for _arch in (*DEEPCPG_CNN_DNA, *DEEPCPG_OTHER_DNA):
     _w = _deepcpg_min_window(_arch)
     register(ModelSpec(
-        f"deepcpg_dna_{_arch}", "keras", ("sequences", "pairs"), KERAS_TASKS, {"sequences": _w, "pairs": _w},
+        f"deepcpg_dna_{_arch}", "keras", ("sequences", "pairs", "methylation"), KERAS_TASKS,
+        {"sequences": _w, "pairs": _w, "methylation": _w},
         _DEEPCPG_TRAIN,
         f"Angermueller et al., Genome Biol 2017 (DeepCpG); cangermueller/deepcpg deepcpg/models/dna.py {_arch}; "
         "cangermueller/deepcpg; training as dcpg_train.py: Adam 1e-4 x 0.975^epoch, batch 128, L1/L2 1e-4 on every kernel, "
@@ -368,6 +391,23 @@ for _arch in (*DEEPCPG_CNN_DNA, *DEEPCPG_OTHER_DNA):
         "onehot4", _lazy("deepcpg", "dna_tower"), _lazy("deepcpg", "dna_neck"), "siamese", LATE_FUSION_NAMES,
         "sigmoid", {"arch": _arch, "dropout": 0.0},
         family="deepcpg_dna_cnn" if _arch.startswith("Cnn") else "deepcpg_dna_resnet"))
+
+#: DeepCpG's training (dcpg_train.py) on a methylation dataset: the above, early stopping on the
+#: validation loss, with per-cell class weights in the masked loss.
+_DEEPCPG_METHYLATION = {**_DEEPCPG_TRAIN, "monitor": "val_loss", "class_weight": True}
+for _arch in DEEPCPG_CPG:
+    register(ModelSpec(
+        f"deepcpg_cpg_{_arch}", "keras", ("methylation",), ("multilabel",), {"methylation": 0}, _DEEPCPG_METHYLATION,
+        f"Angermueller et al., Genome Biol 2017 (DeepCpG); cangermueller/deepcpg deepcpg/models/cpg.py {_arch}",
+        params={"arch": _arch, "dropout": 0.0}, family="deepcpg_cpg", builder=_lazy_builder("deepcpg", "build_cpg")))
+for _arch in DEEPCPG_JOINT:
+    register(ModelSpec(
+        f"deepcpg_joint_{_arch}", "keras", ("methylation",), ("multilabel",), {"methylation": 0},
+        _DEEPCPG_METHYLATION,
+        f"Angermueller et al., Genome Biol 2017 (DeepCpG); cangermueller/deepcpg deepcpg/models/joint.py {_arch}, "
+        "on the frozen features of a trained DNA and CpG model (dcpg_train.py --train_models joint)",
+        params={"arch": _arch, "dropout": 0.0}, family="deepcpg_joint", builder=_lazy_builder("deepcpg", "build_joint"),
+        parents=("dna", "cpg")))
 
 register(ModelSpec(
     "epivan", "keras", ("pairs",), KERAS_TASKS, {"pairs": 59},
@@ -406,7 +446,8 @@ def get(name: str) -> ModelSpec:
 
 
 def build(name: str, windows: int | tuple[int, ...], kind: str, embedding=None, task=None,
-          fusion: str | None = None, with_distance: bool = False, params: dict | None = None) -> "keras.Model":  # noqa: F821
+          fusion: str | None = None, with_distance: bool = False, params: dict | None = None,
+          inputs: dict | None = None, parents: dict | None = None) -> "keras.Model":  # noqa: F821
     """Build the uncompiled Keras model ``name`` from its parts (:func:`dnazoo.models.parts.assemble`).
 
     Args:
@@ -419,6 +460,9 @@ def build(name: str, windows: int | tuple[int, ...], kind: str, embedding=None, 
         fusion: pair fusion (default: the entry's).
         with_distance: add the ``log10_distance`` input, concatenated before the head.
         params: overrides of the entry's ``params`` (the config's ``model_params``).
+        inputs: ``{input name: shape}`` of the dataset (``spec.json``), for an entry with a
+            ``builder`` (DeepCpG CpG and Joint models on a ``methylation`` dataset).
+        parents: ``{role: trained keras.Model}`` for an entry with ``parents`` (DeepCpG Joint).
 
     Raises:
         KeyError: unknown model; ValueError: a sklearn model, a kind, task or fusion the model does
@@ -434,6 +478,13 @@ def build(name: str, windows: int | tuple[int, ...], kind: str, embedding=None, 
     check_compatible(name, windows, kind, task.name, fusion, params)
     if spec.framework != "keras":
         raise ValueError(f"model {name!r} is a {spec.framework} model, not a Keras model")
+    if spec.builder is not None:
+        missing = set(spec.parents) - set(parents or {})
+        if missing:
+            raise ValueError(f"model {name!r} is built on trained {sorted(missing)} model(s); none was given")
+        return spec.builder(dict(inputs or {}), task, {**spec.params, **(params or {})}, parents)
+    if kind == "methylation":  # a DNA model on a methylation dataset takes its one window, `sequence`
+        kind = "sequences"
     if with_distance and kind != "pairs":
         raise ValueError(f"model {name!r}: with_distance needs a pairs dataset")
     if task.name == "profile" and kind != "sequences":

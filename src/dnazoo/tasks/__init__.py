@@ -40,7 +40,7 @@ def _register():
         of the loss (mean over observed entries of the batch). DeepCpG's missing-label loss.
 
         With ``class_weights`` (``[[w0, w1]]`` per target, DeepCpG's inverse class frequencies
-        that sum to 1, :func:`dnazoo.training.methylation.class_weights`), each observed entry is
+        that sum to 1, :func:`dnazoo.training.target_class_weights`), each observed entry is
         weighted by its class's weight and the entries are summed over targets, as DeepCpG sums
         its per-cell sample-weighted losses."""
 
@@ -204,9 +204,11 @@ class Task:
             x = layers.AveragePooling1D(length // self.bins, name="to_bins")(x)
         return layers.Dense(self.n_targets, activation="softplus", name="output", dtype="float32")(x)
 
-    def loss(self, binary_head: str = "sigmoid", kind: str = "cross_entropy"):
+    def loss(self, binary_head: str = "sigmoid", kind: str = "cross_entropy", target_weights=None):
         """The Keras loss for this task (and binary head). ``kind='mse'`` (binary only): the squared
         error of the predicted probability (:class:`ProbabilityMSE`), as the seed-004 originals.
+        ``target_weights`` (multilabel): ``[[w0, w1]]`` per target, DeepCpG's class weights in the
+        masked cross-entropy (:class:`MaskedBinaryCrossentropy`).
 
         Raises:
             ValueError: ``kind`` is not ``cross_entropy`` or ``mse``, or ``mse`` on a task that is not binary.
@@ -220,7 +222,9 @@ class Task:
             return prob_mse()
         if self.name == "binary":
             return "sparse_categorical_crossentropy" if binary_head == "softmax2" else "binary_crossentropy"
-        return {"multilabel": bce, "regression": mse, "profile": poisson}[self.name]()
+        if self.name == "multilabel":
+            return bce(class_weights=target_weights)
+        return {"regression": mse, "profile": poisson}[self.name]()
 
     def scores(self, raw: np.ndarray) -> np.ndarray:
         """Model outputs → scores: binary ``(n,)`` float64 P(1) (last column of a sigmoid or

@@ -91,27 +91,47 @@ def check_windows(spec: dict, windows: tuple[int, ...], source: str = "the confi
                          f"(spec.json); re-run the encode rule")
 
 
+def input_names(spec: dict, kind: str | None = None) -> list[str]:
+    """The stored inputs of a dataset, in order: the ``inputs`` its ``spec.json`` names (pairs:
+    ``anchor1, anchor2``; sequences: ``sequence``; methylation: ``sequence`` when it has a genome,
+    ``cpg_state``, ``cpg_dist``), leaving out the optional ones derived at load time
+    (``log10_distance``). ``kind`` overrides the spec's kind for pairs and sequences."""
+    kind = kind or spec["kind"]
+    if kind in PARTS and spec.get("kind") in PARTS:
+        return list(PARTS[kind])
+    return [i["name"] for i in spec["inputs"] if not i.get("optional")]
+
+
 def load_split(folder: str | os.PathLike, split: str, kind: str | None = None) -> dict:
-    """Memory-map one split of an encoded dataset.
+    """Memory-map one split of an encoded dataset: every input its ``spec.json`` names.
 
     Returns:
-        ``{"inputs": [(n, L) uint8 memmap, ...] in input order, "input_names": [...],
-        "labels": targets, "ids": (n,) str, "distance": (n,) int64 or None, "spec": spec}``.
+        ``{"inputs": [memmap, ...] in input order, "input_names": [...], "labels": targets,
+        "ids": (n,) str, "distance": (n,) int64 or None, "spec": spec}``, plus one entry per
+        ``extras`` array of the spec (methylation: ``chromo`` str and ``pos`` int64 (1-based) per
+        site, ``bulk`` ``(n, n_bulk)`` float32). Inputs are ``(n, L)`` uint8 base codes, or the
+        ``(n, n_cells, cpg_wlen)`` float32 CpG states and distances of a methylation dataset.
 
     Raises:
         FileNotFoundError: naming the missing array.
     """
     folder = Path(folder)
     spec = read_spec(folder)
-    kind = kind or spec["kind"]
-    names = list(PARTS[kind])
+    names = input_names(spec, kind)
     out = {"inputs": [np.load(folder / f"{split}.{p}.npy", mmap_mode="r") for p in names],
            "input_names": names,
            "labels": np.load(folder / f"{split}.labels.npy"),
            "ids": np.load(folder / f"{split}.ids.npy", allow_pickle=False), "spec": spec}
     dist = folder / f"{split}.distance.npy"
     out["distance"] = np.load(dist) if dist.exists() else None
+    for name in spec.get("extras", []):
+        out[name] = np.load(folder / f"{split}.{name}.npy", allow_pickle=False)
     return out
+
+
+def arrays_of(data: dict) -> dict:
+    """``{input name: array}`` of a :func:`load_split` result."""
+    return dict(zip(data["input_names"], data["inputs"]))
 
 
 def model_inputs(data: dict, model=None) -> dict:
@@ -226,8 +246,11 @@ def make_sequence(inputs, labels: np.ndarray | None, batch_size: int, shuffle: b
 
 
 def write_split(folder: str | os.PathLike, split: str, inputs: dict, labels: np.ndarray, ids,
-                distance: np.ndarray | None = None) -> None:
-    """Write one split's arrays (atomically each); :func:`write_spec` completes the folder."""
+                distance: np.ndarray | None = None, extras: dict | None = None) -> None:
+    """Write one split's arrays (atomically each): ``<split>.<input>.npy`` per input,
+    ``<split>.labels.npy``, ``<split>.ids.npy``, ``<split>.distance.npy`` (pairs) and
+    ``<split>.<name>.npy`` per ``extras`` array (per-row data that is no model input, e.g. a
+    methylation site's chromosome and position); :func:`write_spec` completes the folder."""
     from dnazoo.io import save_npy
 
     folder = Path(folder)
@@ -238,6 +261,8 @@ def write_split(folder: str | os.PathLike, split: str, inputs: dict, labels: np.
     save_npy(np.asarray(ids).astype(str), folder / f"{split}.ids.npy")
     if distance is not None:
         save_npy(np.asarray(distance, dtype=np.int64), folder / f"{split}.distance.npy")
+    for name, arr in (extras or {}).items():
+        save_npy(np.asarray(arr), folder / f"{split}.{name}.npy")
 
 
 def make_tf_dataset(inputs: dict, labels: np.ndarray, batch_size: int, seed: int = 0,

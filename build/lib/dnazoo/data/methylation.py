@@ -372,33 +372,31 @@ def bulk_level(sites: pd.DataFrame, bulk: pd.DataFrame, fallback: float) -> np.n
     return vals
 
 
-# --- the dataset folder --------------------------------------------------------------------------
-
-SPLITS = ("train", "val", "test")
+# --- the dataset folder: the core's one layout (dnazoo.data.dataset) ----------------------------
 
 
-def write_split(folder: str | os.PathLike, split: str, arrays: dict) -> None:
-    """Write one split's arrays as ``<folder>/<split>.npz`` (atomically, fixed zip stamps)."""
-    from dnazoo.io import save_npz
+def make_spec(cells: list[str], bulk: list[str], dna_window: int | None, cpg_wlen: int, max_dist: int,
+              split: dict) -> dict:
+    """The ``spec.json`` of a methylation dataset, in the layout of :mod:`dnazoo.data.dataset`.
 
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    save_npz(Path(folder) / f"{split}.npz", **arrays)
-
-
-def load_split(folder: str | os.PathLike, split: str) -> dict:
-    """The arrays of one split, in memory: ``labels`` ``(n, n_cells)`` int8, ``chromo`` (str) and
-    ``pos`` (int64, 1-based) ``(n,)``, ``cpg_state``/``cpg_dist`` ``(n, n_cells, cpg_wlen)``
-    float32, and ``dna`` ``(n, L)`` uint8 and ``bulk`` ``(n, n_bulk)`` float32 when present."""
-    with np.load(Path(folder) / f"{split}.npz", allow_pickle=False) as z:
-        return {k: z[k] for k in z.files}
-
-
-def read_spec(folder: str | os.PathLike) -> dict:
-    """The dataset's ``spec.json``: ``cells``, ``bulk``, ``dna_window`` (None without DNA),
-    ``cpg_wlen``, ``max_dist``, ``counts`` (sites per split)."""
-    import json
-
-    return json.loads((Path(folder) / "spec.json").read_text())
+    * ``kind`` ``methylation``; ``task`` multilabel with one target per cell;
+    * ``inputs``: ``sequence`` ``(dna_window,)`` uint8 base codes (only with a genome), ``cpg_state``
+      and ``cpg_dist`` ``(n_cells, cpg_wlen)`` float32;
+    * ``targets``: ``labels`` ``(n_cells,)`` int8, −1 (:data:`MISSING_LABEL`) where a cell has no read;
+    * ``extras``: ``chromo``, ``pos`` (1-based C) and, with bulk profiles, ``bulk`` ``(n_bulk,)``;
+    * DeepCpG's settings: ``cells``, ``bulk``, ``dna_window`` (None without DNA), ``cpg_wlen``,
+      ``max_dist`` (bp), ``split``.
+    """
+    inputs = ([{"name": "sequence", "shape": [int(dna_window)], "dtype": "uint8"}] if dna_window else []) + [
+        {"name": "cpg_state", "shape": [len(cells), int(cpg_wlen)], "dtype": "float32"},
+        {"name": "cpg_dist", "shape": [len(cells), int(cpg_wlen)], "dtype": "float32"}]
+    return {"format": 1, "kind": "methylation",
+            "task": {"name": "multilabel", "targets": list(cells), "bins": None},
+            "inputs": inputs,
+            "targets": {"name": "labels", "shape": [len(cells)], "dtype": "int8", "missing": MISSING_LABEL},
+            "extras": ["chromo", "pos"] + (["bulk"] if bulk else []),
+            "cells": list(cells), "bulk": list(bulk), "dna_window": int(dna_window) if dna_window else None,
+            "cpg_wlen": int(cpg_wlen), "max_dist": int(max_dist), "split": split}
 
 
 def build(cells: dict[str, str | os.PathLike], out: str | os.PathLike, split: dict,
@@ -409,8 +407,9 @@ def build(cells: dict[str, str | os.PathLike], out: str | os.PathLike, split: di
 
     Args:
         cells: ``{cell: profile path}`` single-cell profiles (targets and CpG neighbourhoods).
-        out: the folder; ``{train,val,test}.npz`` and ``spec.json`` are written (each atomically;
-            ``spec.json`` last, so a folder without it is incomplete).
+        out: the folder, in the layout of :mod:`dnazoo.data.dataset` (:func:`make_spec`): the arrays of
+            each split and ``spec.json`` (each atomically; ``spec.json`` last, so a folder without
+            it is incomplete).
         split: :func:`chromosome_split`'s ``split``.
         bulk: ``{name: profile path}`` bulk profiles (the ``bulk_<name>`` baselines), or None.
         fasta: indexed FASTA for the DNA windows, or None (CpG models only).
@@ -424,9 +423,8 @@ def build(cells: dict[str, str | os.PathLike], out: str | os.PathLike, split: di
         ProfileError, ValueError: bad profiles (file and line), chromosomes matching none of the
         genome's (both sets named), an empty split, an even ``dna_window``.
     """
-    import json
-
-    from dnazoo.io import atomic_path, write_table
+    from dnazoo.data.dataset import SPLITS, write_spec, write_split
+    from dnazoo.io import write_table
 
     if dna_window % 2 == 0:
         raise ValueError(f"dna_window must be odd (the C in the middle), got {dna_window}")
@@ -447,13 +445,15 @@ def build(cells: dict[str, str | os.PathLike], out: str | os.PathLike, split: di
     counts = {}
     for s in SPLITS:
         rows = np.flatnonzero(which == s)
-        arrays = {"labels": labels[rows], "chromo": sites["chromo"].to_numpy()[rows].astype(str),
-                  "pos": sites["pos"].to_numpy()[rows], "cpg_state": state[rows], "cpg_dist": dist[rows]}
+        chromo, pos = sites["chromo"].to_numpy()[rows].astype(str), sites["pos"].to_numpy()[rows].astype(np.int64)
+        inputs = {"cpg_state": state[rows], "cpg_dist": dist[rows]}
         if dna is not None:
-            arrays["dna"] = dna[rows]
+            inputs = {"sequence": dna[rows], **inputs}
+        extras = {"chromo": chromo, "pos": pos}
         if bulk_levels is not None:
-            arrays["bulk"] = bulk_levels[rows]
-        write_split(out, s, arrays)
+            extras["bulk"] = bulk_levels[rows]
+        write_split(out, s, inputs, labels[rows], np.char.add(np.char.add(chromo, ":"), pos.astype(str)),
+                    extras=extras)
         counts[s] = {"sites": int(len(rows)), "observed": int((labels[rows] >= 0).sum()),
                      "methylated": int((labels[rows] == 1).sum())}
     if sites_out is not None:
@@ -461,9 +461,8 @@ def build(cells: dict[str, str | os.PathLike], out: str | os.PathLike, split: di
         for j, c in enumerate(cells):
             table[f"label.{c}"] = labels[:, j]
         write_table(table, sites_out)
-    spec = {"cells": list(cells), "bulk": list(bulk_profiles), "dna_window": dna_window if dna is not None else None,
-            "cpg_wlen": cpg_wlen, "max_dist": max_dist, "counts": counts, "split": split}
-    with atomic_path(Path(out) / "spec.json") as tmp:
-        Path(tmp).write_text(json.dumps(spec, indent=1, sort_keys=True))
+    spec = {**make_spec(list(cells), list(bulk_profiles), dna_window if dna is not None else None, cpg_wlen,
+                        max_dist, split), "counts": counts}
+    write_spec(out, spec, {s: c["sites"] for s, c in counts.items()})
     log.info("methylation dataset: %d sites, %d cells; %s", len(sites), len(cells), counts)
     return spec

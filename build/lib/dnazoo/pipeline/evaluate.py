@@ -120,10 +120,15 @@ def training_figure_stage(dataset: str, model: str, history, out_png, note: str 
 
 
 def summary_stage(metrics_files: list, out) -> pd.DataFrame:
-    """One row per (dataset, model) with all test metrics: ``summary.tsv``."""
+    """One row per (dataset, model) with all test metrics: ``summary.tsv``. Each file is one
+    model's ``metrics.json``, or ``{"rows": [...]}`` with several (a methylation dataset's models and
+    baselines)."""
     import json
 
-    rows = [json.loads(Path(f).read_text()) for f in metrics_files]
+    rows = []
+    for f in metrics_files:
+        obj = json.loads(Path(f).read_text())
+        rows.extend(obj["rows"] if "rows" in obj else [obj])
     df = pd.DataFrame(rows)
     key = "auroc" if "auroc" in df else "mean_pearson_r"
     if "mean_pearson_r" in df and "auroc" in df:  # regression rows sort by their mean Pearson r

@@ -42,13 +42,14 @@ def methylation_dataset_stage(ds: dict, cells: dict, bulk: dict, fasta, out_dir,
 
 
 def methylation_train_stage(model: str, data_dir, settings: dict, model_out, history_out, record_out, threads: int,
-                            dataset: str, ds: dict, dna_model=None, cpg_model=None) -> dict:
-    """Train one DeepCpG model (:func:`dnazoo.training.methylation.train`) and write its ``run.json``."""
+                            dataset: str, ds: dict, dna_model=None, cpg_model=None, checkpoint=None) -> dict:
+    """Train one DeepCpG model (:func:`dnazoo.training.methylation.train`; resumed from ``checkpoint``
+    when a killed run left one) and write its ``run.json``."""
     from dnazoo.training.methylation import train
     from dnazoo.record import run_record
 
     configure_backend(threads)
-    result = train(model, data_dir, settings, model_out, history_out, dna_model, cpg_model)
+    result = train(model, data_dir, settings, model_out, history_out, dna_model, cpg_model, checkpoint)
     if dna_model:
         result.update(dna_model=str(dna_model), cpg_model=str(cpg_model))
     inputs = [data_dir] + [p for p in (dna_model, cpg_model) if p]
@@ -58,13 +59,16 @@ def methylation_train_stage(model: str, data_dir, settings: dict, model_out, his
 
 
 def methylation_evaluate_stage(spec_dir, models_: dict, threads: int, ds: dict, per_cell_out, summary_out,
-                               predictions_dir, figure_stem, label: str = "", replicates: int = 1000) -> None:
+                               predictions_dir, figure_stem, label: str = "", replicates: int = 1000,
+                               rows_out=None, dataset: str = "") -> None:
     """Per-cell test metrics of every model and baseline (:func:`dnazoo.training.methylation.per_cell_metrics`)
     in ``per_cell.tsv``, their means over cells in ``summary.tsv``, the prediction tables, and a
-    per-cell AUROC figure (PNG and PDF)."""
+    per-cell AUROC figure (PNG and PDF). ``rows_out``: the rows of ``results/summary.tsv``, one per
+    model and baseline, with the multilabel task's test metrics over the cells
+    (:meth:`dnazoo.tasks.Task.metrics`: ``mean_auroc`` ... ; ``auroc`` = ``mean_auroc``), as JSON."""
     from dnazoo.plots.methylation import plot_per_cell_auroc
     from dnazoo.io import write_table
-    from dnazoo.data.methylation import load_split, read_spec
+    from dnazoo.data.dataset import load_split, read_spec
     from dnazoo.training.methylation import baseline_tables, per_cell_metrics, predict
 
     if models_:
@@ -81,6 +85,18 @@ def methylation_evaluate_stage(spec_dir, models_: dict, threads: int, ds: dict, 
     summary = table.groupby("model", sort=False)[["auroc", "auprc", "accuracy", "f1", "mcc"]].mean().reset_index()
     write_table(summary, summary_out)
     plot_per_cell_auroc(table, list(preds), spec["cells"], spec["split"].get("test", []), label, figure_stem)
+    if rows_out is not None:
+        from dnazoo.tasks import from_spec
+
+        task = from_spec(spec)
+        rows = []
+        for m, p in preds.items():
+            labels = p[[f"label.{c}" for c in spec["cells"]]].to_numpy()
+            scores = p[[f"score.{c}" for c in spec["cells"]]].to_numpy()
+            metrics, _ = task.metrics(labels, scores)
+            rows.append({"dataset": dataset, "model": m, "split": "test", "task": task.name, "kind": "methylation",
+                         **metrics})
+        write_json({"rows": rows}, rows_out)
 
 
 def methylation_filters_stage(model_path, data_dir, tsv_out, meme_out, threads: int = 1, planted: str | None = None,
@@ -96,12 +112,12 @@ def methylation_filters_stage(model_path, data_dir, tsv_out, meme_out, threads: 
     """
     from dnazoo.data.encoding import onehot
     from dnazoo.interpret import JASPAR_RELEASE, filter_motifs, jaspar_motifs, pwm_from_consensus, write_meme
-    from dnazoo.data.methylation import load_split
+    from dnazoo.data.dataset import arrays_of, load_split
     from dnazoo.training import load_keras_model
 
     configure_backend(threads)
     model = load_keras_model(model_path)
-    dna = load_split(data_dir, "test")["dna"][:n_windows]
+    dna = np.asarray(arrays_of(load_split(data_dir, "test"))["sequence"][:n_windows])
     targets = dict(jaspar_motifs(jaspar or JASPAR_RELEASE))  # a copy: the JASPAR set may be cached
     also = ()
     if planted:

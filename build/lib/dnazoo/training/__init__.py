@@ -126,14 +126,15 @@ def add_kernel_penalties(model, l1: float = 0.0, l2: float = 0.0) -> int:
 
 
 def compile_model(model, head: str = "sigmoid", settings: dict | None = None, task=None,
-                  steps_per_epoch: int = 1) -> None:
+                  steps_per_epoch: int = 1, target_weights=None) -> None:
     """Compile with the task's loss (:meth:`dnazoo.tasks.Task.loss`) and the settings' optimizer
     and schedule (:func:`make_optimizer`); ``l1``/``l2`` kernel penalties (:func:`add_kernel_penalties`).
 
     ``head`` is the registry entry's binary head: ``softmax2`` uses sparse categorical
     cross-entropy on the 2-way softmax (identical to the original's categorical cross-entropy on
     one-hot labels), ``sigmoid`` binary cross-entropy; ``settings["loss"] == "mse"`` the squared
-    error of the probabilities instead (seed 004).
+    error of the probabilities instead (seed 004). ``target_weights``: ``[[w0, w1]]`` per target of a
+    multilabel task (:func:`target_class_weights`), weighting each observed label in the masked loss.
     """
     from dnazoo.tasks import Task
 
@@ -141,7 +142,7 @@ def compile_model(model, head: str = "sigmoid", settings: dict | None = None, ta
     task = task or Task()
     add_kernel_penalties(model, settings.get("l1", 0.0), settings.get("l2", 0.0))
     model.compile(optimizer=make_optimizer(settings, steps_per_epoch),
-                  loss=task.loss(head, settings.get("loss", "cross_entropy")))
+                  loss=task.loss(head, settings.get("loss", "cross_entropy"), target_weights))
 
 
 def distribution_scope(multi_gpu: bool):
@@ -169,9 +170,11 @@ def distribution_scope(multi_gpu: bool):
 
 
 def validation_callback(val_inputs, val_labels: np.ndarray, batch_size: int, task=None,
-                        average_strands: bool = False):
+                        average_strands: bool = False, with_loss: bool = False):
     """Callback that writes the task's validation metric (:attr:`dnazoo.tasks.Task.monitor`, e.g.
-    ``val_auroc``) into the epoch logs, so ``EarlyStopping`` can follow it."""
+    ``val_auroc``) into the epoch logs, so ``EarlyStopping`` can follow it; with ``with_loss`` also
+    ``val_loss``: the compiled loss on the validation rows (mean over rows) plus the kernel
+    penalties, as Keras reports it."""
     import keras
 
     from dnazoo.tasks import Task
@@ -185,6 +188,14 @@ def validation_callback(val_inputs, val_labels: np.ndarray, batch_size: int, tas
             if logs is not None:
                 logs[task.monitor] = float(value)
             log.info("epoch %d: %s %.4f", epoch + 1, task.monitor, value)
+            if with_loss:
+                y = np.asarray(val_labels, dtype=np.float32)
+                p = np.asarray(scores, dtype=np.float32).reshape(y.shape)
+                per_row = keras.ops.convert_to_numpy(self.model.loss(y, p))  # mean over rows
+                loss = float(per_row) + float(sum(float(keras.ops.convert_to_numpy(x)) for x in self.model.losses))
+                if logs is not None:
+                    logs["val_loss"] = loss
+                log.info("epoch %d: val_loss %.4f", epoch + 1, loss)
 
     return ValMetric()
 
@@ -294,9 +305,10 @@ def checkpoint_callback(path: str | os.PathLike, fingerprint: str, early_stoppin
     return Checkpoint()
 
 
-def early_stopping(monitor: str, patience: int, resume: dict | None = None):
-    """``keras.callbacks.EarlyStopping`` (mode max, best weights restored) that starts from a
-    checkpoint's state (wait, best value and epoch, best weights) when ``resume`` is given."""
+def early_stopping(monitor: str, patience: int, resume: dict | None = None, mode: str = "max"):
+    """``keras.callbacks.EarlyStopping`` (``mode`` max, or min for a loss; best weights restored)
+    that starts from a checkpoint's state (wait, best value and epoch, best weights) when
+    ``resume`` is given."""
     import keras
 
     class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
@@ -308,7 +320,7 @@ def early_stopping(monitor: str, patience: int, resume: dict | None = None):
                 self.best = es["best"]
                 self.best_weights = resume["best"] or None
 
-    return ResumableEarlyStopping(monitor=monitor, mode="max", patience=patience, restore_best_weights=True, verbose=1)
+    return ResumableEarlyStopping(monitor=monitor, mode=mode, patience=patience, restore_best_weights=True, verbose=1)
 
 
 def init_output_bias(model, task, labels: np.ndarray) -> np.ndarray | None:
@@ -349,6 +361,22 @@ def class_weights(labels: np.ndarray) -> np.ndarray:
     counts = np.bincount(labels, minlength=2).astype(float)
     w = len(labels) / (2 * np.maximum(counts, 1))
     return w[labels].astype(np.float32)
+
+
+def target_class_weights(labels: np.ndarray) -> list[list[float]]:
+    """DeepCpG's class weights per target of ``(n, k)`` multilabel labels (−1 missing): inverse
+    class frequencies normalised to sum 1, ``[w0, w1] = [f1, f0]`` with ``f1`` the target's
+    fraction of positive observed labels (cangermueller/deepcpg ``dcpg_train.py``); ``[0.5, 0.5]``
+    for a target with no observed label."""
+    labels = np.asarray(labels)
+    out = []
+    for j in range(labels.shape[1]):
+        y = labels[:, j]
+        y = y[y >= 0]
+        f1 = float(y.mean()) if len(y) else 0.5
+        f1 = min(max(f1, 1e-3), 1 - 1e-3)  # a target with one observed class keeps a weight for the other
+        out.append([f1, 1.0 - f1])
+    return out
 
 
 def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows: tuple[int, ...], settings: dict,
@@ -396,6 +424,9 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
     kind = kind or data_spec["kind"]
     task = task_of(data_spec)
     check_windows(data_spec, tuple(windows), f"the config of model {name!r}")
+    missing = set(spec.parents) - set(settings.get("parents") or {})
+    if missing:
+        raise ValueError(f"model {name!r} is built on trained {sorted(missing)} model(s): settings.parents names none")
     if spec.embedding == "dna2vec" and embedding is None:
         raise ValueError(f"model {name!r} starts from a k-mer embedding matrix; none was given")
     policy = keras.mixed_precision.global_policy().name
@@ -421,10 +452,15 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
     val = load_split(folder, "val", kind)
     bs = int(settings["batch_size"])
     steps = max(1, -(-len(train["labels"]) // bs))
+    target_weights = None
+    if settings.get("class_weight") and task.name == "multilabel":  # DeepCpG: per target, in the masked loss
+        target_weights = target_class_weights(train["labels"])
+    parents = {role: load_keras_model(path) for role, path in (settings.get("parents") or {}).items()}
     with distribution_scope(bool(settings.get("multi_gpu", False))):
         model = models.build(name, windows, kind, embedding, task=task, fusion=settings.get("fusion"),
-                             with_distance=bool(settings.get("with_distance")), params=settings.get("model_params"))
-        compile_model(model, spec.binary_head, settings, task, steps)
+                             with_distance=bool(settings.get("with_distance")), params=settings.get("model_params"),
+                             inputs={i["name"]: i["shape"] for i in train["spec"]["inputs"]}, parents=parents)
+        compile_model(model, spec.binary_head, settings, task, steps, target_weights)
         init_output_bias(model, task, train["labels"])
     if spec.embedding:
         log.info("%s: k-mer embedding %s", name, f"initialised from a {embedding.shape} matrix"
@@ -442,16 +478,19 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
         first_epoch = resume["meta"]["epoch"]
         log.info("%s: resuming from the checkpoint of epoch %d (%s)", name, first_epoch, checkpoint)
     max_epochs = int(settings["max_epochs"])
-    stopper = early_stopping(task.monitor, int(settings["patience"]), resume)
-    callbacks = [validation_callback(model_inputs(val, model), val["labels"], max(bs, 256), task, average), stopper]
+    monitor = settings.get("monitor") or task.monitor
+    mode = "min" if monitor.endswith("loss") else "max"
+    stopper = early_stopping(monitor, int(settings["patience"]), resume, mode)
+    callbacks = [validation_callback(model_inputs(val, model), val["labels"], max(bs, 256), task, average,
+                                     with_loss=monitor == "val_loss"), stopper]
     if settings.get("max_train_s"):
         callbacks.append(time_limit_callback(float(settings["max_train_s"])))
     if checkpoint:
         callbacks.append(checkpoint_callback(checkpoint, fingerprint, stopper, history))
     weights = None
-    if settings.get("class_weight"):
-        if task.name != "binary":
-            raise ValueError(f"training.class_weight: only binary tasks take class weights, not {task.name!r}")
+    if settings.get("class_weight") and task.name not in ("binary", "multilabel"):
+        raise ValueError(f"training.class_weight: binary and multilabel tasks take class weights, not {task.name!r}")
+    if settings.get("class_weight") and task.name == "binary":
         weights = class_weights(train["labels"])
     augment = {"reverse_complement": bool(settings.get("augment_reverse_complement")),
                "shift": int(settings.get("augment_shift") or 0)}
@@ -472,9 +511,14 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
         model.save(tmp)
     if checkpoint and not settings.get("keep_checkpoint"):
         Path(checkpoint).unlink(missing_ok=True)
-    best = int(history[task.monitor].idxmax()) if history[task.monitor].notna().any() else len(history) - 1
-    return {"epochs": int(len(history)), "best_epoch": best + 1,
-            f"best_{task.monitor}": float(history[task.monitor].iloc[best])}
+    values = history[monitor]
+    if values.notna().any():
+        best = int(values.idxmin() if mode == "min" else values.idxmax())
+    else:
+        best = len(history) - 1
+    trainable = sum(int(np.prod(v.shape)) for v in model.trainable_weights)
+    return {"epochs": int(len(history)), "best_epoch": best + 1, f"best_{monitor}": float(values.iloc[best]),
+            "parameters": int(model.count_params()), "trainable_parameters": int(trainable)}
 
 
 def train_baseline(name: str, folder: str | os.PathLike, kind: str | None, settings: dict,

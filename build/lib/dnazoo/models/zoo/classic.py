@@ -40,7 +40,7 @@ def dilated_tower(x, params: dict):
 # Deep6mAPred-style reconstructions). Towers end where the original's output layer starts; the
 # neck holds the original's hidden dense layers; the task supplies the output layer, so the
 # number of outputs follows the dataset. Parameter counts at the spec's reference sizes are tested
-# (tests/test_classic_zoo.py).
+# (tests/models/test_classic_zoo.py).
 
 def deepsea_tower(x, params: dict):
     """DeepSEA (Zhou & Troyanskaya, Nat Methods 12:931, 2015; kipoi DeepSEA; kipoi ``DeepSEA``):

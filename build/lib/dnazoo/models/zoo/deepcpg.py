@@ -3,7 +3,7 @@
 
 The originals are written against the Keras 1 API; these are semantic re-implementations with
 Keras 3 layers (``keras.layers`` only), checked against the parameter counts of cangermueller/deepcpg's models (
-``tests/test_deepcpg.py``).
+``tests/models/test_deepcpg.py``).
 
 * **DNA modules** take a one-hot window ``(L, 4)`` float32 (DeepCpG: 1,001 bp centred on the
   CpG; dnazoo's channel order A, C, G, T; DeepCpG's own one-hot order is the same) and are registry towers
@@ -178,3 +178,70 @@ def joint_module(dna_features, cpg_features, arch: str, dropout: float = 0.0):
         x = layers.Dense(512, activation="relu", name=f"joint_dense{i}")(x)
         x = layers.Dropout(dropout, name=f"joint_drop{i}")(x)
     return x
+
+
+def build_cpg(inputs: dict, task, params: dict, parents: dict | None = None):
+    """A DeepCpG CpG model (registry ``deepcpg_cpg_<arch>``): :func:`cpg_module` on the inputs
+    ``cpg_state`` and ``cpg_dist`` ``(n_cells, cpg_wlen)`` float32, then the task's head.
+
+    Args:
+        inputs: ``{input name: shape}`` of the dataset (``spec.json``); ``cpg_state`` is used.
+        params: ``arch`` (FcAvg, RnnL1, RnnL2) and ``dropout``.
+
+    Raises:
+        ValueError: a dataset without CpG neighbourhoods.
+    """
+    import keras
+
+    if "cpg_state" not in inputs:
+        raise ValueError("a DeepCpG CpG model needs a methylation dataset (inputs cpg_state, cpg_dist)")
+    shape = tuple(inputs["cpg_state"])
+    state = keras.Input(shape, name="cpg_state")
+    dist = keras.Input(shape, name="cpg_dist")
+    out = task.output_layer(cpg_module(state, dist, params["arch"], float(params.get("dropout", 0.0))))
+    return keras.Model([state, dist], out, name=f"deepcpg_cpg_{params['arch']}")
+
+
+def features(model):
+    """The feature layer of a trained DNA or CpG model (the input of its ``output`` head) as a
+    model on the same inputs."""
+    import keras
+
+    inner = model
+    for layer in model.layers:  # registry models nest the tower in ``onehot_model``
+        if isinstance(layer, keras.Model) and any(sub.name == "output" for sub in layer.layers):
+            inner = layer
+    if inner is model:
+        return keras.Model(model.inputs, model.get_layer("output").input)
+    onehot = model.get_layer("sequence_onehot")
+    x = keras.Input(model.inputs[0].shape[1:], dtype=model.inputs[0].dtype, name="sequence")
+    feats = keras.Model(inner.inputs, inner.get_layer("output").input)(onehot(x))
+    return keras.Model(x, feats)
+
+
+def build_joint(inputs: dict, task, params: dict, parents: dict | None = None):
+    """A DeepCpG Joint model (registry ``deepcpg_joint_<arch>``): :func:`joint_module` on the
+    frozen feature layers of a trained DNA and a trained CpG model, with a new head; inputs
+    ``sequence`` ``(L,)`` uint8, ``cpg_state`` and ``cpg_dist`` (as DeepCpG's ``dcpg_train.py
+    --dna_model … --cpg_model … --train_models joint``).
+
+    Args:
+        parents: ``{"dna": keras.Model, "cpg": keras.Model}``, the trained parts.
+        params: ``arch`` (JointL0, JointL1h512, JointL2h512, JointL3h512) and ``dropout``.
+
+    Raises:
+        ValueError: without both trained parts.
+    """
+    import keras
+
+    if not parents or not parents.get("dna") or not parents.get("cpg"):
+        raise ValueError(f"deepcpg_joint_{params['arch']}: a Joint model needs a trained DNA and CpG model")
+    dna_model, cpg_model = parents["dna"], parents["cpg"]
+    dna_f, cpg_f = features(dna_model), features(cpg_model)
+    dna_f.trainable = False
+    cpg_f.trainable = False
+    seq = keras.Input(dna_model.inputs[0].shape[1:], dtype=dna_model.inputs[0].dtype, name="sequence")
+    state = keras.Input(cpg_model.inputs[0].shape[1:], name="cpg_state")
+    dist = keras.Input(cpg_model.inputs[1].shape[1:], name="cpg_dist")
+    x = joint_module(dna_f(seq), cpg_f([state, dist]), params["arch"], float(params.get("dropout", 0.0)))
+    return keras.Model([seq, state, dist], task.output_layer(x), name=f"deepcpg_joint_{params['arch']}")
