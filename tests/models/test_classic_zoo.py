@@ -75,9 +75,10 @@ def test_pair_ancestors_join_their_towers_along_the_length_axis():
 def test_danq_jaspar_starts_half_its_filters_from_jaspar_vertebrate_motifs():
     import numpy as np
 
-    from dnazoo.models.zoo.classic import jaspar_init, jaspar_motifs
+    from dnazoo.data.jaspar import jaspar_motifs
+    from dnazoo.models.zoo.classic import jaspar_init
 
-    motifs = jaspar_motifs("JASPAR2016", 24)
+    motifs = [m["ppm"] for m in jaspar_motifs("JASPAR2016", 24).values()]
     assert len(motifs) == 519  # DanQ-JASPAR: 519 JASPAR 2016 vertebrate motifs (+ 6 reverse complements)
     kernel, bias = jaspar_init((30, 4, 1024), "JASPAR2016", seed=0)
     for i in (0, 100, 518):

@@ -238,3 +238,32 @@ def test_a_trained_model_yields_the_planted_motif_matched_to_jaspar_ctcf():
     assert res["arrays"]["sequence.ism"].shape == (200, 101, 4)
     assert res["arrays"]["sequence.integrated_gradients"].shape == (200, 101, 4)
     assert not res["filters"].empty and (res["filters"]["n_sites"] >= 10).all()
+
+
+def test_attribution_runs_on_a_deepcpg_dna_model_per_cell():
+    """A DeepCpG DNA model (one sigmoid per cell) is explained like any registry model: ISM and
+    gradient x input of the chosen cell's logit, and first-layer PWMs."""
+    from dnazoo.tasks import Task
+
+    model = models.build("deepcpg_dna_CnnL1h128", 41, "sequences", task=Task("multilabel", ("c1", "c2", "c3")))
+    x = random_onehot(2, 41)[..., :4].astype(np.float32)
+    ex = it.score_model(model, target=2)
+    ref = ex([x])
+    prob = model.predict(onehot_to_codes_input(x), verbose=0)[:, 2]
+    assert ref.shape == (2,) and np.allclose(ref, np.log(prob / (1 - prob)), atol=1e-4)  # the cell's logit
+    (ism,) = it.ism(model, [x], target=2)
+    assert ism.shape == (2, 41, 4) and np.all(ism[x == 1] == 0) and np.abs(ism).sum() > 0
+    v = x[:1].copy()
+    pos = 20
+    base = int(np.argmax(v[0, pos] == 0))
+    v[0, pos] = 0
+    v[0, pos, base] = 1
+    assert ism[0, pos, base] == pytest.approx(ex([v])[0] - ref[0], abs=1e-5)
+    (gxi,) = it.gradient_x_input(model, [x], target=2)
+    assert gxi.shape == (2, 41, 4) and np.all(gxi[x == 0] == 0)
+    (pwm,) = it.filter_pwms(model, [np.concatenate([x] * 20)], threshold=0.5)
+    assert pwm["pwms"].shape == (128, 11, 4) and (pwm["n_sites"] > 0).all()
+
+
+def onehot_to_codes_input(x):
+    return {"sequence": it.onehot_to_codes(x)}

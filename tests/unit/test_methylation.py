@@ -11,6 +11,7 @@ import pytest
 from dnazoo import tasks
 from dnazoo.data import methylation as M
 from dnazoo.data.dataset import arrays_of, load_split, read_spec
+from dnazoo.models.baselines import cell_mean, neighbour_mean
 from dnazoo.data.simulate import MethylationParams, simulate_methylation, write_fasta, write_profile
 
 
@@ -104,9 +105,9 @@ def test_chromosome_split_follows_the_lists_and_refuses_overlaps():
 def test_baselines_neighbour_mean_within_the_window_cell_mean_and_bulk():
     state = np.array([[[1, 0, 1, 0.5]]], dtype=np.float32)
     dist = np.array([[[0.5, 0.1, 0.1, 1.0]]], dtype=np.float32)  # x 1000 bp
-    assert M.neighbour_mean(state, dist, 200, 1000).tolist() == [[0.5]]  # 0 and 1 within 200 bp
-    assert M.neighbour_mean(state, dist, 50, 1000, fallback=np.array([0.3])).tolist() == [[0.3]]
-    assert M.cell_mean(np.array([[1, -1], [0, -1], [1, 1]])).tolist() == [pytest.approx(2 / 3), 1.0]
+    assert neighbour_mean(state, dist, 200, 1000).tolist() == [[0.5]]  # 0 and 1 within 200 bp
+    assert neighbour_mean(state, dist, 50, 1000, fallback=np.array([0.3])).tolist() == [[0.3]]
+    assert cell_mean(np.array([[1, -1], [0, -1], [1, 1]])).tolist() == [pytest.approx(2 / 3), 1.0]
     sites = pd.DataFrame({"chromo": ["1", "1"], "pos": [5, 9]})
     bulk = pd.DataFrame({"chromo": ["1"], "pos": [9], "value": [0.25]})
     assert M.bulk_level(sites, bulk, 0.6).tolist() == [0.6, 0.25]
