@@ -269,7 +269,7 @@ def _classic(name, family, min_window, defaults, source, tower, neck, params=Non
 _classic("deepsea", "deepsea", 163,
          {"optimizer": "sgd", "learning_rate": 0.01, "momentum": 0.9, "weight_decay": 1e-6, "l2": 5e-7, "l1": 1e-8,
           "batch_size": 64, "max_epochs": 100, "patience": 5, "average_strands": True},
-         "Zhou & Troyanskaya, Nat Methods 2015 (DeepSEA); kipoi DeepSEA; kipoi DeepSEA, Selene models/deepsea.py. "
+         "Zhou & Troyanskaya, Nat Methods 2015 (DeepSEA); kipoi DeepSEA, Selene models/deepsea.py. "
          "SGD + momentum 0.9, weight decay 1e-6 and batch 64 as Selene, L2 5e-7 / L1 1e-8 as the paper (the paper's "
          "L1 acts on the last hidden layer's output; dnazoo's on kernels); learning rate 0.01 is dnazoo's choice; "
          "predictions average both strands as the released model",
@@ -277,19 +277,19 @@ _classic("deepsea", "deepsea", 163,
 _classic("basset", "basset", 168,
          {"optimizer": "rmsprop", "learning_rate": 0.002, "rho": 0.98, "batch_size": 128, "max_epochs": 1000,
           "patience": 10},
-         "Kelley, Snoek & Rinn, Genome Res 2016 (Basset); davek44/Basset; davek44/Basset pretrained layout (valid "
+         "Kelley, Snoek & Rinn, Genome Res 2016 (Basset); davek44/Basset pretrained layout (valid "
          "convolutions, floor pooling); RMSprop lr 0.002, alpha 0.98, batch 128, stop after 10 stagnant epochs "
          "(Basset's max-norm 7 is not applied)",
          "basset_tower", "basset_neck", {"hidden": 1000, "dropout": 0.3})
 _classic("danq", "danq", 38,
          {"optimizer": "rmsprop", "learning_rate": 1e-3, "batch_size": 100, "max_epochs": 60, "patience": 5},
-         "Quang & Xie, Nucleic Acids Res 2016 (DanQ); uci-cbcl/DanQ; uci-cbcl/DanQ DanQ_train.py (RMSprop at Keras's "
+         "Quang & Xie, Nucleic Acids Res 2016 (DanQ); uci-cbcl/DanQ DanQ_train.py (RMSprop at Keras's "
          "default lr, batch 100, <= 60 epochs, patience 5; early stopping here follows the validation metric, "
          "the original's validation loss)",
          "danq_tower", "deepsea_neck", {"filters": 320, "kernel": 26, "pool": 13, "lstm": 320, "hidden": 925})
 _classic("danq_jaspar", "danq", 44,
          {"optimizer": "rmsprop", "learning_rate": 1e-3, "batch_size": 100, "max_epochs": 32, "patience": 5},
-         "Quang & Xie, Nucleic Acids Res 2016 (DanQ-JASPAR); uci-cbcl/DanQ; uci-cbcl/DanQ DanQ-JASPAR_train.py: the first "
+         "Quang & Xie, Nucleic Acids Res 2016 (DanQ-JASPAR); uci-cbcl/DanQ DanQ-JASPAR_train.py: the first "
          "filters start from the JASPAR 2016 CORE vertebrate motifs (pyjaspar, offline), 32 epochs",
          "danq_tower", "deepsea_neck",
          {"filters": 1024, "kernel": 30, "pool": 15, "lstm": 512, "hidden": 925, "jaspar": "JASPAR2016", "seed": 0})
@@ -328,14 +328,14 @@ _PROFILE_TASKS = (*KERAS_TASKS, "profile")
 _BASENJI_TRAIN = {"optimizer": "sgd", "momentum": 0.99, "batch_size": 4, "clipnorm": 2.0,
                   "augment_reverse_complement": True, "augment_shift": 3}
 _classic("basenji_small", "basenji", 128, {**_BASENJI_TRAIN, "learning_rate": 0.1, "max_epochs": 20, "patience": 8},
-         "Kelley et al., Genome Res 2018 (Basenji); calico/basenji; calico/basenji tutorials/models/params_small.json "
+         "Kelley et al., Genome Res 2018 (Basenji); calico/basenji tutorials/models/params_small.json "
          "(SGD lr 0.1, momentum 0.99, batch 4, 20 epochs, patience 8, clip-norm 2, reverse-complement and ±3 bp "
          "shift augmentation)", "basenji_tower", None,
          {"stem_filters": 64, "stem_kernel": 15, "stem_pool": 8, "tower_filters": 64, "tower_mult": 1.125,
           "tower_repeat": 2, "tower_pool": 4, "dilated_filters": 32, "rate_mult": 2.0, "dilated_repeat": 6,
           "dilated_dropout": 0.25, "crop": 0, "final_filters": 64, "final_dropout": 0.05}, tasks=_PROFILE_TASKS)
 _classic("basenji2", "basenji", 128 * 129, {**_BASENJI_TRAIN, "learning_rate": 0.15, "max_epochs": 100, "patience": 16},
-         "Kelley, PLoS Comput Biol 2020 (Basenji2); calico/basenji; calico/basenji manuscripts/cross2020/"
+         "Kelley, PLoS Comput Biol 2020 (Basenji2); calico/basenji manuscripts/cross2020/"
          "params_human.json (SGD lr 0.15, momentum 0.99, batch 4, patience 16, clip-norm 2)", "basenji_tower", None,
          {"stem_filters": 288, "stem_kernel": 15, "stem_pool": 2, "tower_filters": 339, "tower_mult": 1.1776,
           "tower_repeat": 6, "tower_pool": 2, "dilated_filters": 384, "rate_mult": 1.5, "dilated_repeat": 11,
@@ -385,8 +385,8 @@ for _arch in (*DEEPCPG_CNN_DNA, *DEEPCPG_OTHER_DNA):
         {"sequences": _w, "pairs": _w, "methylation": _w},
         _DEEPCPG_TRAIN,
         f"Angermueller et al., Genome Biol 2017 (DeepCpG); cangermueller/deepcpg deepcpg/models/dna.py {_arch}; "
-        "cangermueller/deepcpg; training as dcpg_train.py: Adam 1e-4 x 0.975^epoch, batch 128, L1/L2 1e-4 on every kernel, "
-        "<= 30 epochs, early stopping with patience 5; on a methylation dataset (dnazoo.training.methylation) on "
+        "training as dcpg_train.py: Adam 1e-4 x 0.975^epoch, batch 128, L1/L2 1e-4 on every kernel, "
+        "<= 30 epochs, early stopping with patience 5; on a methylation dataset on "
         "validation loss with DeepCpG's per-cell class weights, elsewhere on the task's validation metric",
         "onehot4", _lazy("deepcpg", "dna_tower"), _lazy("deepcpg", "dna_neck"), "siamese", LATE_FUSION_NAMES,
         "sigmoid", {"arch": _arch, "dropout": 0.0},
@@ -412,14 +412,14 @@ for _arch in DEEPCPG_JOINT:
 register(ModelSpec(
     "epivan", "keras", ("pairs",), KERAS_TASKS, {"pairs": 59},
     {"optimizer": "adam", "learning_rate": 1e-3, "batch_size": 64, "max_epochs": 15, "patience": 15},
-    "Hong et al., Bioinformatics 2020 (EPIVAN); EPIVAN: Hong et al., Bioinformatics 2020; SPEID: Singh et al., Quant Biol 2019; hzy95/EPIVAN model.py (Adam, batch 64, 15 epochs; "
+    "Hong et al., Bioinformatics 2020 (EPIVAN); hzy95/EPIVAN model.py (Adam, batch 64, 15 epochs; "
     "the original's 20x augmentation of positives is not applied)",
     "kmer6", _lazy(_CLASSIC, "epivan_tower"), _lazy(_CLASSIC, "epivan_neck"), "separate_length_concat",
     ("separate_length_concat",), "sigmoid", {}, embedding="dna2vec", family="epivan"))
 register(ModelSpec(
     "speid", "keras", ("pairs",), KERAS_TASKS, {"pairs": 59},
     {"optimizer": "adam", "learning_rate": 1e-5, "batch_size": 100, "max_epochs": 32, "patience": 32},
-    "Singh et al., bioRxiv 2016 (SPEID); EPIVAN: Hong et al., Bioinformatics 2020; SPEID: Singh et al., Quant Biol 2019; ma-compbio/SPEID pairwise/build_small_model.py (Adam lr 1e-5, "
+    "Singh et al., bioRxiv 2016 (SPEID); ma-compbio/SPEID pairwise/build_small_model.py (Adam lr 1e-5, "
     "batch 100, 32 epochs)",
     "onehot4", _lazy(_CLASSIC, "speid_tower"), _lazy(_CLASSIC, "speid_neck"), "separate_length_concat",
     ("separate_length_concat",), "bn_sigmoid", {}, family="speid"))

@@ -335,32 +335,6 @@ def dna_windows(fasta: str | os.PathLike, sites: pd.DataFrame, length: int) -> n
 # --- baselines ----------------------------------------------------------------------------------
 
 
-def neighbour_mean(state: np.ndarray, dist: np.ndarray, window: int, max_dist: int = MAX_DIST,
-                   fallback: np.ndarray | None = None) -> np.ndarray:
-    """Mean state of each cell's observed neighbours within ``window`` bp of the site.
-
-    Args:
-        state, dist: ``(n, n_cells, wlen)`` from :func:`cell_neighbours`.
-        window: bp; neighbours farther away (or absent) are ignored.
-        fallback: ``(n_cells,)`` rates used where a cell has no neighbour in the window (default 0.5).
-
-    Returns:
-        ``(n, n_cells)`` float64 scores.
-    """
-    use = (dist * max_dist <= window) & (state != 0.5)
-    total = np.where(use, state, 0.0).sum(axis=-1)
-    count = use.sum(axis=-1)
-    fb = np.full(state.shape[1], 0.5) if fallback is None else np.asarray(fallback, dtype=np.float64)
-    return np.where(count > 0, total / np.maximum(count, 1), fb[None, :]).astype(np.float64)
-
-
-def cell_mean(labels: np.ndarray) -> np.ndarray:
-    """``(n_cells,)`` float64 methylation rate of each cell over its observed labels (0.5 if none)."""
-    labels = np.asarray(labels, dtype=np.float64)
-    obs = labels >= 0
-    return np.where(obs.any(axis=0), np.where(obs, labels, 0).sum(axis=0) / np.maximum(obs.sum(axis=0), 1), 0.5)
-
-
 def bulk_level(sites: pd.DataFrame, bulk: pd.DataFrame, fallback: float) -> np.ndarray:
     """``(n,)`` float64 bulk methylation level at each site (``fallback`` where the bulk profile has
     no value there)."""

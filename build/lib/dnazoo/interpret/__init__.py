@@ -614,30 +614,7 @@ def run_modisco(onehot: np.ndarray, hypothetical: np.ndarray, max_seqlets: int =
     return out
 
 
-#: The JASPAR release motifs are matched against (the newest pyjaspar ships; config ``interpret.jaspar``).
-JASPAR_RELEASE = "JASPAR2026"
-
-
-def jaspar_motifs(release: str = JASPAR_RELEASE) -> dict[str, dict]:
-    """JASPAR CORE vertebrate motifs (latest version of each) from pyjaspar, which ships the
-    database offline (Rauluseviciute et al., Nucleic Acids Res 2024).
-
-    Returns:
-        ``{matrix_id: {"name": str, "family": str, "ppm": (width, 4) float64}}`` sorted by matrix
-        ID (``family``: the TF structural family(ies), joined with ``; ``).
-
-    Raises:
-        ValueError: a release pyjaspar does not ship.
-    """
-    from pyjaspar import jaspardb
-
-    db = jaspardb(release=release)
-    out = {}
-    for m in sorted(db.fetch_motifs(collection="CORE", tax_group=["vertebrates"]), key=lambda m: m.matrix_id):
-        counts = np.array([m.counts[b] for b in BASES], dtype=np.float64).T
-        family = "; ".join(m.tf_family) if isinstance(m.tf_family, (list, tuple)) else str(m.tf_family or "")
-        out[m.matrix_id] = {"name": m.name, "family": family, "ppm": counts / counts.sum(axis=1, keepdims=True)}
-    return out
+from dnazoo.data.jaspar import JASPAR_RELEASE, jaspar_motifs  # noqa: E402,F401  (re-exported for the rules)
 
 
 def tomtom_matches(queries: dict[str, np.ndarray], targets: dict[str, dict], also: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -14,6 +14,11 @@ label with one class in training predicts its training prevalence); regression f
 regression per target on its non-NaN rows; profile one multi-output ridge regression over every
 (bin, track) count (predictions clipped at 0).
 
+DeepCpG's methylation baselines (per cell, on a methylation dataset): :func:`cell_mean` (the
+cell's training methylation rate) and :func:`neighbour_mean` (the mean state of the cell's observed
+neighbouring CpGs within a window); the bulk profiles' levels are read with the dataset
+(:func:`dnazoo.data.methylation.bulk_level`).
+
 Features are computed from the memory-mapped uint8 base codes in chunks of rows, so a dataset is
 never loaded whole. A fitted baseline is saved with joblib as ``{"name", "k", "task", "estimator"}``
 (``estimator``: one scikit-learn pipeline, or a list with one per target).
@@ -26,6 +31,7 @@ import os
 import numpy as np
 
 from dnazoo.data.encoding import gc_fraction, kmer_frequencies  # noqa: E402
+from dnazoo.data.methylation import MAX_DIST  # noqa: E402
 
 BASELINES = ("distance_baseline", "gc_baseline", "kmer_baseline")
 _CHUNK = 512
@@ -142,3 +148,29 @@ def load(path: str | os.PathLike) -> dict:
     import joblib
 
     return joblib.load(path)
+
+
+def neighbour_mean(state: np.ndarray, dist: np.ndarray, window: int, max_dist: int = MAX_DIST,
+                   fallback: np.ndarray | None = None) -> np.ndarray:
+    """Mean state of each cell's observed neighbours within ``window`` bp of the site.
+
+    Args:
+        state, dist: ``(n, n_cells, wlen)`` from :func:`cell_neighbours`.
+        window: bp; neighbours farther away (or absent) are ignored.
+        fallback: ``(n_cells,)`` rates used where a cell has no neighbour in the window (default 0.5).
+
+    Returns:
+        ``(n, n_cells)`` float64 scores.
+    """
+    use = (dist * max_dist <= window) & (state != 0.5)
+    total = np.where(use, state, 0.0).sum(axis=-1)
+    count = use.sum(axis=-1)
+    fb = np.full(state.shape[1], 0.5) if fallback is None else np.asarray(fallback, dtype=np.float64)
+    return np.where(count > 0, total / np.maximum(count, 1), fb[None, :]).astype(np.float64)
+
+
+def cell_mean(labels: np.ndarray) -> np.ndarray:
+    """``(n_cells,)`` float64 methylation rate of each cell over its observed labels (0.5 if none)."""
+    labels = np.asarray(labels, dtype=np.float64)
+    obs = labels >= 0
+    return np.where(obs.any(axis=0), np.where(obs, labels, 0).sum(axis=0) / np.maximum(obs.sum(axis=0), 1), 0.5)

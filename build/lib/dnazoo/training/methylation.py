@@ -164,7 +164,8 @@ def baseline_tables(spec: dict, train: dict, test: dict, window: int) -> dict[st
     * ``bulk_<name>``: the level of bulk profile ``<name>`` at the site (the mean bulk level where
       the profile has no value), when the dataset has bulk profiles.
     """
-    from dnazoo.data.methylation import MAX_DIST, cell_mean, neighbour_mean
+    from dnazoo.data.methylation import MAX_DIST
+    from dnazoo.models.baselines import cell_mean, neighbour_mean
 
     rate = cell_mean(train["labels"])
     n = len(test["labels"])

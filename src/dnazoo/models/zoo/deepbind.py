@@ -1,4 +1,4 @@
-"""DeepBind-style CNN (Alipanahi et al., Nat Biotechnol 33:831, 2015; kipoi DeepBind; kipoi ``DeepBind``),
+"""DeepBind-style CNN (Alipanahi et al., Nat Biotechnol 33:831, 2015; kipoi ``DeepBind``),
 as a tower and neck for :func:`dnazoo.models.parts.assemble`.
 
 Tower on the 4-channel one-hot ``(L, 4)`` (A, C, G, T; N = zeros): ``Conv1D(motifs, motif_length,

@@ -107,22 +107,6 @@ def danq_tower(x, params: dict):
     return layers.Flatten(name="flatten")(x)
 
 
-def jaspar_motifs(release: str = "JASPAR2016", max_width: int | None = None) -> list:
-    """JASPAR CORE vertebrate motifs as ``(width, 4)`` float probability matrices (A, C, G, T),
-    from pyjaspar, which ships the JASPAR releases offline; motifs wider than ``max_width`` are
-    left out. Sorted by matrix ID."""
-    import numpy as np
-    from pyjaspar import jaspardb
-
-    out = []
-    for m in sorted(jaspardb(release=release).fetch_motifs(collection="CORE", tax_group=["vertebrates"]),
-                    key=lambda m: m.matrix_id):
-        counts = np.array([m.counts[b] for b in "ACGT"], dtype=np.float64).T
-        if max_width is None or len(counts) <= max_width:
-            out.append(counts / counts.sum(axis=1, keepdims=True))
-    return out
-
-
 def jaspar_init(kernel_shape: tuple, release: str = "JASPAR2016", seed: int = 0):
     """DanQ-JASPAR's start (Quang & Xie 2016, ``DanQ-JASPAR_train.py``): the first filters of a
     ``(width, 4, filters)`` kernel hold one JASPAR vertebrate motif each, as probability − 0.25,
@@ -140,7 +124,10 @@ def jaspar_init(kernel_shape: tuple, release: str = "JASPAR2016", seed: int = 0)
     limit = np.sqrt(6.0 / (width * channels + width * filters))
     kernel = rng.uniform(-limit, limit, kernel_shape)
     bias = np.zeros(filters)
-    for i, motif in enumerate(jaspar_motifs(release, width - 6)[:filters]):
+    from dnazoo.data.jaspar import jaspar_motifs
+
+    motifs = [m["ppm"] for m in jaspar_motifs(release, width - 6).values()]
+    for i, motif in enumerate(motifs[:filters]):
         start = int(rng.integers(3, width - len(motif) - 3 + 1))
         kernel[:, :, i] = 0.0
         kernel[start:start + len(motif), :, i] = motif - 0.25
