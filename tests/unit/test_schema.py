@@ -72,10 +72,17 @@ def test_cpg_model_enum_matches_the_deepcpg_architectures():
 
 
 def test_an_installed_package_loads_a_config_outside_the_checkout(tmp_path):
-    """Build a wheel, install it into a folder of its own and validate the demo config from there."""
-    wheel_dir, target = tmp_path / "wheel", tmp_path / "site"
+    """Build a wheel (from a copy of the sources, so the checkout gets no build folder), install it
+    into a folder of its own and validate the demo config from there."""
+    import shutil
+
+    source, wheel_dir, target = tmp_path / "source", tmp_path / "wheel", tmp_path / "site"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(wheel_dir), str(REPO)], check=True, capture_output=True)
+                    str(wheel_dir), str(source)], check=True, capture_output=True)
     wheel = next(wheel_dir.glob("dnazoo-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True, capture_output=True)

@@ -1,1 +1,0 @@
-"""Reading, simulating, splitting and encoding data; the one on-disk dataset format."""

@@ -1,1 +1,0 @@
-"""The architectures of the zoo, one file per family (trunks and necks)."""
