@@ -27,8 +27,11 @@ class ConfigError(ValueError):
 
 
 def windows(ds: dict) -> tuple[int, ...]:
-    """Window lengths in bp of a dataset: ``(L1, L2)`` for pairs, ``(L,)`` for sequences."""
+    """Window lengths in bp of a dataset: ``(L1, L2)`` for pairs, ``(L,)`` for sequences and for a
+    methylation dataset with DNA windows, ``()`` for one without (CpG models only)."""
     w = ds["window"]
+    if ds["kind"] == "methylation":
+        return (int(w),) if w else ()
     if ds["kind"] == "sequences":
         if isinstance(w, list):
             raise ConfigError("window: a sequences dataset takes one window length")
@@ -99,11 +102,26 @@ def split_spec(config: dict, name: str) -> dict:
 def training_settings(config: dict, model: str, dataset: str | None = None) -> dict:
     """Registry defaults of ``model`` updated by ``training``, the dataset's ``fusion`` (for models
     that take it) and ``with_distance``, and ``model_overrides[model]``; a seed replicate of
-    :func:`expand_replicates` (``dataset``) sets ``seed`` last."""
+    :func:`expand_replicates` (``dataset``) sets ``seed`` last.
+
+    On a methylation dataset a Keras model trains as DeepCpG's ``dcpg_train.py`` does
+    (:data:`METHYLATION_TRAINING`: early stopping on the validation loss, per-cell class weights),
+    then the top-level ``training``, then the dataset's ``training`` (its ``dropout`` becomes
+    ``model_params.dropout``); a baseline takes ``neighbour_window`` and ``seed``."""
     spec = models.get(model)
     out = {"seed": 0, **spec.defaults}
-    out.update({k: v for k, v in (config.get("training", {}) or {}).items() if k != "fusion" or v in spec.fusions})
     ds = config["datasets"].get(dataset, {}) if dataset is not None else {}
+    methylation = ds.get("kind") == "methylation"
+    if methylation and spec.framework == "keras":
+        out.update(METHYLATION_TRAINING)
+    out.update({k: v for k, v in (config.get("training", {}) or {}).items() if k != "fusion" or v in spec.fusions})
+    if methylation:
+        out.update(ds.get("training") or {})
+        if spec.framework == "keras" and "dropout" in out:
+            out["model_params"] = {**(out.get("model_params") or {}), "dropout": float(out.pop("dropout"))}
+        if spec.framework == "sklearn":
+            out = {k: v for k, v in out.items() if k in ("seed", "k", "neighbour_window")}
+            out["neighbour_window"] = int(ds.get("neighbour_window", out.get("neighbour_window", 3000)))
     if ds.get("kind") == "pairs" and ds.get("fusion") in spec.fusions:
         out["fusion"] = ds["fusion"]
     if ds.get("with_distance") and spec.framework == "keras":
@@ -140,7 +158,8 @@ def interpret_plan(config: dict, name: str) -> tuple[list[str], dict, list[str]]
     """What the ``interpret`` rule explains on dataset ``name``: ``(models, settings, expected)``.
 
     The dataset's ``interpret:`` block overrides the top-level one key by key. ``models``: the
-    listed Keras models, by default every Keras model the dataset trains; [] with
+    listed Keras models, by default every Keras model the dataset trains (a methylation dataset:
+    its DNA models, which take one-hot sequences only); [] with
     ``enabled: false``. Of cv-fold / seed / protocol replicates only the first replicate of each
     dataset is interpreted. ``expected``: the block's JASPAR ids, by default ``[MA0139]`` (CTCF) on
     a simulated pairs dataset, whose planted motif is CTCF-like.
@@ -155,7 +174,8 @@ def interpret_plan(config: dict, name: str) -> tuple[list[str], dict, list[str]]
             base is not None and next(n for n, d in config["datasets"].items() if d.get("replicate_of") == base) != name):
         return [], {}, []
     trained = dataset_models(config, name)
-    keras_models = [m for m in trained if models.get(m).framework == "keras"]
+    keras_models = [m for m in trained if models.get(m).framework == "keras"
+                    and (ds["kind"] != "methylation" or "sequences" in models.get(m).kinds)]
     listed = merged.get("models")
     for i, m in enumerate(listed or []):
         if m not in keras_models:
@@ -178,8 +198,13 @@ def coverage_task(ds: dict) -> bool:
 
 def planted_motifs(config: dict, name: str) -> dict:
     """The motifs a simulated dataset plants, ``{name: {"consensus": str, "fidelity": float}}``
-    ({} for real data): the demo's CTCF-like core, or the profile simulation's motif per track."""
+    ({} for real data): the demo's CTCF-like core, the profile simulation's motif per track, or the
+    methylation simulation's motif (CpGs near it stay unmethylated)."""
     ds = config["datasets"][name]
+    if ds["kind"] == "methylation":
+        from dnazoo.data.simulate import METHYLATION_MOTIF
+
+        return {"motif": {"consensus": METHYLATION_MOTIF, "fidelity": 0.97}} if ds.get("simulated") else {}
     if "simulate" not in ds:
         return {}
     from dnazoo.data.simulate import MOTIF, PROFILE_MOTIFS, ProfileParams, SimulationParams
@@ -301,10 +326,11 @@ def check(config: dict) -> None:
         if m not in models.REGISTRY:
             raise ConfigError(f"models[{i}]: unknown model {m!r}; known: {sorted(models.REGISTRY)}")
     config.setdefault("datasets", {})
+    check_methylation(config)
+    add_methylation_datasets(config)
     expand_protocols(config)
     expand_replicates(config)
-    check_methylation(config)
-    for name, ds in config["datasets"].items():
+    for name, ds in _sequence_datasets(config):
         key = f"datasets.{name}"
         try:
             ws = windows(ds)
@@ -337,7 +363,7 @@ def check(config: dict) -> None:
                                         settings.get("model_params"))
             except ValueError as err:
                 raise ConfigError(f"{key} (model {m}): {err}") from None
-    for name, ds in config["datasets"].items():
+    for name, ds in _sequence_datasets(config):
         if "embedding" not in ds and any(models.get(m).embedding == "dna2vec" for m in dataset_models(config, name)):
             if ds["kind"] != "pairs":
                 raise ConfigError(f"datasets.{name}.embedding: the dna2vec models need a k-mer matrix; give "
@@ -352,7 +378,7 @@ def check(config: dict) -> None:
             raise ConfigError(str(err)) from None
         if params.model_k != 6:
             raise ConfigError(f"dna2vec.model_k: the zoo's k-mer models use 6-mer tokens, got {params.model_k}")
-    for name, ds in config["datasets"].items():
+    for name, ds in _sequence_datasets(config):
         emb = ds.get("embedding")
         if emb == "dna2vec" and ds["kind"] != "pairs":
             raise ConfigError(f"datasets.{name}.embedding: dna2vec is trained on a genome; a sequences "
@@ -361,7 +387,7 @@ def check(config: dict) -> None:
             raise ConfigError(f"datasets.{name}.embedding: expected 'dna2vec', 'random' or a .npy path, got {emb!r}")
     if config.get("transfer"):
         transfer_models(config)  # raises on a bad transfer: block
-    for name, ds in config["datasets"].items():
+    for name, ds in _sequence_datasets(config):
         task = ds.get("task", "binary")
         if task != "binary" and ds["kind"] == "pairs":
             raise ConfigError(f"datasets.{name}.task: pairs datasets take binary interaction labels, not {task!r}")
@@ -382,7 +408,7 @@ def check(config: dict) -> None:
             raise ConfigError(f"datasets.{name}.negatives: a profile dataset has no negatives (every window has counts)")
         if task == "profile" and int(windows(ds)[0]) % int(ds["bins"]):
             raise ConfigError(f"datasets.{name}.bins: {ds['bins']} bins do not divide the {windows(ds)[0]}-bp window")
-    for name, ds in config["datasets"].items():
+    for name, ds in _sequence_datasets(config):
         method = (ds.get("negatives") or {}).get("method")
         allowed = ("as_given", "distance_matched") if ds["kind"] == "pairs" else (
             "dinucleotide_shuffle", "given", "gc_matched_background")
@@ -512,6 +538,57 @@ def check_methylation(config: dict) -> None:
                 methylation_params(ds).check()
             except (TypeError, ValueError) as err:
                 raise ConfigError(f"{key}.simulate: {err}") from None
+
+
+#: DeepCpG's training protocol on a methylation dataset (``dcpg_train.py``): early stopping on the
+#: validation loss, per-cell class weights inside the masked loss.
+METHYLATION_TRAINING = {"monitor": "val_loss", "class_weight": True}
+
+
+def _sequence_datasets(config: dict):
+    """``(name, dataset)`` of the pairs and sequences datasets (not the methylation ones)."""
+    return [(n, ds) for n, ds in config["datasets"].items() if ds["kind"] != "methylation"]
+
+
+def methylation_dataset(name: str, ds: dict) -> dict:
+    """The core dataset entry (``datasets.<name>``, kind ``methylation``, task ``multilabel``: one
+    label per cell) of the ``methylation.<name>`` block ``ds`` (defaults filled in): its models
+    (DNA, CpG and Joint, then the baselines ``cell_mean``, ``neighbour_mean`` and, with bulk
+    profiles, ``bulk_level``), ``window`` (the DNA window in bp, 0 without a genome),
+    ``joint_parents`` (``{joint model: {"dna": model, "cpg": model}}``), ``methylation_of``
+    (``name``: the block its data is built from) and the block's ``training``, ``interpret``,
+    ``seeds``, ``genome``."""
+    has_dna = "simulate" in ds or "genome" in ds
+    baselines = ["cell_mean", "neighbour_mean"] + (["bulk_level"] if "simulate" in ds or ds.get("bulk") else [])
+    out = {"kind": "methylation", "task": "multilabel", "methylation_of": name,
+           "description": ds.get("description", ""), "models": methylation_models(ds) + baselines,
+           "window": int(ds["dna_window"]) if has_dna else 0, "split": dict(ds["split"]),
+           "training": dict(ds.get("training") or {}), "neighbour_window": int(ds["neighbour_window"]),
+           "joint_parents": {j["model"]: {"dna": j["dna"], "cpg": j["cpg"]} for j in ds["joint_models"]},
+           "interpret": {"models": list(ds["dna_models"]), **(ds.get("interpret") or {})}}
+    if not ds["filters"]:
+        out["interpret"]["enabled"] = False
+    for key in ("genome", "seeds"):
+        if key in ds:
+            out[key] = copy.deepcopy(ds[key])
+    if "simulate" in ds:
+        out["simulated"] = True
+    return out
+
+
+def add_methylation_datasets(config: dict) -> None:
+    """Add every ``methylation.<name>`` block to ``datasets`` as :func:`methylation_dataset` (in
+    place), so the core rules train, evaluate, interpret and summarise its models. Idempotent.
+
+    Raises:
+        ConfigError: a methylation dataset named like a ``datasets`` entry.
+    """
+    for name, ds in (config.get("methylation") or {}).items():
+        if any(d.get("methylation_of") == name for d in config["datasets"].values()):
+            continue
+        if name in config["datasets"]:
+            raise ConfigError(f"methylation.{name}: a dataset of that name is already under datasets:")
+        config["datasets"][name] = methylation_dataset(name, ds)
 
 
 def methylation_params(ds: dict):

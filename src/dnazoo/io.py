@@ -171,6 +171,78 @@ def verify_checksum(path: str | os.PathLike, checksums: dict[str, str], source: 
             )
 
 
+#: Environment variable naming offline mirror folders (``os.pathsep``-separated); the config's
+#: ``mirror:`` setting is added to it by the workflow.
+MIRROR_ENV = "DNAZOO_MIRROR"
+
+
+def mirror_dirs(extra=None) -> list[Path]:
+    """The offline mirror folders: ``extra`` (a path or a list of them, e.g. the config's ``mirror:``)
+    then those in ``$DNAZOO_MIRROR``.
+
+    Raises:
+        FileNotFoundError: a named folder that does not exist.
+    """
+    names = [extra] if isinstance(extra, (str, os.PathLike)) else list(extra or [])
+    names += [p for p in os.environ.get(MIRROR_ENV, "").split(os.pathsep) if p]
+    out = []
+    for name in names:
+        path = Path(name).expanduser()
+        if not path.is_dir():
+            raise FileNotFoundError(f"offline mirror {name}: no such folder (mirror: or ${MIRROR_ENV})")
+        if path not in out:
+            out.append(path)
+    return out
+
+
+def use_mirror(extra=None) -> list[Path]:
+    """Put the folders ``extra`` (the config's ``mirror:``: a path or a list; resolved against the
+    working directory) first in ``$DNAZOO_MIRROR`` of this process, so the jobs it starts inherit
+    them, and return every mirror folder (:func:`mirror_dirs`).
+
+    Raises:
+        FileNotFoundError: a named folder that does not exist.
+    """
+    names = [extra] if isinstance(extra, (str, os.PathLike)) else list(extra or [])
+    dirs = mirror_dirs([Path(n).expanduser().resolve() for n in names])
+    if dirs:
+        os.environ[MIRROR_ENV] = os.pathsep.join(str(d) for d in dirs)
+    return dirs
+
+
+def find_in_mirror(source: str, checksums: dict[str, str] | None = None,
+                   mirrors: list[Path] | None = None) -> Path | None:
+    """A file of an offline mirror that stands for the URL ``source``: a file of the same name
+    (searched recursively in each folder of :func:`mirror_dirs`, in order) whose checksums match
+    ``checksums``; with no checksum, the first file of that name. None when no folder has the name.
+
+    Raises:
+        ChecksumError: every file of that name has another checksum (naming each, and the URL);
+            nothing from the mirror is used.
+    """
+    mirrors = mirror_dirs() if mirrors is None else mirrors
+    name = Path(urllib.parse.unquote(urllib.parse.urlparse(source).path)).name
+    if not mirrors or not name:
+        return None
+    checksums = {k: v for k, v in (checksums or {}).items() if v}
+    wrong = []
+    for folder in mirrors:
+        for candidate in sorted(folder.rglob(name)):
+            if not candidate.is_file():
+                continue
+            if not checksums:
+                return candidate
+            try:
+                verify_checksum(candidate, checksums, f"{candidate} (mirror copy of {source})")
+                return candidate
+            except ChecksumError as err:
+                wrong.append(str(err))
+    if wrong:
+        raise ChecksumError("the offline mirror has " + name + " only with the wrong checksum, so it is not used: "
+                            + "; ".join(wrong))
+    return None
+
+
 def _is_url(source: str) -> bool:
     return urllib.parse.urlparse(source).scheme in {"http", "https", "ftp", "file"}
 
@@ -292,6 +364,9 @@ def fetch(
 ) -> Path:
     """Copy ``source`` (http, https, ftp or file URL, or a local path) to ``dest`` atomically.
 
+    A URL whose file an offline mirror holds (:func:`find_in_mirror`: ``$DNAZOO_MIRROR``, and the
+    config's ``mirror:``) is copied from the mirror instead, and the log says so.
+
     Checks, in order, on the bytes as served (i.e. on the compressed file when the source is gzip):
     the length against the announced ``Content-Length`` (or the file size), the checksums
     (``{"md5": ..., "sha256": ...}``), and for a gzip source the whole gzip stream (a truncated
@@ -307,13 +382,20 @@ def fetch(
         FileNotFoundError: a local path that does not exist.
         DownloadError: unreachable host, an HTTP error status, fewer bytes than announced, or a
             truncated/corrupt gzip stream; the message names the URL.
-        ChecksumError: the bytes do not match ``checksums``.
+        ChecksumError: the bytes do not match ``checksums``, or the mirror's file of that name
+            does not.
 
     Nothing is left at ``dest`` (or beside it) when any check fails.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     checksums = {k: v for k, v in (checksums or {}).items() if v}
+    if urllib.parse.urlparse(source).scheme in {"http", "https", "ftp"}:
+        local = find_in_mirror(source, checksums)
+        if local is not None:
+            log.info("offline mirror: %s stands for %s (%s); not downloaded", local, source,
+                     "checksum verified" if checksums else "matched by file name; the source has no checksum")
+            source = str(local)
     raw_tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex}.download"
     try:
         with open(raw_tmp, "wb") as out:

@@ -21,7 +21,7 @@ def _distance_baseline_test_auroc(df: pd.DataFrame, split: str) -> float:
 @pytest.mark.parametrize("name", ["GM.po", "AO.po", "GM.pp"])
 @pytest.mark.parametrize("new_pairs", [False, True])
 def test_distance_matching_removes_the_distance_shortcut_on_real_tables(name, new_pairs):
-    from dnazoo.data.readers import read_pairs
+    from dnazoo.data.sources import read_pairs
 
     df = read_pairs(needs_shared("deepchromehic", "rda", f"{name}.train.rda"), "deepchromehic_rda")
     before = _distance_baseline_test_auroc(df, "random")
@@ -57,7 +57,7 @@ def _with_windows(df: pd.DataFrame, w: int = 10001) -> pd.DataFrame:
 def test_matching_within_each_split_removes_the_below_half_lean(name, split):
     from dnazoo.data.negatives import distance_matched_within_splits
     from dnazoo.data.splits import shared_anchors
-    from dnazoo.data.readers import read_pairs
+    from dnazoo.data.sources import read_pairs
 
     df = _with_windows(read_pairs(needs_shared("deepchromehic", "rda", f"{name}.train.rda"), "deepchromehic_rda"))
     spec = {"method": split, "seed": 0, "val_chromosomes": ["chr7"], "test_chromosomes": ["chr8", "chr9"]}

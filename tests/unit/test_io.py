@@ -203,3 +203,46 @@ def test_tar_members_come_out_of_one_fetched_archive(http_root, tmp_path):
     with pytest.raises(DownloadError, match="not a readable tar archive"):
         fetch_member(f"{base}/x.tar.gz", "a", tmp_path / "d", None, cache)
     assert not (tmp_path / "d").exists()
+
+
+def test_offline_mirror_stands_for_a_url_with_its_md5(tmp_path, monkeypatch, caplog):
+    """A URL whose file the mirror holds with the right md5 is copied from it, with no network
+    (the host does not exist); the log says so."""
+    import gzip
+    import hashlib
+    import logging
+
+    from dnazoo.io import MIRROR_ENV, fetch
+
+    mirror = tmp_path / "mirror" / "deep" / "folder"
+    mirror.mkdir(parents=True)
+    body = gzip.compress(b"chr1\t10\t20\n")
+    (mirror / "peaks.bed.gz").write_bytes(body)
+    monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "mirror"))
+    url = "https://nonexistent.invalid/data/peaks.bed.gz"
+    with caplog.at_level(logging.INFO, logger="dnazoo.io"):
+        fetch(url, tmp_path / "out.bed", {"md5": hashlib.md5(body).hexdigest()})
+    assert (tmp_path / "out.bed").read_bytes() == b"chr1\t10\t20\n"
+    assert any("offline mirror" in r.message and "not downloaded" in r.message for r in caplog.records)
+    # no md5 in the source: the file name decides
+    fetch(url, tmp_path / "out2.bed")
+    assert (tmp_path / "out2.bed").read_bytes() == b"chr1\t10\t20\n"
+
+
+def test_offline_mirror_with_the_wrong_md5_is_an_error_and_nothing_is_used(tmp_path, monkeypatch):
+    from dnazoo.io import MIRROR_ENV, ChecksumError, fetch
+
+    (tmp_path / "mirror").mkdir()
+    (tmp_path / "mirror" / "peaks.bed").write_text("tampered\n")
+    monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "mirror"))
+    with pytest.raises(ChecksumError, match=r"offline mirror has peaks.bed only with the wrong checksum"):
+        fetch("https://nonexistent.invalid/peaks.bed", tmp_path / "out.bed", {"md5": "0" * 32})
+    assert not (tmp_path / "out.bed").exists() and list(tmp_path.iterdir()) == [tmp_path / "mirror"]
+
+
+def test_a_missing_mirror_folder_is_named(tmp_path, monkeypatch):
+    from dnazoo.io import MIRROR_ENV, mirror_dirs
+
+    monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError, match="offline mirror .*nowhere: no such folder"):
+        mirror_dirs()

@@ -55,12 +55,13 @@ def _encoded(folder: Path) -> None:
 DEEPCPG_SCRIPT = """
 import json, logging, sys
 logging.basicConfig(level=logging.INFO)
-from dnazoo.training.methylation import train
-from dnazoo.pipeline.common import configure_backend
-configure_backend(1)
+from dnazoo.config import training_settings
+from dnazoo.pipeline.train import train_stage
 folder, out, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-train("deepcpg_cpg_FcAvg", folder, settings, f"{out}/model.keras", f"{out}/history.tsv",
-      checkpoint=f"{out}/checkpoint.npz")
+# the settings the train rule gives a DeepCpG model on a methylation dataset (val_loss, class weights)
+config = {"datasets": {"m": {"kind": "methylation", "training": settings}}}
+train_stage("deepcpg_cpg_FcAvg", folder, "methylation", (), training_settings(config, "deepcpg_cpg_FcAvg", "m"),
+            f"{out}/model.keras", f"{out}/history.tsv", 1, checkpoint=f"{out}/checkpoint.npz")
 """
 
 

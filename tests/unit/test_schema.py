@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -10,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from dnazoo import config, models, tasks, training
-from dnazoo.data import readers, splits
+from dnazoo.data import readers, sources, splits
 from dnazoo.models.names import FUSIONS
 from dnazoo.models.names import DEEPCPG_CPG as CPG_ARCHITECTURES
 
@@ -59,10 +61,23 @@ def test_task_kind_and_split_enums_match_the_registries():
 
 
 def test_format_enums_match_the_readers():
+    """Every format enum of the schema is a kind's formats in the one registry of readers."""
     formats = [set(e) for e in _enum_of("format")]
-    assert set(readers.PAIR_FORMATS) in formats
-    assert set(readers.SEQUENCE_FORMATS) in formats
-    assert set(readers.SEQUENCE_FORMATS) | {"bed"} in formats  # a training source may be a peak BED
+    assert set(sources.formats("pairs")) in formats
+    assert set(sources.formats("sequences")) in formats  # training sources, peak BED included
+    assert set(sources.formats("sequences")) - {"bed"} in formats  # validation / test: no peaks
+    known = set(sources.READERS)
+    assert all(f <= known for f in formats)
+    assert {r.kind for r in sources.READERS.values()} == {"pairs", "sequences", "methylation"}
+
+
+def test_every_reader_names_the_file_of_a_bad_row(tmp_path):
+    bad = tmp_path / "user_table.csv"
+    bad.write_text("sequence,label\nACGTNNACGT,1\nACGTXXACGT,0\n")
+    with pytest.raises(readers.TableError, match=r"user_table.csv:3: column .sequence. has non-IUPAC"):
+        sources.read_source("csv", bad, {"source": "user_table.csv"})
+    with pytest.raises(ValueError, match="unknown input format 'xlsx'"):
+        sources.read_source("xlsx", bad)
 
 
 def test_cpg_model_enum_matches_the_deepcpg_architectures():

@@ -45,7 +45,7 @@ def test_split_errors():
 
 
 def _dchic_pairs(name: str) -> pd.DataFrame:
-    from dnazoo.data.readers import read_pairs
+    from dnazoo.data.sources import read_pairs
 
     return read_pairs(needs_shared("deepchromehic", "rda", f"{name}.train.rda"), "deepchromehic_rda")
 

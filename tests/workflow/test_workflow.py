@@ -82,8 +82,11 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     # strand-specific k-mers of the motif tell its orientation in each anchor, so the bag of k-mers
     # gets part of the grammar; the sequence models must still beat it on the same test pairs
     assert summary.loc["kmer_baseline", "auroc"] < summary.loc["deepbind", "auroc"]
-    lo, hi = summary.loc["deepbind", "auroc_ci"].strip("[]").split(",")
-    assert float(lo) < summary.loc["deepbind", "auroc"] < float(hi)
+    assert summary.loc["deepbind", "auroc_ci_low"] < summary.loc["deepbind", "auroc"] < summary.loc["deepbind", "auroc_ci_high"]
+    # identifying columns first, then the metrics rounded to 4 digits
+    columns = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t", nrows=0).columns
+    assert list(columns[:5]) == ["dataset", "model", "kind", "task", "split"]
+    assert (summary["auroc"].round(4) == summary["auroc"]).all() and set(summary["kind"]) == {"pairs"}
     comparison = pd.read_csv(tmp_path / "results" / "simulated_demo" / "baseline_comparison.tsv", sep="\t")
     row = comparison.set_index("model").loc["deepbind"]
     assert row["ci_low"] > 0 and row["p_value"] < 0.05
@@ -140,8 +143,10 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
 
 
 def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
-    """DeepCpG's protocol as DAG rules: the DNA and CpG models train, then the Joint model on their
-    frozen features; every model and baseline gets per-cell metrics (reduced demo_deepcpg.yaml)."""
+    """DeepCpG's protocol through the core rules: the methylation rules build the dataset, rule train
+    fits the DNA and CpG models, then the Joint model on their frozen features; rule evaluate gives
+    every model and baseline its per-cell table (the multilabel per-target table), rule interpret
+    explains the DNA model, and every row reaches results/summary.tsv (reduced demo_deepcpg.yaml)."""
     config = yaml.safe_load((REPO / "config" / "demo_deepcpg.yaml").read_text())
     ds = config["methylation"]["simulated_methylation"]
     ds["simulate"].update(n_cells=2)
@@ -150,40 +155,45 @@ def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
                              "cpg": "deepcpg_cpg_RnnL1"}])
     ds["training"].update(max_epochs=10, patience=2)  # test time
     config["evaluation"] = {"bootstrap": 100}  # test time
-    run_snakemake(tmp_path, config)
-    out = tmp_path / "results" / "methylation" / "simulated_methylation"
-    table = pd.read_csv(out / "per_cell.tsv", sep="\t")
+    config["interpret"] = {"n_sequences": 60}  # test time; the demo explains 200
+    run_snakemake(tmp_path, config, interpret=True)
+    out = tmp_path / "results" / "simulated_methylation"
     models_ = ["deepcpg_dna_CnnL2h128", "deepcpg_cpg_RnnL1", "deepcpg_joint_JointL1h512", "cell_mean",
-               "neighbour_mean", "bulk_bulk"]
-    assert sorted(table["model"].unique()) == sorted(models_)
-    assert len(table) == 2 * len(models_) and set(table["cell"]) == {"cell1", "cell2"}
+               "neighbour_mean", "bulk_level"]
+    table = pd.concat([pd.read_csv(out / "models" / m / "per_target.tsv", sep="\t") for m in models_])
+    assert len(table) == 2 * len(models_) and set(table["target"]) == {"cell1", "cell2"}
+    assert {"n", "n_pos", "auroc", "auprc", "accuracy", "f1", "mcc", "auroc_low", "auroc_high"} <= set(table.columns)
+    assert (table["auroc_low"] <= table["auroc"]).all() and (table["auroc"] <= table["auroc_high"]).all()
     # one summary: the methylation rows sit in results/summary.tsv beside any other dataset's
     summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")
     rows = summary[summary["dataset"] == "simulated_methylation"].set_index("model")
     assert sorted(rows.index) == sorted(models_) and set(rows["task"]) == {"multilabel"}
-    per_model = table.groupby("model")["auroc"].mean()
+    auroc = table.groupby("model")["auroc"].mean()
     for m in models_:
-        assert rows.loc[m, "mean_auroc"] == pytest.approx(per_model[m], abs=1e-9)
+        assert rows.loc[m, "mean_auroc"] == pytest.approx(auroc[m], abs=1e-4)  # summary.tsv: 4 digits
     # trained by the core loop: early stopping on val_loss, checkpoint removed once done
     history = pd.read_csv(out / "models" / "deepcpg_cpg_RnnL1" / "history.tsv", sep="\t")
     assert {"loss", "val_loss", "val_mean_auroc"} <= set(history.columns)
     assert not list((out / "checkpoints").glob("*.npz")) if (out / "checkpoints").exists() else True
-    auroc = table.groupby("model")["auroc"].mean()
     assert auroc["deepcpg_dna_CnnL2h128"] > 0.6 and auroc["deepcpg_cpg_RnnL1"] > 0.7
     assert auroc["deepcpg_joint_JointL1h512"] > max(auroc["deepcpg_dna_CnnL2h128"], auroc["deepcpg_cpg_RnnL1"])
-    assert (table["auroc_low"] <= table["auroc"]).all() and (table["auroc"] <= table["auroc_high"]).all()
+    assert auroc["cell_mean"] == pytest.approx(0.5)  # one score per cell: no ranking within a cell
     record = json.loads((out / "models" / "deepcpg_joint_JointL1h512" / "run.json").read_text())
-    assert record["result"]["dna_model"].endswith("deepcpg_dna_CnnL2h128/model.keras")
+    assert "deepcpg_dna_CnnL2h128/model.keras" in json.dumps(record["inputs"])
     # the Joint model trains its head only: the DNA and CpG parts are frozen
     assert record["result"]["trainable_parameters"] < record["result"]["parameters"]
-    for ext in ("png", "pdf"):
-        assert (out / "figures" / f"per_cell_auroc.{ext}").stat().st_size > 1000
-    # DeepCpG's dcpg_filter_motifs: the DNA model's first-layer filters as PWMs matched to JASPAR
-    filters = pd.read_csv(out / "models" / "deepcpg_dna_CnnL2h128" / "filters.tsv", sep="\t")
+    for fig in ("targets", "best_worst"):
+        assert (out / "figures" / f"{fig}.png").stat().st_size > 1000
+    # rule interpret on the DNA model: first-layer filters as PWMs matched to JASPAR and to the planted motif
+    interp = out / "interpret" / "deepcpg_dna_CnnL2h128"
+    filters = pd.read_csv(interp / "filters.tsv", sep="\t")
     assert len(filters) > 10 and (filters["n_sites"] >= 10).all()
-    assert {"match_id", "q_value", "q_value[planted:motif]"} <= set(filters.columns)
-    assert (out / "models" / "deepcpg_dna_CnnL2h128" / "filters.meme").read_text().count("MOTIF") == len(filters)
-    keep_results(tmp_path, "simulated_methylation", ("results/methylation/simulated_methylation/per_cell.tsv",))
+    assert {"match_id", "q_value"} <= set(filters.columns)
+    assert (interp / "filters.meme").read_text().count("MOTIF") == len(filters)
+    summary_json = json.loads((interp / "summary.json").read_text())
+    assert summary_json["n_sequences"] > 0 and "planted" in summary_json
+    assert not (out / "interpret" / "deepcpg_cpg_RnnL1").exists()  # CpG inputs only: not a sequence model
+    keep_results(tmp_path, "simulated_methylation", ("results/summary.tsv",))
 
 
 #: Peaks in DeepBind's USF2 ``_AC`` file after duplicates are dropped (each gets a shuffled negative).
@@ -877,16 +887,17 @@ def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
         for src in ds["profiles"].values():
             src["url"] = f"{base}/{src['url'].rsplit('/', 1)[1]}"
         run_snakemake(tmp_path, config)
-    out = tmp_path / "results/methylation/deepcpg_serum_dna"
-    spec = json.loads((out / "data" / "spec.json").read_text())
+    out = tmp_path / "results/deepcpg_serum_dna"
+    spec = json.loads((out / "encoded" / "spec.json").read_text())
     assert spec["dna_window"] == 101 and spec["counts"]["test"]["observed"] == 10_000
-    table = pd.read_csv(out / "per_cell.tsv", sep="\t").set_index(["model", "cell"])
+    table = pd.concat([pd.read_csv(out / "models" / m / "per_target.tsv", sep="\t") for m in
+                       ("deepcpg_cpg_RnnL1", "deepcpg_dna_CnnL2h128", "cell_mean")]).set_index(["model", "target"])
     for cell in ("BS27_4_SER", "BS28_2_SER"):
         assert table.loc[("deepcpg_cpg_RnnL1", cell), "n"] == 5000  # chr19's CpGs of the cell
         assert table.loc[("deepcpg_cpg_RnnL1", cell), "auroc"] > table.loc[("cell_mean", cell), "auroc"] + 0.2
         # random bases carry nothing: the DNA model stays near chance
         assert abs(table.loc[("deepcpg_dna_CnnL2h128", cell), "auroc"] - 0.5) < 0.1
-    assert not (out / "models" / "deepcpg_dna_CnnL2h128" / "filters.tsv").exists()  # filters: false
+    assert not (out / "interpret").exists()  # filters: false
 
 
 def test_deepcpg_dna_config_plans_the_ensembl_genome_then_dna_cpg_and_joint(tmp_path):
@@ -894,13 +905,17 @@ def test_deepcpg_dna_config_plans_the_ensembl_genome_then_dna_cpg_and_joint(tmp_
     the DNA and CpG models, then the Joint model on them (nothing is fetched)."""
     cfg = tmp_path / "config.yaml"
     cfg.write_text((REPO / "config" / "deepcpg.yaml").read_text())
-    proc = subprocess.run([sys.executable, "-m", "snakemake", "results/methylation/deepcpg_serum_dna/per_cell.tsv",
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "results/deepcpg_serum_dna/figures/targets.png",
                            "-n", "-s", str(REPO / "Snakefile"), "--directory", str(tmp_path), "--configfile", str(cfg),
                            "--cores", "2", "--resources", "gpu=1"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     table = out.split("Job stats:")[1].split("total")[0].splitlines()[3:]
     jobs = {line.split()[0]: int(line.split()[1]) for line in table if len(line.split()) == 2}
-    assert jobs == {"download_genome": 1, "methylation_fetch": 2, "methylation_dataset": 1, "methylation_train": 2,
-                    "methylation_train_joint": 1, "methylation_evaluate": 1}, jobs
+    assert jobs == {"download_genome": 1, "methylation_fetch": 2, "methylation_dataset": 1, "train": 3,
+                    "train_baseline": 2, "evaluate": 5, "figures_targets": 1}, jobs
+    # the Joint model's job waits for its trained DNA and CpG parts
+    joint = out.split("wildcards: dataset=deepcpg_serum_dna, model=deepcpg_joint_JointL2h512")[0].rsplit("rule train:", 1)[1]
+    assert "results/deepcpg_serum_dna/models/deepcpg_dna_CnnL2h128/model.keras" in joint
+    assert "results/deepcpg_serum_dna/models/deepcpg_cpg_RnnL1/model.keras" in joint
     assert "resources/genomes/mm10_ensembl85_chr18_19.fa" in out

@@ -5,6 +5,7 @@ from pathlib import Path
 from snakemake.utils import validate
 
 import os
+import re
 
 _SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, _SRC)  # run from a checkout without install too
@@ -19,6 +20,11 @@ validate(config, str(dz_config.SCHEMA), set_default=True)
 dz_config.check(config)
 
 DATASETS = config["datasets"]
+# The offline mirror (config `mirror:` and $DNAZOO_MIRROR): jobs inherit it, dnazoo.io.fetch uses it;
+# a mirror folder that does not exist fails here, naming it.
+from dnazoo.io import use_mirror  # noqa: E402
+
+use_mirror(config.get("mirror"))
 # The most threads a job asks for: the CPUs this process may use. Snakemake caps a job's threads at
 # --cores, but `--cores 8` on a 2-core machine would still run 8 threads per job.
 MAX_THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -125,10 +131,17 @@ def get_embedding_input(wildcards):
 
 
 def get_train_inputs(wildcards):
-    """The encoded dataset, and the dataset's k-mer matrix for a dna2vec-initialised model."""
+    """The encoded dataset, the dataset's k-mer matrix for a dna2vec-initialised model, and the
+    trained parents of a model built on others (DeepCpG Joint: ``parent_dna``, ``parent_cpg``)."""
     inputs = {"encoded": f"results/{wildcards.dataset}/encoded"}
     if dz_models.get(wildcards.model).embedding == "dna2vec":
         inputs["embedding"] = f"results/{wildcards.dataset}/embedding/kmer_matrix.npy"
+    parents = dataset(wildcards).get("joint_parents", {}).get(wildcards.model, {})
+    for role in dz_models.get(wildcards.model).parents:
+        if role not in parents:
+            raise ValueError(f"dataset {wildcards.dataset}: model {wildcards.model} needs a trained {role} model; "
+                             "list it under joint_models")
+        inputs[f"parent_{role}"] = model_file(wildcards.dataset, parents[role])
     return inputs
 
 
@@ -287,8 +300,7 @@ def interpret_targets(name):
 
 
 def all_targets():
-    targets = ["results/summary.tsv"] if DATASETS or METHYLATION else []
-    targets += methylation_targets()
+    targets = ["results/summary.tsv"] if DATASETS else []
     targets += [f"results/protocols/{g}.{ext}" for g in GROUPS for ext in ("tsv", "png", "pdf")]
     if TRANSFER:
         targets += ["results/transfer/auc_pearson.tsv", *transfer_figures()]
@@ -309,7 +321,19 @@ def all_targets():
 
 
 # --- methylation datasets (workflow/rules/methylation.smk) -------------------------------------------
+# A `methylation:` block becomes a dataset of kind methylation (dnazoo.config.methylation_dataset); its
+# rules only read the profiles and build results/<name>/encoded, the core rules do the rest.
 METHYLATION = config.get("methylation") or {}
+METHYLATION_DATASETS = [n for n, ds in DATASETS.items() if ds["kind"] == "methylation"]
+_METHYLATION_RE = "|".join(re.escape(n) for n in METHYLATION_DATASETS) or "(?!)"
+#: the dataset wildcard of the methylation_dataset rule, and of the encode rule (every other dataset)
+METHYLATION_WILDCARD = f"(?:{_METHYLATION_RE})"
+ENCODE_WILDCARD = f"(?!(?:{_METHYLATION_RE})/)[A-Za-z0-9_.-]+"
+
+
+def methylation_block(wildcards):
+    """The ``methylation:`` block a methylation dataset (or its seed replicate) is built from."""
+    return METHYLATION[DATASETS[wildcards.dataset]["methylation_of"]]
 
 
 def methylation_source(wildcards):
@@ -319,25 +343,27 @@ def methylation_source(wildcards):
 
 def methylation_cells(wildcards):
     """``{cell: local profile}`` of a methylation dataset (simulated: cell1 .. celln)."""
-    ds = METHYLATION[wildcards.dataset]
+    base = DATASETS[wildcards.dataset]["methylation_of"]
+    ds = METHYLATION[base]
     if "simulate" in ds:
         n = dz_config.methylation_params(ds).n_cells
-        return {f"cell{j + 1}": f"resources/methylation/{wildcards.dataset}/cells/cell{j + 1}.tsv.gz"
-                for j in range(n)}
-    return {c: f"resources/methylation/{wildcards.dataset}/cells/{c}.profile.gz" for c in ds["profiles"]}
+        return {f"cell{j + 1}": f"resources/methylation/{base}/cells/cell{j + 1}.tsv.gz" for j in range(n)}
+    return {c: f"resources/methylation/{base}/cells/{c}.profile.gz" for c in ds["profiles"]}
 
 
 def methylation_bulk(wildcards):
-    ds = METHYLATION[wildcards.dataset]
+    base = DATASETS[wildcards.dataset]["methylation_of"]
+    ds = METHYLATION[base]
     if "simulate" in ds:
-        return {"bulk": f"resources/methylation/{wildcards.dataset}/bulk/bulk.tsv.gz"}
-    return {b: f"resources/methylation/{wildcards.dataset}/bulk/{b}.profile.gz" for b in ds.get("bulk") or {}}
+        return {"bulk": f"resources/methylation/{base}/bulk/bulk.tsv.gz"}
+    return {b: f"resources/methylation/{base}/bulk/{b}.profile.gz" for b in ds.get("bulk") or {}}
 
 
 def methylation_dataset_inputs(wildcards):
-    ds = METHYLATION[wildcards.dataset]
+    base = DATASETS[wildcards.dataset]["methylation_of"]
+    ds = METHYLATION[base]
     if "simulate" in ds:
-        folder = f"resources/methylation/{wildcards.dataset}"
+        folder = f"resources/methylation/{base}"
         return {"cells": f"{folder}/cells", "bulk": f"{folder}/bulk/bulk.tsv.gz", "fasta": f"{folder}/genome.fa",
                 "fai": f"{folder}/genome.fa.fai"}
     inputs = {f"cell_{c}": p for c, p in methylation_cells(wildcards).items()}
@@ -350,32 +376,9 @@ def methylation_dataset_inputs(wildcards):
 
 def methylation_copies(wildcards):
     """``{local copy: the user's path or URL}`` of a methylation dataset's profiles (for error messages)."""
-    ds = METHYLATION[wildcards.dataset]
+    ds = methylation_block(wildcards)
     if "simulate" in ds:
         return {}
     out = {p: ds["profiles"][c].get("url") or ds["profiles"][c]["path"] for c, p in methylation_cells(wildcards).items()}
     out.update({p: ds["bulk"][b].get("url") or ds["bulk"][b]["path"] for b, p in methylation_bulk(wildcards).items()})
     return out
-
-
-def joint_parts(wildcards):
-    for j in METHYLATION[wildcards.dataset]["joint_models"]:
-        if j["model"] == wildcards.model:
-            return j
-    raise ValueError(f"methylation.{wildcards.dataset}: no joint_models entry for {wildcards.model}")
-
-
-def stages_bootstrap():
-    from dnazoo.pipeline.common import evaluation_settings
-
-    return int(evaluation_settings(config.get("evaluation"))["bootstrap"])
-
-
-from dnazoo.data.simulate import METHYLATION_MOTIF  # noqa: E402
-
-
-def methylation_targets():
-    return [f"results/methylation/{name}/{f}" for name in METHYLATION
-            for f in ("per_cell.tsv", "summary.tsv", "figures/per_cell_auroc.png", "figures/per_cell_auroc.pdf")] + [
-        f"results/methylation/{name}/models/{m}/filters.tsv" for name, ds in METHYLATION.items()
-        for m in ds.get("dna_models", []) if ds.get("filters", True)]

@@ -5,6 +5,8 @@ rule encode:
         unpack(get_encode_inputs),
     output:
         directory("results/{dataset}/encoded"),
+    wildcard_constraints:
+        dataset=ENCODE_WILDCARD,  # a methylation dataset is built by rule methylation_dataset
     params:
         copies=source_copies,
         kind=lambda wc: dataset(wc)["kind"],

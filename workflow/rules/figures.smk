@@ -84,12 +84,13 @@ rule figures_profile:
 
 
 rule summary:
-    """Datasets x models table of test metrics (the DeepCpG methylation datasets' rows included)."""
+    """Datasets x models table of test metrics."""
     input:
-        [f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in dataset_models(d)]
-        + [f"results/methylation/{d}/summary_rows.json" for d in METHYLATION],
+        [f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in dataset_models(d)],
     output:
         report("results/summary.tsv", caption="../report/summary.rst", category="Summary"),
+    params:
+        kinds={name: ds["kind"] for name, ds in DATASETS.items()},
     log:
         "logs/summary.log",
     benchmark:

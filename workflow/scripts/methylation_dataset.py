@@ -1,5 +1,4 @@
 """Build a methylation dataset (targets, CpG neighbourhoods, DNA windows, chromosome split)."""
-from pathlib import Path
 
 from dnazoo.pipeline.common import setup_logging
 
@@ -9,4 +8,4 @@ sm = snakemake  # noqa: F821  (injected by Snakemake)
 setup_logging(sm.log[0], sm.params.copies)
 
 methylation_dataset_stage(dict(sm.params.ds), dict(sm.params.cells), dict(sm.params.bulk),
-                                 sm.input.get("fasta"), Path(sm.output.spec).parent, sm.output.sites)
+                                 sm.input.get("fasta"), sm.output.encoded, sm.output.sites)

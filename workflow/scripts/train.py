@@ -8,4 +8,5 @@ setup_logging(sm.log[0])
 train_stage(sm.wildcards.model, sm.input.encoded, sm.params.kind, tuple(sm.params.lengths),
                    dict(sm.params.settings), sm.output.model, sm.output.history, sm.threads,
                    embedding=sm.input.get("embedding"), checkpoint=sm.params.get("checkpoint"),
-                   record_out=sm.output.record, dataset=sm.wildcards.dataset, dataset_config=dict(sm.params.ds))
+                   record_out=sm.output.record, dataset=sm.wildcards.dataset, dataset_config=dict(sm.params.ds),
+                   parents={k[len("parent_"):]: v for k, v in sm.input.items() if k.startswith("parent_")})

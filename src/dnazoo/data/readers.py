@@ -1,4 +1,5 @@
-"""Readers that turn interaction tables and labelled sequence files into dnazoo's canonical tables.
+"""Readers that turn interaction tables and labelled sequence files into dnazoo's canonical tables
+(the one registry of input formats, by config ``format``, is :data:`dnazoo.data.sources.READERS`).
 
 Canonical pair table (one row per anchor pair, 0-based half-open coordinates, bp)::
 
@@ -31,8 +32,6 @@ import pandas as pd
 
 PAIR_COLUMNS = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label", "distance"]
 SEQUENCE_COLUMNS = ["seq_id", "sequence", "label", "source"]
-PAIR_FORMATS = ("bedpe", "targetfinder", "targetfinder_predictions", "deepchromehic_rda")
-SEQUENCE_FORMATS = ("deepbind_seq", "fasta", "csv", "tsv", "deepsea_mat")
 #: The base of each one-hot channel in DeepSEA's ``.mat`` files (Zhou & Troyanskaya 2015).
 DEEPSEA_CHANNELS = "AGCT"
 
@@ -261,23 +260,6 @@ def read_deepchromehic_rda(path: str | os.PathLike) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
             PAIR_COLUMNS, [str, str, np.int64, np.int64, str, np.int64, np.int64, np.int8, np.int64])})
     return _finish_pairs(df, path, _line_numbers(len(df), 1))
-
-
-PAIR_READERS = {
-    "bedpe": read_bedpe,
-    "targetfinder": read_targetfinder,
-    "targetfinder_predictions": read_targetfinder_predictions,
-    "deepchromehic_rda": read_deepchromehic_rda,
-}
-
-
-def read_pairs(path: str | os.PathLike, fmt: str) -> pd.DataFrame:
-    """Read an interaction table of format ``fmt`` (one of :data:`PAIR_FORMATS`) into the canonical table."""
-    try:
-        reader = PAIR_READERS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown pair table format {fmt!r}; expected one of {PAIR_FORMATS}") from None
-    return reader(path)
 
 
 def read_bed(path: str | os.PathLike) -> pd.DataFrame:

@@ -95,7 +95,7 @@ def register(spec: ModelSpec) -> ModelSpec:
 
     if spec.name in REGISTRY:
         raise ValueError(f"model {spec.name!r} is registered twice")
-    unknown = set(spec.defaults) - set(TRAINING_KEYS) - {"k"}
+    unknown = set(spec.defaults) - set(TRAINING_KEYS) - {"k", "neighbour_window"}
     if unknown:
         raise ValueError(f"model {spec.name!r}: unknown training defaults {sorted(unknown)}")
     if not set(spec.fusions) <= set(FUSIONS):
@@ -209,6 +209,15 @@ for _name, _kinds, _src in (
     register(ModelSpec(_name, "sklearn", _kinds, (*KERAS_TASKS, "profile") if _name != "distance_baseline" else KERAS_TASKS,
                        {k: 1 for k in _kinds},
                        {"k": 4} if _name == "kmer_baseline" else {}, _src, family="baseline"))
+
+# DeepCpG's methylation baselines (dnazoo.models.baselines): per cell, from the dataset's CpG neighbourhoods and bulk
+for _name, _src in (
+        ("cell_mean", "each cell's methylation rate on the training sites (Angermueller et al., Genome Biol 2017)"),
+        ("neighbour_mean", "mean state of the cell's observed neighbouring CpGs within neighbour_window bp "
+                           "(Angermueller et al., Genome Biol 2017, the 'window averaging' baseline)"),
+        ("bulk_level", "mean level of the dataset's bulk profiles at the site (a dataset with bulk profiles)")):
+    register(ModelSpec(_name, "sklearn", ("methylation",), ("multilabel",), {"methylation": 0},
+                       {"neighbour_window": 3000} if _name == "neighbour_mean" else {}, _src, family="baseline"))
 
 # DeepChromeHiC one-hot family (NaiveTom/DeepChromeHiC)
 _ONE = -(-_TOWER_MIN // 2)
@@ -525,7 +534,7 @@ def check_compatible(name: str, windows: int | tuple[int, ...], kind: str, task:
 
 
 def is_baseline(model: str) -> bool:
-    """True for the scikit-learn baselines of the registry (distance, GC, k-mer)."""
+    """True for the baselines of the registry (distance, GC, k-mer; methylation: cell mean, neighbour mean, bulk level)."""
     from dnazoo import models
 
     return model in models.REGISTRY and models.get(model).framework == "sklearn"

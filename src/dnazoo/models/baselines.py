@@ -14,10 +14,16 @@ label with one class in training predicts its training prevalence); regression f
 regression per target on its non-NaN rows; profile one multi-output ridge regression over every
 (bin, track) count (predictions clipped at 0).
 
-DeepCpG's methylation baselines (per cell, on a methylation dataset): :func:`cell_mean` (the
-cell's training methylation rate) and :func:`neighbour_mean` (the mean state of the cell's observed
-neighbouring CpGs within a window); the bulk profiles' levels are read with the dataset
-(:func:`dnazoo.data.methylation.bulk_level`).
+DeepCpG's methylation baselines (Angermueller et al., Genome Biol 18:67, 2017), multilabel with
+one target per cell, on a methylation dataset (:mod:`dnazoo.data.methylation`):
+
+* ``cell_mean``: each cell's methylation rate on the training sites (:func:`cell_mean`);
+* ``neighbour_mean``: the mean state of the cell's observed neighbouring CpGs within
+  ``neighbour_window`` bp (training setting, default 3,000; :func:`neighbour_mean`), the cell's
+  rate where none is that close;
+* ``bulk_level``: the mean level of the dataset's bulk profiles at the site, the same score for
+  every cell (the profiles' levels are read with the dataset,
+  :func:`dnazoo.data.methylation.bulk_level`).
 
 Features are computed from the memory-mapped uint8 base codes in chunks of rows, so a dataset is
 never loaded whole. A fitted baseline is saved with joblib as ``{"name", "k", "task", "estimator"}``
@@ -34,6 +40,7 @@ from dnazoo.data.encoding import gc_fraction, kmer_frequencies  # noqa: E402
 from dnazoo.data.methylation import MAX_DIST  # noqa: E402
 
 BASELINES = ("distance_baseline", "gc_baseline", "kmer_baseline")
+METHYLATION_BASELINES = ("cell_mean", "neighbour_mean", "bulk_level")
 _CHUNK = 512
 
 
@@ -61,13 +68,26 @@ def features(name: str, data: dict, k: int = 4) -> np.ndarray:
     return np.hstack(cols)
 
 
-def fit(name: str, train: dict, k: int = 4, seed: int = 0) -> dict:
+def fit(name: str, train: dict, k: int = 4, seed: int = 0, neighbour_window: int = 3000) -> dict:
     """Fit baseline ``name`` on the training split (``dnazoo.data.dataset.load_split`` output); the task
     comes from the split's spec (binary when absent).
 
     Returns:
-        ``{"name", "k", "task", "estimator"}``.
+        ``{"name", "k", "task", "estimator"}``; a methylation baseline
+        ``{"name", "k": None, "task": "multilabel", "rate": (n_cells,) float64, "window", "max_dist"}``.
+
+    Raises:
+        ValueError: a methylation baseline on another kind of dataset, or ``bulk_level`` on a
+        dataset without bulk profiles.
     """
+    if name in METHYLATION_BASELINES:
+        spec = train.get("spec") or {}
+        if spec.get("kind") != "methylation":
+            raise ValueError(f"{name} is a methylation baseline; this dataset is {spec.get('kind')!r}")
+        if name == "bulk_level" and not spec.get("bulk"):
+            raise ValueError("bulk_level needs a methylation dataset with bulk profiles (bulk:)")
+        return {"name": name, "k": None, "task": "multilabel", "rate": cell_mean(train["labels"]),
+                "window": int(neighbour_window), "max_dist": int(spec.get("max_dist", MAX_DIST))}
     from sklearn.dummy import DummyClassifier
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import make_pipeline
@@ -109,8 +129,10 @@ def predict(model: dict, data: dict) -> np.ndarray:
     """Scores of a fitted baseline on one split: binary ``(n,)`` float64 P(1); multilabel ``(n, k)``
     P(1) per label; regression ``(n, k)`` predictions."""
     task = model.get("task", "binary")
-    est = model["estimator"]
     n = len(data["labels"])
+    if model["name"] in METHYLATION_BASELINES:
+        return _predict_methylation(model, data, n)
+    est = model["estimator"]
     if task == "binary":
         if n == 0:
             return np.zeros(0)
@@ -131,6 +153,20 @@ def predict(model: dict, data: dict) -> np.ndarray:
         else:
             cols.append(e.predict(x))
     return np.stack(cols, axis=1).astype(np.float64)
+
+
+def _predict_methylation(model: dict, data: dict, n: int) -> np.ndarray:
+    """``(n, n_cells)`` float64 scores of a methylation baseline."""
+    rate = np.asarray(model["rate"], dtype=np.float64)
+    if model["name"] == "cell_mean":
+        return np.tile(rate, (n, 1))
+    if model["name"] == "bulk_level":
+        level = np.asarray(data["bulk"], dtype=np.float64).mean(axis=1)
+        return np.tile(level[:, None], (1, len(rate)))
+    x = dict(zip(data["input_names"], data["inputs"]))
+    out = [neighbour_mean(np.asarray(x["cpg_state"][i:i + _CHUNK]), np.asarray(x["cpg_dist"][i:i + _CHUNK]),
+                          model["window"], model["max_dist"], rate) for i in range(0, n, _CHUNK)]
+    return np.concatenate(out) if out else np.zeros((0, len(rate)))
 
 
 def save(model: dict, dest: str | os.PathLike) -> None:

@@ -119,7 +119,7 @@ def coverage_stage(fasta, regions, tracks: dict, window: int, bins: int, out_tab
 def read_pairs_stage(table: str | os.PathLike, fmt: str, out: str | os.PathLike) -> pd.DataFrame:
     """Interaction table → canonical pair table (``pairs.tsv.gz``). Distance matching of the
     negatives happens after the split (:func:`split_stage`)."""
-    from dnazoo.data.readers import read_pairs
+    from dnazoo.data.sources import read_pairs
 
     df = read_pairs(table, fmt)
     log.info("%s (%s): %d pairs, %d positive, %d negative", table, fmt, len(df), int(df["label"].sum()),
@@ -175,57 +175,33 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
         TableError: a bad row, naming the file and line.
     """
     from dnazoo.data.negatives import add_shuffled_negatives
-    from dnazoo.data.readers import (read_deepbind_seq, read_deepsea_mat, read_delimited, read_fasta_labels, read_label_matrix,
-                         read_label_names)
+    from dnazoo.data.sources import read_source
 
     ds = ds or {}
     task = ds.get("task", "binary")
     label_files = label_files or {}
-    names_cache: dict = {}
+    method = negatives.get("method", "dinucleotide_shuffle")
+    options = {"task": task, "sequence_column": ds.get("sequence_column", "sequence"),
+               "label_columns": ds.get("label_columns"), "id_column": ds.get("id_column"),
+               "label_names_path": label_names_path, "fasta": fasta, "window": window,
+               "max_dropped_fraction": ds.get("max_dropped_fraction", 0.5)}
+    if "label_names" in ds:
+        options["label_names_source"] = str(source_location(ds["label_names"]))
 
     def read(src: dict, path, part: str) -> pd.DataFrame:
-        name = Path(source_location(src)).name
-        if src["format"] == "deepbind_seq":
-            return read_deepbind_seq(path, source=name)
-        if src["format"] == "bed":
-            return read_peaks(path, source_location(src))
-        if src["format"] == "deepsea_mat":
-            return read_deepsea_mat(path, source=name, names_path=label_names_path)
-        if src["format"] in ("csv", "tsv"):
-            return read_delimited(path, src["format"], ds.get("sequence_column", "sequence"),
-                                  ds.get("label_columns"), task, ds.get("id_column"), source=name)
         labels = src.get("labels", 1)
+        opts = {**options, "source": Path(source_location(src)).name, "labels": labels,
+                "label_file": label_files.get(part)}
+        if src["format"] == "bed":
+            if fasta is None or window is None:
+                raise cfg.ConfigError("train.format: 'bed' needs the dataset's genome and window")
+            opts["source"] = str(source_location(src))
         if isinstance(labels, dict):
-            from pyfaidx import Fasta
-
-            with Fasta(str(path), as_raw=True) as fa:
-                n = len(fa.keys())
-            matrix = read_label_matrix(label_files[part], n, labels.get("format", "npz"), labels.get("key", "y"),
-                                       source=source_location(labels))
-            if "names" not in names_cache:
-                names_cache["names"] = (read_label_names(label_names_path, matrix.shape[1],
-                                                         source_location(ds["label_names"]))
-                                        if label_names_path else ds.get("label_columns"))
-            return read_fasta_labels(path, matrix, source=name, label_names=names_cache["names"], task=task)
-        return read_fasta_labels(path, labels, source=name)
-
-    method = negatives.get("method", "dinucleotide_shuffle")
-
-    def read_peaks(path, source: str = "peaks") -> pd.DataFrame:
-        from pyfaidx import Fasta
-
-        from dnazoo.data.genome import peak_windows, read_chrom_sizes
-        from dnazoo.data.readers import read_bed
-
-        if fasta is None or window is None:
-            raise cfg.ConfigError("train.format: 'bed' needs the dataset's genome and window")
-        peaks, counts = peak_windows(read_bed(path), int(window), read_chrom_sizes(str(fasta) + ".fai"),
-                                     source=source, max_dropped_fraction=ds.get("max_dropped_fraction", 0.5))
-        log.info("%s: %d-bp windows on the peaks: %s", path, window, counts)
-        with Fasta(str(fasta), as_raw=True, sequence_always_upper=True) as fa:
-            seqs = [fa[c][int(a):int(b)] for c, a, b in zip(peaks["chrom"], peaks["wstart"], peaks["wend"])]
-        return pd.DataFrame({"seq_id": peaks["name"].astype(str), "sequence": seqs, "label": np.int8(1),
-                             "chrom": peaks["chrom"], "start": peaks["wstart"], "end": peaks["wend"]})
+            opts["labels_source"] = str(source_location(labels))
+        df = read_source(src["format"], path, opts)
+        if src["format"] == "bed":
+            log.info("%s: %d %d-bp windows on the peaks", path, len(df), window)
+        return df
 
     tr = read(train, train_path, "train")
     tr["split"] = "train"

@@ -15,6 +15,25 @@ from dnazoo.training import write_json
 log = logging.getLogger("dnazoo")
 
 
+#: Multilabel datasets with at most this many labels get bootstrap CIs per label (a DeepCpG dataset's
+#: cells); more (DeepSEA's 690) would multiply the evaluation time by the label count.
+MAX_CI_TARGETS = 32
+
+
+def per_target_ci(per_target: pd.DataFrame, targets: np.ndarray, scores: np.ndarray, ev: dict) -> pd.DataFrame:
+    """``per_target`` with percentile bootstrap CIs of each label's AUROC and AUPRC over its observed
+    rows (:func:`dnazoo.tasks.metrics.bootstrap_ci`): ``auroc_low, auroc_high, auprc_low, auprc_high``."""
+    from dnazoo.tasks.metrics import bootstrap_ci
+
+    bounds = []
+    for j in range(targets.shape[1]):
+        obs = targets[:, j] >= 0
+        ci = bootstrap_ci(targets[obs, j], scores[obs, j], ev["bootstrap"], ev["ci"], ev["seed"])
+        bounds.append({"auroc_low": ci["auroc_ci"][0], "auroc_high": ci["auroc_ci"][1],
+                       "auprc_low": ci["auprc_ci"][0], "auprc_high": ci["auprc_ci"][1]})
+    return pd.concat([per_target.reset_index(drop=True), pd.DataFrame(bounds)], axis=1)
+
+
 def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
                    dataset: str = "", threads: int = 1, evaluation: dict | None = None,
                    per_target_out=None, settings: dict | None = None, examples_out=None) -> dict:
@@ -24,7 +43,8 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
     Binary: bootstrap CIs of AUROC and AUPRC per the config's ``evaluation`` block, and MCC at the
     threshold that maximises validation MCC (``val_threshold``, ``mcc_val_threshold``;
     :func:`dnazoo.tasks.metrics.mcc_threshold`) beside ``mcc`` at 0.5. Other tasks:
-    one row per target (label / track) in ``per_target_out`` (``per_target.tsv``). Profile: also
+    one row per target (label / track) in ``per_target_out`` (``per_target.tsv``; multilabel with at
+    most :data:`MAX_CI_TARGETS` labels: bootstrap CIs per label). Profile: also
     ``control_mean_pearson_r`` (the predictions against the tracks of shuffled windows). Every
     task: the observed targets and the scores of the four test rows with the most observed signal
     (counts, positive labels) in ``examples_out`` (``.npz``: observed, predicted, ids, tracks).
@@ -56,7 +76,8 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
         top = np.argsort(-np.nan_to_num(obs.reshape(len(obs), -1)).clip(0).sum(axis=1), kind="stable")[:4]
         save_npz(examples_out, observed=obs[top], predicted=np.asarray(raw)[top], ids=np.asarray(data["ids"])[top],
                  tracks=np.asarray(task.targets))
-    metrics = {"dataset": dataset, "model": model, "split": "test", "task": task.name, **summary}
+    metrics = {"dataset": dataset, "model": model, "kind": data["spec"].get("kind", kind), "split": "test",
+               "task": task.name, **summary}
     if task.name == "binary" and len(targets):
         # MCC at the threshold that maximises validation MCC (GUE reports MCC; 0.5 is arbitrary
         # for a model whose scores are not calibrated)
@@ -70,6 +91,8 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
         metrics["mcc_val_threshold"] = float(matthews_corrcoef(pred["label"].astype(int),
                                                                (pred["score"] >= threshold).astype(int)))
     ev = evaluation_settings(evaluation)
+    if task.name == "multilabel" and ev["bootstrap"] and task.n_targets <= MAX_CI_TARGETS:
+        per_target = per_target_ci(per_target, targets, scores, ev)
     if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:
         metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))
     log.info("%s on %s: %s", model, dataset, metrics)
@@ -119,22 +142,50 @@ def training_figure_stage(dataset: str, model: str, history, out_png, note: str 
     plot_training(read_table(history), model, dataset, Path(out_png).with_suffix(""), note)
 
 
-def summary_stage(metrics_files: list, out) -> pd.DataFrame:
-    """One row per (dataset, model) with all test metrics: ``summary.tsv``. Each file is one
-    model's ``metrics.json``, or ``{"rows": [...]}`` with several (a methylation dataset's models and
-    baselines)."""
-    import json
+#: The identifying columns of ``results/summary.tsv``, first and in this order.
+SUMMARY_KEYS = ("dataset", "model", "kind", "task", "split")
 
-    rows = []
-    for f in metrics_files:
-        obj = json.loads(Path(f).read_text())
-        rows.extend(obj["rows"] if "rows" in obj else [obj])
-    df = pd.DataFrame(rows)
+
+def summary_table(rows: list[dict], digits: int = 4) -> pd.DataFrame:
+    """The ``summary.tsv`` table of metrics rows (one ``metrics.json`` each): the identifying
+    columns :data:`SUMMARY_KEYS` first, then the metrics in alphabetical order, each confidence
+    interval ``[low, high]`` as two columns ``<name>_low`` and ``<name>_high``, floats rounded to
+    ``digits`` decimals; rows sorted by dataset, then by the headline metric (AUROC, or mean
+    Pearson r for regression and profile rows), best first."""
+    flat = []
+    for row in rows:
+        out = {}
+        for k, v in row.items():
+            if isinstance(v, (list, tuple)) and len(v) == 2 and k.endswith("_ci"):
+                out[f"{k}_low"], out[f"{k}_high"] = v
+            else:
+                out[k] = v
+        flat.append(out)
+    df = pd.DataFrame(flat)
     key = "auroc" if "auroc" in df else "mean_pearson_r"
     if "mean_pearson_r" in df and "auroc" in df:  # regression rows sort by their mean Pearson r
         df["_key"] = df["auroc"].fillna(df["mean_pearson_r"])
         key = "_key"
-    df = df.sort_values(["dataset", key], ascending=[True, False]).drop(columns=["_key"], errors="ignore")
+    if key in df:
+        df = df.sort_values(["dataset", key], ascending=[True, False], kind="stable")
+    df = df.drop(columns=["_key"], errors="ignore").reset_index(drop=True)
+    ids = [c for c in SUMMARY_KEYS if c in df]
+    df = df[ids + sorted(c for c in df if c not in ids)]
+    floats = df.select_dtypes("float").columns
+    df[floats] = df[floats].round(digits)
+    return df
+
+
+def summary_stage(metrics_files: list, out, dataset_kinds: dict | None = None) -> pd.DataFrame:
+    """One row per (dataset, model) with all test metrics: ``summary.tsv`` (:func:`summary_table`).
+    Each file is one model's ``metrics.json``; ``dataset_kinds`` (``{dataset: kind}``) fills the
+    ``kind`` column where a file has none."""
+    import json
+
+    rows = [json.loads(Path(f).read_text()) for f in metrics_files]
+    for row in rows:
+        row.setdefault("kind", (dataset_kinds or {}).get(row.get("dataset"), ""))
+    df = summary_table(rows)
     write_table(df, out)
     return df
 

@@ -245,9 +245,11 @@ class Task:
         """Test metrics: ``(summary, per_target)``.
 
         * binary: :func:`dnazoo.tasks.metrics.binary_metrics`; ``per_target`` is None.
-        * multilabel: AUROC and AUPRC per label over its observed rows; summary ``mean_auroc``,
-          ``median_auroc``, ``mean_auprc``, ``median_auprc`` over the labels that have both classes
-          (``n_labels_scored`` of ``n_labels``), and ``auroc`` = ``mean_auroc``.
+        * multilabel: per label over its observed rows (labels ≥ 0) ``n, n_pos, auroc, auprc`` and
+          ``accuracy, f1, mcc`` at ``threshold`` (a DeepCpG dataset: one label per cell); summary
+          ``mean_auroc``, ``median_auroc``, ``mean_auprc``, ``median_auprc``, ``mean_accuracy``,
+          ``mean_f1``, ``mean_mcc`` over the labels that have both classes (``n_labels_scored`` of
+          ``n_labels``), and ``auroc`` = ``mean_auroc``.
         * regression / profile: Pearson r, Spearman ρ and MSE per target (profile: Pearson r over
           bins within each window, averaged over windows, and over windows of the summed counts);
           summary ``mean_pearson_r``, ``mean_spearman_r``, ``mean_mse``.
@@ -261,24 +263,24 @@ class Task:
         if self.name == "binary":
             return binary_metrics(targets, scores, threshold), None
         if self.name == "multilabel":
-            from sklearn.metrics import average_precision_score, roc_auc_score
-
             rows = []
             for j, name in enumerate(self.targets):
                 y, s = targets[:, j].astype(float), scores[:, j]
                 obs = y >= 0
-                y, s = y[obs].astype(int), s[obs]
-                both = len(np.unique(y)) == 2
-                rows.append({"target": name, "n": int(obs.sum()), "n_pos": int(y.sum()),
-                             "auroc": float(roc_auc_score(y, s)) if both else np.nan,
-                             "auprc": float(average_precision_score(y, s)) if both else np.nan})
+                m = binary_metrics(y[obs].astype(int), s[obs], threshold)
+                rows.append({"target": name, "n": m["n"], "n_pos": m["n_pos"], "auroc": m["auroc"],
+                             "auprc": m["auprc"], "accuracy": m["accuracy"], "f1": m["f1"],
+                             "mcc": m["mcc"] if m["n"] else np.nan})
             per = pd.DataFrame(rows)
             scored = per.dropna(subset=["auroc"])
+
+            def avg(col, fn="mean"):
+                return float(getattr(scored[col], fn)()) if len(scored) else np.nan
+
             summary = {"n": int(len(targets)), "n_labels": len(per), "n_labels_scored": int(len(scored)),
-                       "mean_auroc": float(scored["auroc"].mean()) if len(scored) else np.nan,
-                       "median_auroc": float(scored["auroc"].median()) if len(scored) else np.nan,
-                       "mean_auprc": float(scored["auprc"].mean()) if len(scored) else np.nan,
-                       "median_auprc": float(scored["auprc"].median()) if len(scored) else np.nan}
+                       "mean_auroc": avg("auroc"), "median_auroc": avg("auroc", "median"),
+                       "mean_auprc": avg("auprc"), "median_auprc": avg("auprc", "median"),
+                       "mean_accuracy": avg("accuracy"), "mean_f1": avg("f1"), "mean_mcc": avg("mcc")}
             summary["auroc"] = summary["mean_auroc"]
             return summary, per
         from scipy.stats import pearsonr, spearmanr

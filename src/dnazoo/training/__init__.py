@@ -527,7 +527,8 @@ def train_baseline(name: str, folder: str | os.PathLike, kind: str | None, setti
     dataset's task.
 
     Args:
-        settings: ``k`` (k-mer length of ``kmer_baseline``, default 4) and ``seed``.
+        settings: ``k`` (k-mer length of ``kmer_baseline``, default 4), ``neighbour_window`` (bp,
+            ``neighbour_mean``, default 3,000) and ``seed``.
 
     Writes the fitted baseline (joblib) and a one-row ``history.tsv`` with the task's validation metric.
     """
@@ -538,7 +539,8 @@ def train_baseline(name: str, folder: str | os.PathLike, kind: str | None, setti
     train = load_split(folder, "train", kind)
     val = load_split(folder, "val", kind)
     task = task_of(train["spec"])
-    model = baselines.fit(name, train, int(settings.get("k", 4)), int(settings.get("seed", 0)))
+    model = baselines.fit(name, train, int(settings.get("k", 4)), int(settings.get("seed", 0)),
+                          int(settings.get("neighbour_window", 3000)))
     value = task.validation_score(val["labels"], baselines.predict(model, val)) if len(val["labels"]) else float("nan")
     log.info("%s (k=%s): %d training rows, %s %.4f", name, model["k"], len(train["labels"]), task.monitor, value)
     write_table(pd.DataFrame([{"epoch": 1, task.monitor: value}]), history_out)
