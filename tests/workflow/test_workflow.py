@@ -842,13 +842,12 @@ MM10_SIZES = {"18": 90_702_639, "19": 61_431_566}
 
 
 def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
-    """config/deepcpg.yaml's DNA dataset, its files served over loopback (md5 checks on): the real
-    serum cells, train chr18, test chr19, with Ensembl's chromosome files stood in for by synthetic
-    bases of mm10's names and sizes (no mm10 offline); the DNA, CpG (RnnL1) and Joint models. A
-    value outside [0, 1] fails in one line naming the user's file and line."""
+    """config/deepcpg_dna.yaml through an offline mirror (md5 checks on): the real serum cells,
+    train chr18, test chr19, with Ensembl's chromosome files stood in for by synthetic bases of
+    mm10's names and sizes (no mm10 offline); the DNA and CpG (RnnL1) models. A value outside
+    [0, 1] fails in one line naming the user's file and line."""
     data = needs_shared("deepcpg", "cpg_profiles")
-    config = yaml.safe_load((REPO / "config" / "deepcpg.yaml").read_text())
-    del config["methylation"]["deepcpg_serum"]  # the CpG-only dataset: benchmarks/deepcpg_runs.py
+    config = yaml.safe_load((REPO / "config" / "deepcpg_dna.yaml").read_text())
     ds = config["methylation"]["deepcpg_serum_dna"]
     bad = tmp_path / "bad.tsv"
     bad.write_text("18\t3000023\t1.0\n18\t3000086\t2.0\n")
@@ -882,11 +881,9 @@ def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
     ds.update(dna_window=101, training={"max_epochs": 4, "patience": 1, "learning_rate": 0.001}, joint_models=[],
               filters=False)
     config["evaluation"] = {"bootstrap": 100}  # test time
-    with serve_directory(www) as base:
-        genome["urls"] = [f"{base}/{u.rsplit('/', 1)[1]}" for u in genome["urls"]]
-        for src in ds["profiles"].values():
-            src["url"] = f"{base}/{src['url'].rsplit('/', 1)[1]}"
-        run_snakemake(tmp_path, config)
+    config["mirror"] = str(www)  # the URLs stay; their files come from the mirror
+    proc = run_snakemake(tmp_path, config)
+    assert "offline mirror" in (tmp_path / "logs" / "genomes" / "mm10_ensembl85_chr18_19.log").read_text()
     out = tmp_path / "results/deepcpg_serum_dna"
     spec = json.loads((out / "encoded" / "spec.json").read_text())
     assert spec["dna_window"] == 101 and spec["counts"]["test"]["observed"] == 10_000
@@ -900,11 +897,29 @@ def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
     assert not (out / "interpret").exists()  # filters: false
 
 
+def test_the_shipped_deepcpg_config_runs_offline_through_the_mirror(tmp_path):
+    """config/deepcpg.yaml as shipped (public URLs with md5s), its files from ../shared/data through
+    the offline mirror: every profile is copied from the mirror (the log says so, no network), and
+    the CpG models and baselines reach results/summary.tsv (training shortened for test time)."""
+    data = needs_shared("deepcpg", "cpg_profiles")
+    config = yaml.safe_load((REPO / "config" / "deepcpg.yaml").read_text())
+    ds = config["methylation"]["deepcpg_serum"]
+    ds.update(cpg_models=["deepcpg_cpg_FcAvg"], training={"max_epochs": 2, "patience": 1})  # test time
+    config["evaluation"] = {"bootstrap": 50}  # test time
+    config["mirror"] = str(data.parent)
+    run_snakemake(tmp_path, config)
+    logs = sorted((tmp_path / "logs" / "methylation" / "deepcpg_serum").glob("fetch_*.log"))
+    assert len(logs) == 4 and all("offline mirror" in f.read_text() for f in logs)
+    summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
+    assert set(summary.index) == {"deepcpg_cpg_FcAvg", "cell_mean", "neighbour_mean", "bulk_level"}
+    assert summary.loc["neighbour_mean", "auroc"] > 0.75 and summary.loc["cell_mean", "auroc"] == 0.5
+
+
 def test_deepcpg_dna_config_plans_the_ensembl_genome_then_dna_cpg_and_joint(tmp_path):
-    """config/deepcpg.yaml's DNA dataset: a dry run plans the Ensembl mm10 download, the dataset,
+    """config/deepcpg_dna.yaml: a dry run plans the Ensembl mm10 download, the dataset,
     the DNA and CpG models, then the Joint model on them (nothing is fetched)."""
     cfg = tmp_path / "config.yaml"
-    cfg.write_text((REPO / "config" / "deepcpg.yaml").read_text())
+    cfg.write_text((REPO / "config" / "deepcpg_dna.yaml").read_text())
     proc = subprocess.run([sys.executable, "-m", "snakemake", "results/deepcpg_serum_dna/figures/targets.png",
                            "-n", "-s", str(REPO / "Snakefile"), "--directory", str(tmp_path), "--configfile", str(cfg),
                            "--cores", "2", "--resources", "gpu=1"], capture_output=True, text=True)

@@ -314,6 +314,8 @@ def all_targets():
         targets += dataset_figures(name)
         targets += [f"results/{name}/figures/training/{m}.{ext}" for m in dataset_models(name)
                     if dz_models.get(m).framework == "keras" for ext in ("png", "pdf")]
+        if task_of(name) != "binary":
+            targets.append(f"results/{name}/per_target.tsv")
         if task_of(name) == "binary" and any(dz_models.get(m).framework == "sklearn" for m in dataset_models(name)):
             targets.append(f"results/{name}/baseline_comparison.tsv")
         targets += interpret_targets(name)

@@ -53,6 +53,24 @@ rule figures_targets:
         "../scripts/figures.py"
 
 
+rule per_target_table:
+    """Multilabel, regression and profile tasks: the per-target test metrics of every model of a dataset in
+    one table (a methylation dataset: one row per model and cell)."""
+    input:
+        lambda wc: expand("results/{dataset}/models/{model}/per_target.tsv", dataset=wc.dataset,
+                          model=dataset_models(wc.dataset)),
+    output:
+        "results/{dataset}/per_target.tsv",
+    log:
+        "logs/{dataset}/per_target_table.log",
+    benchmark:
+        "benchmarks/out/{dataset}/per_target_table.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/per_target_table.py"
+
+
 rule figures_profile:
     """Profile task: Pearson r per track (within windows, summed across windows, shuffled-window control)
     and observed against predicted tracks of the test windows with the most counts (PNG + PDF)."""

@@ -62,8 +62,8 @@ def read_profile(path: str | os.PathLike) -> pd.DataFrame:
 
     Raises:
         ProfileError: naming the file and the (1-based) line: a row without three fields, a
-        position that is not a positive integer, a value that is not a number in [0, 1], an
-        unsorted or duplicated position, a chromosome in two blocks, or an empty file.
+            position that is not a positive integer, a value that is not a number in [0, 1], an
+            unsorted or duplicated position, a chromosome in two blocks, or an empty file.
     """
     path = Path(path)
     try:
@@ -394,8 +394,9 @@ def build(cells: dict[str, str | os.PathLike], out: str | os.PathLike, split: di
         The spec (also in ``spec.json``).
 
     Raises:
-        ProfileError, ValueError: bad profiles (file and line), chromosomes matching none of the
-        genome's (both sets named), an empty split, an even ``dna_window``.
+        ProfileError: bad profiles (file and line).
+        ValueError: chromosomes matching none of the genome's (both sets named), an empty split,
+            an even ``dna_window``.
     """
     from dnazoo.data.dataset import SPLITS, write_spec, write_split
     from dnazoo.io import write_table

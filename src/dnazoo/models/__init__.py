@@ -474,8 +474,9 @@ def build(name: str, windows: int | tuple[int, ...], kind: str, embedding=None, 
         parents: ``{role: trained keras.Model}`` for an entry with ``parents`` (DeepCpG Joint).
 
     Raises:
-        KeyError: unknown model; ValueError: a sklearn model, a kind, task or fusion the model does
-        not take, an unknown parameter, or a window below the model's minimum (the message gives it).
+        KeyError: unknown model.
+        ValueError: a sklearn model, a kind, task or fusion the model does not take, an unknown
+            parameter, or a window below the model's minimum (the message gives it).
     """
     from dnazoo.models.parts import assemble
     from dnazoo.tasks import Task

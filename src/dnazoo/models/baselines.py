@@ -78,7 +78,7 @@ def fit(name: str, train: dict, k: int = 4, seed: int = 0, neighbour_window: int
 
     Raises:
         ValueError: a methylation baseline on another kind of dataset, or ``bulk_level`` on a
-        dataset without bulk profiles.
+            dataset without bulk profiles.
     """
     if name in METHYLATION_BASELINES:
         spec = train.get("spec") or {}

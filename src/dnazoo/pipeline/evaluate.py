@@ -170,7 +170,8 @@ def summary_table(rows: list[dict], digits: int = 4) -> pd.DataFrame:
         df = df.sort_values(["dataset", key], ascending=[True, False], kind="stable")
     df = df.drop(columns=["_key"], errors="ignore").reset_index(drop=True)
     ids = [c for c in SUMMARY_KEYS if c in df]
-    df = df[ids + sorted(c for c in df if c not in ids)]
+    order = lambda c: c.replace("_ci_low", "_ci_0").replace("_ci_high", "_ci_1")  # noqa: E731 (low before high)
+    df = df[ids + sorted((c for c in df if c not in ids), key=order)]
     floats = df.select_dtypes("float").columns
     df[floats] = df[floats].round(digits)
     return df
@@ -186,6 +187,18 @@ def summary_stage(metrics_files: list, out, dataset_kinds: dict | None = None) -
     for row in rows:
         row.setdefault("kind", (dataset_kinds or {}).get(row.get("dataset"), ""))
     df = summary_table(rows)
+    write_table(df, out)
+    return df
+
+
+def per_target_table_stage(per_target_files: list, out, digits: int = 4) -> pd.DataFrame:
+    """The ``per_target.tsv`` files of a dataset's models as one table, ``model`` and ``target``
+    first, floats rounded to ``digits`` decimals: ``results/<dataset>/per_target.tsv``."""
+    df = pd.concat([read_table(f) for f in per_target_files], ignore_index=True)
+    first = [c for c in ("model", "target") if c in df]
+    df = df[first + [c for c in df if c not in first]]
+    floats = df.select_dtypes("float").columns
+    df[floats] = df[floats].round(digits)
     write_table(df, out)
     return df
 

@@ -45,8 +45,8 @@ def score_sequences(model, sequences, *, spec: dict | None = None, distances=Non
 
     Raises:
         ValueError: a sequence of the wrong length or with other letters (naming its index), a
-        missing input (``distances`` of a distance model, or the CpG inputs of a DeepCpG CpG or
-        Joint model, which take methylation states rather than sequences).
+            missing input (``distances`` of a distance model, or the CpG inputs of a DeepCpG CpG or
+            Joint model, which take methylation states rather than sequences).
 
     Example::
 
