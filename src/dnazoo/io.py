@@ -176,6 +176,11 @@ def verify_checksum(path: str | os.PathLike, checksums: dict[str, str], source: 
 MIRROR_ENV = "DNAZOO_MIRROR"
 
 
+def _as_list(paths) -> list:
+    """A path, a list of paths, or None, as a list."""
+    return [paths] if isinstance(paths, (str, os.PathLike)) else list(paths or [])
+
+
 def mirror_dirs(extra=None) -> list[Path]:
     """The offline mirror folders: ``extra`` (a path or a list of them, e.g. the config's ``mirror:``)
     then those in ``$DNAZOO_MIRROR``.
@@ -183,8 +188,7 @@ def mirror_dirs(extra=None) -> list[Path]:
     Raises:
         FileNotFoundError: a named folder that does not exist.
     """
-    names = [extra] if isinstance(extra, (str, os.PathLike)) else list(extra or [])
-    names += [p for p in os.environ.get(MIRROR_ENV, "").split(os.pathsep) if p]
+    names = _as_list(extra) + [p for p in os.environ.get(MIRROR_ENV, "").split(os.pathsep) if p]
     out = []
     for name in names:
         path = Path(name).expanduser()
@@ -203,8 +207,7 @@ def use_mirror(extra=None) -> list[Path]:
     Raises:
         FileNotFoundError: a named folder that does not exist.
     """
-    names = [extra] if isinstance(extra, (str, os.PathLike)) else list(extra or [])
-    dirs = mirror_dirs([Path(n).expanduser().resolve() for n in names])
+    dirs = mirror_dirs([Path(n).expanduser().resolve() for n in _as_list(extra)])
     if dirs:
         os.environ[MIRROR_ENV] = os.pathsep.join(str(d) for d in dirs)
     return dirs

@@ -75,6 +75,16 @@ def _sequences_from_fasta(path, options: dict) -> pd.DataFrame:
                              task=options.get("task", "binary"))
 
 
+def _delimited(fmt: str) -> Callable[[str | os.PathLike, dict], pd.DataFrame]:
+    """``csv`` / ``tsv``: the dataset's ``sequence_column``, ``label_columns`` and ``id_column``."""
+    def read(path, options: dict) -> pd.DataFrame:
+        return read_delimited(path, fmt, options.get("sequence_column", "sequence"), options.get("label_columns"),
+                              options.get("task", "binary"), options.get("id_column"),
+                              source=options.get("source", ""))
+
+    return read
+
+
 def _methylation_profile(path, options: dict) -> pd.DataFrame:
     from dnazoo.data.methylation import read_profile
 
@@ -91,12 +101,8 @@ READERS: dict[str, Reader] = {r.name: r for r in (
     Reader("deepbind_seq", "sequences", lambda p, o: read_deepbind_seq(p, source=o.get("source", "")),
            "DeepBind's .seq files (FoldID, EventID, seq, Bound)"),
     Reader("fasta", "sequences", _sequences_from_fasta, "FASTA records with 0/1, a label TSV or a label matrix"),
-    Reader("csv", "sequences", lambda p, o: read_delimited(
-        p, "csv", o.get("sequence_column", "sequence"), o.get("label_columns"), o.get("task", "binary"),
-        o.get("id_column"), source=o.get("source", "")), "a table with a sequence column and label columns"),
-    Reader("tsv", "sequences", lambda p, o: read_delimited(
-        p, "tsv", o.get("sequence_column", "sequence"), o.get("label_columns"), o.get("task", "binary"),
-        o.get("id_column"), source=o.get("source", "")), "as csv, tab-separated"),
+    Reader("csv", "sequences", _delimited("csv"), "a table with a sequence column and label columns"),
+    Reader("tsv", "sequences", _delimited("tsv"), "as csv, tab-separated"),
     Reader("deepsea_mat", "sequences", lambda p, o: read_deepsea_mat(p, source=o.get("source", ""),
                                                                       names_path=o.get("label_names_path")),
            "DeepSEA's train/valid/test .mat files (MATLAB v5 or HDF5)"),

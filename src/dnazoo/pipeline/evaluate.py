@@ -171,10 +171,13 @@ def summary_table(rows: list[dict], digits: int = 4) -> pd.DataFrame:
     df = df.drop(columns=["_key"], errors="ignore").reset_index(drop=True)
     ids = [c for c in SUMMARY_KEYS if c in df]
     order = lambda c: c.replace("_ci_low", "_ci_0").replace("_ci_high", "_ci_1")  # noqa: E731 (low before high)
-    df = df[ids + sorted((c for c in df if c not in ids), key=order)]
+    return _rounded(df[ids + sorted((c for c in df if c not in ids), key=order)], digits)
+
+
+def _rounded(df: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """``df`` with its float columns rounded to ``digits`` decimals."""
     floats = df.select_dtypes("float").columns
-    df[floats] = df[floats].round(digits)
-    return df
+    return df.assign(**{c: df[c].round(digits) for c in floats})
 
 
 def summary_stage(metrics_files: list, out, dataset_kinds: dict | None = None) -> pd.DataFrame:
@@ -196,9 +199,7 @@ def per_target_table_stage(per_target_files: list, out, digits: int = 4) -> pd.D
     first, floats rounded to ``digits`` decimals: ``results/<dataset>/per_target.tsv``."""
     df = pd.concat([read_table(f) for f in per_target_files], ignore_index=True)
     first = [c for c in ("model", "target") if c in df]
-    df = df[first + [c for c in df if c not in first]]
-    floats = df.select_dtypes("float").columns
-    df[floats] = df[floats].round(digits)
+    df = _rounded(df[first + [c for c in df if c not in first]], digits)
     write_table(df, out)
     return df
 
