@@ -183,7 +183,7 @@ def interpret_plan(config: dict, name: str) -> tuple[list[str], dict, list[str]]
             raise ConfigError(f"interpret.models[{i}] (dataset {name}): {m!r} {why}; interpretable: {keras_models}")
     chosen = keras_models if listed is None else list(listed)
     default_expected = ["MA0139"] if "simulate" in ds and ds["kind"] == "pairs" else []
-    settings = {k: v for k, v in merged.items() if k not in ("enabled", "models", "expected")}
+    settings = {k: v for k, v in merged.items() if k not in ("enabled", "models", "expected", "tf")}
     return chosen, settings, list(merged.get("expected", default_expected))
 
 
@@ -309,6 +309,25 @@ def protocol_label(config: dict, name: str) -> str:
     return label
 
 
+def select_datasets(config: dict) -> None:
+    """Keep only the datasets and methylation entries that ``run_datasets`` names (all without it).
+
+    Raises:
+        ConfigError: a name that is neither, naming its index in ``run_datasets``.
+    """
+    only = config.get("run_datasets")
+    if not only:
+        return
+    methylation = config.get("methylation") or {}
+    known = list(config["datasets"]) + list(methylation)
+    for i, name in enumerate(only):
+        if name not in known:
+            raise ConfigError(f"run_datasets[{i}]: {name!r} is not a dataset of this config; known: {known}")
+    config["datasets"] = {n: d for n, d in config["datasets"].items() if n in only}
+    if methylation:
+        config["methylation"] = {n: d for n, d in methylation.items() if n in only}
+
+
 def check(config: dict) -> None:
     """Cross-key checks after schema validation.
 
@@ -326,6 +345,7 @@ def check(config: dict) -> None:
         if m not in models.REGISTRY:
             raise ConfigError(f"models[{i}]: unknown model {m!r}; known: {sorted(models.REGISTRY)}")
     config.setdefault("datasets", {})
+    select_datasets(config)
     check_methylation(config)
     add_methylation_datasets(config)
     expand_protocols(config)

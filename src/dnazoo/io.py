@@ -151,20 +151,23 @@ def save_npy(array: np.ndarray, dest: str | os.PathLike) -> None:
         np.save(tmp, array)
 
 
-def file_digest(path: str | os.PathLike, algorithm: str) -> str:
-    """Hex digest of a file (``algorithm`` is a :mod:`hashlib` name such as ``md5`` or ``sha256``)."""
-    with open(path, "rb") as fh:
+def file_digest(path: str | os.PathLike, algorithm: str, gunzip: bool = False) -> str:
+    """Hex digest of a file (``algorithm`` is a :mod:`hashlib` name such as ``md5`` or ``sha256``);
+    with ``gunzip``, of the decompressed content of a gzip file."""
+    with (gzip.open if gunzip else open)(path, "rb") as fh:
         return hashlib.file_digest(fh, algorithm).hexdigest()
 
 
-def verify_checksum(path: str | os.PathLike, checksums: dict[str, str], source: str = "") -> None:
-    """Check ``path`` against every ``{algorithm: hexdigest}`` in ``checksums``.
+def verify_checksum(path: str | os.PathLike, checksums: dict[str, str], source: str = "",
+                    gunzip: bool = False) -> None:
+    """Check ``path`` (with ``gunzip``: its decompressed content) against every
+    ``{algorithm: hexdigest}`` in ``checksums``.
 
     Raises:
         ChecksumError: naming the file, the source and both digests, on the first mismatch.
     """
     for algorithm, expected in checksums.items():
-        got = file_digest(path, algorithm)
+        got = file_digest(path, algorithm, gunzip)
         if got.lower() != expected.lower():
             raise ChecksumError(
                 f"{algorithm} checksum mismatch for {source or path}: expected {expected}, got {got}"
@@ -217,7 +220,9 @@ def find_in_mirror(source: str, checksums: dict[str, str] | None = None,
                    mirrors: list[Path] | None = None) -> Path | None:
     """A file of an offline mirror that stands for the URL ``source``: a file of the same name
     (searched recursively in each folder of :func:`mirror_dirs`, in order) whose checksums match
-    ``checksums``; with no checksum, the first file of that name. None when no folder has the name.
+    ``checksums``; with no checksum, the first file of that name. A gzipped copy (the name plus
+    ``.gz``, for a source that is not itself ``.gz``) stands for it too when its decompressed
+    content matches the checksums (:func:`fetch` decompresses it). None when no folder has the name.
 
     Raises:
         ChecksumError: every file of that name has another checksum (naming each, and the URL);
@@ -229,14 +234,16 @@ def find_in_mirror(source: str, checksums: dict[str, str] | None = None,
         return None
     checksums = {k: v for k, v in (checksums or {}).items() if v}
     wrong = []
+    names = [name] if name.endswith(".gz") else [name, name + ".gz"]
     for folder in mirrors:
-        for candidate in sorted(folder.rglob(name)):
+        for candidate in (c for n in names for c in sorted(folder.rglob(n))):
             if not candidate.is_file():
                 continue
             if not checksums:
                 return candidate
             try:
-                verify_checksum(candidate, checksums, f"{candidate} (mirror copy of {source})")
+                verify_checksum(candidate, checksums, f"{candidate} (mirror copy of {source})",
+                                gunzip=candidate.name != name)
                 return candidate
             except ChecksumError as err:
                 wrong.append(str(err))
@@ -398,12 +405,19 @@ def fetch(
         if local is not None:
             log.info("offline mirror: %s stands for %s (%s); not downloaded", local, source,
                      "checksum verified" if checksums else "matched by file name; the source has no checksum")
+            gunzip_mirror = local.name != Path(urllib.parse.unquote(urllib.parse.urlparse(source).path)).name
             source = str(local)
+    else:
+        gunzip_mirror = False
     raw_tmp = dest.parent / f".{dest.name}.{uuid.uuid4().hex}.download"
     try:
         with open(raw_tmp, "wb") as out:
             if urllib.parse.urlparse(source).scheme in {"http", "https"}:
                 done, size = _http_download(source, out, timeout, progress_every)
+            elif gunzip_mirror:  # a gzipped mirror copy of an uncompressed source
+                with gzip.open(source, "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+                done, size = out.tell(), None
             else:
                 done, size = _copy_other(source, out, timeout)
         if size is not None and done != size:

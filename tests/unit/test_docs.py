@@ -104,7 +104,36 @@ def test_readme_and_docs_are_not_a_lab_notebook():
 
 def test_every_committed_result_file_is_on_the_results_page():
     page = (DOCS / "results.md").read_text()
-    for f in sorted((REPO / "benchmarks" / "results").iterdir()):
-        assert f"benchmarks/results/{f.name}" in page, f.name
-    for ref in re.findall(r"benchmarks/results/[A-Za-z0-9_.-]+", page):
+    for folder in ("published", "perf/results"):
+        for f in sorted((REPO / folder).iterdir()):
+            assert f"{folder}/{f.name}" in page, f.name
+    for ref in re.findall(r"(?:published|perf/results)/[A-Za-z0-9_.-]+", page):
         assert (REPO / ref).exists(), ref
+
+
+def test_every_experiment_config_names_its_command_and_validates():
+    """config/experiments/*.yaml: each says how it is run, and with the config it changes (the one
+    its command names first) it passes the schema and the cross-key checks."""
+    import yaml
+    from snakemake.utils import validate
+
+    from dnazoo import config as cfg
+
+    for path in sorted((REPO / "config" / "experiments").glob("*.yaml")):
+        text = path.read_text()
+        assert "snakemake" in text and f"config/experiments/{path.name}" in text, path.name
+        files = re.search(r"--configfile ((?:config/\S+\.yaml ?)+)", text.replace("\\\n", " ")).group(1).split()
+        merged = {}
+        for f in files:
+            merged = _merge(merged, yaml.safe_load((REPO / f).read_text()))
+        cfg.schema_errors(merged, path.name)
+        validate(merged, str(cfg.SCHEMA), set_default=True)
+        cfg.check(merged)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """Snakemake's merge of --configfile files: nested mappings key by key, the later file winning."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out

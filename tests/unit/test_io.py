@@ -240,6 +240,27 @@ def test_offline_mirror_with_the_wrong_md5_is_an_error_and_nothing_is_used(tmp_p
     assert not (tmp_path / "out.bed").exists() and list(tmp_path.iterdir()) == [tmp_path / "mirror"]
 
 
+def test_a_gzipped_mirror_copy_stands_for_an_uncompressed_url_by_its_content_md5(tmp_path, monkeypatch):
+    """Users stage files compressed (GUE's train.csv as train.csv.gz): the decompressed content is
+    checked against the source's md5, and among several files of that name (one per task folder)
+    only the matching one is used."""
+    import gzip
+    import hashlib
+
+    from dnazoo.io import MIRROR_ENV, ChecksumError, fetch
+
+    for task, body in (("tf0", b"sequence,label\nACGT,1\n"), ("tf1", b"sequence,label\nTTTT,0\n")):
+        (tmp_path / "mirror" / task).mkdir(parents=True)
+        (tmp_path / "mirror" / task / "train.csv.gz").write_bytes(gzip.compress(body))
+    monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "mirror"))
+    want = b"sequence,label\nTTTT,0\n"
+    fetch("https://nonexistent.invalid/tf/1/train.csv", tmp_path / "out.csv", {"md5": hashlib.md5(want).hexdigest()})
+    assert (tmp_path / "out.csv").read_bytes() == want
+    with pytest.raises(ChecksumError, match="only with the wrong checksum"):
+        fetch("https://nonexistent.invalid/tf/2/train.csv", tmp_path / "bad.csv", {"md5": "0" * 32})
+    assert not (tmp_path / "bad.csv").exists()
+
+
 def test_a_missing_mirror_folder_is_named(tmp_path, monkeypatch):
     from dnazoo.io import MIRROR_ENV, mirror_dirs
 

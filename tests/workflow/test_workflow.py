@@ -16,12 +16,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import REPO, SHARED_DATA, needs_shared, serve_directory
+from conftest import REPO, SHARED_DATA, needs_shared
 
 pytestmark = pytest.mark.workflow
 
-DEEPRAM = "https://github.com/MedChaabane/deepRAM/raw/87014f400d9bdeb96f04f7ae977071188deaebeb/datasets/ChIP-seq/"
-DCHIC = "https://github.com/NaiveTom/DeepChromeHiC/raw/1e7c8d90608181428e8f92c751e6de56b98c1546/data/"
 
 
 def run_snakemake(workdir: Path, config: dict, targets: list[str] | None = None,
@@ -39,32 +37,6 @@ def run_snakemake(workdir: Path, config: dict, targets: list[str] | None = None,
         logs = "\n".join(f"--- {p}\n{p.read_text()[-3000:]}" for p in sorted((workdir / "logs").rglob("*.log")))
         pytest.fail(f"snakemake failed ({proc.returncode}):\n{proc.stderr[-4000:]}\n{logs}")
     return proc
-
-
-def keep_results(workdir: Path, name: str, files: tuple[str, ...] = ("results/summary.tsv",)) -> None:
-    """With ``DNAZOO_RESULTS_DIR`` set, copy a run's tables there as ``<name>_<file name>`` (how the
-    README's real-data numbers were recorded: ``DNAZOO_RESULTS_DIR=benchmarks/results pytest ...``)."""
-    import os
-    import shutil
-
-    dest = os.environ.get("DNAZOO_RESULTS_DIR")
-    if dest:
-        Path(dest).mkdir(parents=True, exist_ok=True)
-        for f in files:
-            shutil.copyfile(workdir / f, Path(dest) / f"{name}_{Path(f).name}")
-
-
-def rewrite_urls(config: dict, prefix: str, base: str) -> dict:
-    def walk(obj):
-        if isinstance(obj, dict):
-            return {k: walk(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [walk(v) for v in obj]
-        if isinstance(obj, str) and obj.startswith(prefix):
-            return base + obj[len(prefix):]
-        return obj
-
-    return walk(config)
 
 
 def test_demo_dag_learns_and_writes_every_output(tmp_path):
@@ -127,8 +99,6 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     assert "Test-split results of every model on dataset" in html  # the figures' caption
     # interpretation: deepbind's anchors carry the planted CTCF-like motif in convergent orientation
     interp = tmp_path / "results" / "simulated_demo" / "interpret" / "deepbind"
-    keep_results(tmp_path, "demo_interpret", ("results/simulated_demo/interpret/deepbind/summary.json",
-                                              "results/simulated_demo/interpret/deepbind/motifs.tsv"))
     assert not (tmp_path / "results" / "simulated_demo" / "interpret" / "embedding_cnn_one_branch").exists()
     result = json.loads((interp / "summary.json").read_text())
     a1, a2 = result["planted"]["anchor1/ctcf_like"], result["planted"]["anchor2/ctcf_like"]
@@ -193,14 +163,13 @@ def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
     summary_json = json.loads((interp / "summary.json").read_text())
     assert summary_json["n_sequences"] > 0 and "planted" in summary_json
     assert not (out / "interpret" / "deepcpg_cpg_RnnL1").exists()  # CpG inputs only: not a sequence model
-    keep_results(tmp_path, "simulated_methylation", ("results/summary.tsv",))
 
 
 #: Peaks in DeepBind's USF2 ``_AC`` file after duplicates are dropped (each gets a shuffled negative).
 USF2_TRAIN_PEAKS = 6452
 
 
-def test_encode_tfbs_usf2_over_http_to_its_e_box(tmp_path):
+def test_encode_tfbs_usf2_offline_through_the_mirror_to_its_e_box(tmp_path):
     needs_shared("tfbs", "deepbind_encode_h1hesc_deepRAM")
     config = yaml.safe_load((REPO / "config" / "encode_tfbs.yaml").read_text())
     config["datasets"] = {"USF2": config["datasets"]["USF2"]}  # test time; every TF in the README's run
@@ -211,10 +180,11 @@ def test_encode_tfbs_usf2_over_http_to_its_e_box(tmp_path):
     # interpretation end to end on one TF: USF2's top TF-MoDISco pattern is its E-box
     config["interpret"] = {"enabled": False}
     config["datasets"]["USF2"]["interpret"] = {"enabled": True, "n_sequences": 200}
-    with serve_directory(SHARED_DATA) as base:
-        config = rewrite_urls(config, DEEPRAM, f"{base}/tfbs/deepbind_encode_h1hesc_deepRAM/")
-        run_snakemake(tmp_path, config, ["results/summary.tsv", "results/USF2/interpret/deepbind/motifs.tsv"],
-                      interpret=True)  # no figures (test time; the demo test draws them)
+    config["mirror"] = str(SHARED_DATA / "tfbs" / "deepbind_encode_h1hesc_deepRAM")  # offline: the local copy
+    run_snakemake(tmp_path, config, ["results/summary.tsv", "results/USF2/interpret/deepbind/motifs.tsv"],
+                  interpret=True)  # no figures (test time; the demo test draws them)
+    logs = " ".join(p.read_text() for p in (tmp_path / "logs").rglob("*.log"))
+    assert "offline mirror" in logs and "not downloaded" in logs
     everything = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")
     print("\nENCODE test AUROC:\n" + everything[["dataset", "model", "auroc", "auprc", "n"]].to_string())
     summary = everything[everything["model"] == "deepbind"].set_index("dataset")
@@ -261,7 +231,7 @@ def hg19_like_genome(tmp_path_factory):
     ({"method": "anchor", "seed": 0, "val_fraction": 0.15, "test_fraction": 0.15},
      {"method": "distance_matched", "new_pairs": True}),
 ])
-def test_deepchromehic_gm_po_distance_baseline_over_http(tmp_path, hg19_like_genome, split, negatives):
+def test_deepchromehic_gm_po_distance_baseline_offline_through_the_mirror(tmp_path, hg19_like_genome, split, negatives):
     needs_shared("deepchromehic", "rda", "GM.po.train.rda")
     config = yaml.safe_load((REPO / "config" / "deepchromehic.yaml").read_text())
     config["datasets"] = {"GM.po": config["datasets"]["GM.po"]}
@@ -273,10 +243,8 @@ def test_deepchromehic_gm_po_distance_baseline_over_http(tmp_path, hg19_like_gen
     config["models"] = ["distance_baseline"]
     config["evaluation"] = {"bootstrap": 200}
     config.pop("transfer")  # one dataset here
-    with serve_directory(SHARED_DATA) as base:
-        config = rewrite_urls(config, DCHIC, f"{base}/deepchromehic/rda/")
-        config["original_results"]["url"] = f"{base}/deepchromehic/auc+pearson.csv"  # md5 kept
-        run_snakemake(tmp_path, config)
+    config["mirror"] = str(SHARED_DATA / "deepchromehic")  # the .rda tables and auc+pearson.csv, md5-checked
+    run_snakemake(tmp_path, config)
     res = tmp_path / "results" / "GM.po"
     windows = json.loads((res / "windows.json").read_text())
     # 2 x 2,642 pairs; those on chromosomes outside chr19-22 are dropped and counted
@@ -437,16 +405,15 @@ def test_peaks_bed_with_gc_matched_background_on_a_real_genome(tmp_path):
     assert lo < 0.5 < hi  # no GC shortcut left on the test chromosomes
 
 
-GUE = "https://github.com/wds-seu/DeepGene/raw/486343e5212361d6cd7ed03c624f430ed3d5f02e/data/GUE/tf/"
-#: Training rows per GUE task in the test (0 = all 19,000-32,378; the README's numbers used all)
+#: Training rows per GUE task in the test (0 = all 19,000-32,378)
 #: and the tasks run (the README's: all five, ``DNAZOO_GUE_TASKS=0,1,2,3,4``).
 TRAIN_ROWS = int(__import__("os").environ.get("DNAZOO_GUE_TRAIN_ROWS", "6000"))
 GUE_TASKS = [int(t) for t in __import__("os").environ.get("DNAZOO_GUE_TASKS", "0,4").split(",")]
 
 
-def test_gue_tf_tasks_from_their_csvs_over_http(tmp_path):
-    """The shipped GUE config, read as it is (train / dev as validation / test), md5-checked over
-    loopback; DeepBind and the baselines on tf0 and tf4 (test time; every task with
+def test_gue_tf_tasks_from_their_csvs_through_the_mirror(tmp_path):
+    """The shipped GUE config, read as it is (train / dev as validation / test), md5-checked, offline
+    through the mirror; DeepBind and the baselines on tf0 and tf4 (test time; every task with
     ``DNAZOO_GUE_TASKS``)."""
     import gzip
 
@@ -466,7 +433,7 @@ def test_gue_tf_tasks_from_their_csvs_over_http(tmp_path):
                 config["datasets"][f"gue_tf{t}"]["train"]["md5"] = hashlib.md5(data).hexdigest()
             (www / str(t) / f"{part}.csv").write_bytes(data)
     assert config["models"] == ["deepbind", "residualbind"]
-    config["models"] = ["deepbind"]  # CI time; benchmarks/gue_tf_runs.py runs the config's models
+    config["models"] = ["deepbind"]  # CI time; config/gue_tf.yaml runs both
     config["training"] = {"max_epochs": 3, "patience": 1}
     config["model_overrides"] = {"kmer_baseline": {"k": 3}}
     if TRAIN_ROWS:
@@ -474,10 +441,8 @@ def test_gue_tf_tasks_from_their_csvs_over_http(tmp_path):
     config["evaluation"] = {"bootstrap": 100}
     work = tmp_path / "run"
     work.mkdir()
-    with serve_directory(www) as base:
-        run_snakemake(work, rewrite_urls(config, GUE, base + "/"), ["results/summary.tsv"])  # no figures
-    if not TRAIN_ROWS:
-        keep_results(work, "gue_tf")
+    config["mirror"] = str(www)  # offline: the task folders, found by file name and md5
+    run_snakemake(work, config, ["results/summary.tsv", "results/suite/per_dataset.tsv"])  # no figures
     summary = pd.read_csv(work / "results" / "summary.tsv", sep="\t")
     print("\nGUE test AUROC / MCC:\n" + summary[["dataset", "model", "auroc", "mcc", "n"]].to_string())
     assert set(summary["dataset"]) == {f"gue_tf{t}" for t in GUE_TASKS}
@@ -501,7 +466,7 @@ def test_gue_tf_tasks_from_their_csvs_over_http(tmp_path):
 def test_deepsea_bundle_config_on_mat_files_written_from_the_subset(tmp_path):
     """config/deepsea.yaml as shipped, on a bundle archive written from the real DeepSEA subset
     (train.mat as HDF5 from 9,000 training windows, valid.mat from the other 1,000, test.mat from
-    the 1,000 test windows, both MATLAB v5; 690 TF labels), served over loopback: the members come
+    the 1,000 test windows, both MATLAB v5; 690 TF labels), offline through the mirror: the members come
     out of one archive, the 690 labels are one multilabel task; a small CNN against GC content."""
     import io
     import tarfile
@@ -525,16 +490,15 @@ def test_deepsea_bundle_config_on_mat_files_written_from_the_subset(tmp_path):
     (www / "deepsea_train_bundle.v0.9.tar.gz").write_bytes(buf.getvalue())
     (www / "predictor_names.txt").write_bytes((folder / "tf690_feature_names.txt").read_bytes())
     ds = config["datasets"].pop("deepsea")
-    ds["label_names"]["url"] = "@/predictor_names.txt"
     config["datasets"]["deepsea690"] = ds
     config.update({"models": ["deepbind"], "training": {"max_epochs": 2, "patience": 1, "batch_size": 64},
                    "model_overrides": {"deepbind": {"model_params": {"motifs": 32, "hidden": 32, "dropout": 0.2}}},
                    "evaluation": {"bootstrap": 0}})
-    config = rewrite_urls(config, "http://deepsea.princeton.edu/media/code/", "@/")
-    with serve_directory(www) as base:
-        run_snakemake(tmp_path, rewrite_urls(config, "@", base))
+    config["mirror"] = str(www)  # the bundle and the label names, by file name (no md5 for a rebuilt bundle)
+    for part in ("train", "validation", "test"):
+        config["datasets"]["deepsea690"][part].pop("md5", None)
+    run_snakemake(tmp_path, config)
     res = tmp_path / "results" / "deepsea690"
-    keep_results(tmp_path, "deepsea690", ("results/summary.tsv", "results/deepsea690/models/deepbind/per_target.tsv"))
     spec = json.loads((res / "encoded" / "spec.json").read_text())
     assert spec["task"]["name"] == "multilabel" and len(spec["task"]["targets"]) == 690
     assert spec["targets"]["shape"] == [690] and spec["rows"]["test"] == spec["rows"]["val"] == 1000
@@ -597,7 +561,6 @@ def test_simulated_profile_task_beats_a_shuffled_control(tmp_path):
     config["training"] = {"max_epochs": 14, "patience": 2}  # 400 kbp and 6 epochs (64 filters): rest r 0.097
     config["model_overrides"] = {"dilated_cnn": {"model_params": {"filters": 32}}}  # test time; default 64
     run_snakemake(tmp_path, config)
-    keep_results(tmp_path, "simulated_profile")
     summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")
     summary = summary[summary["dataset"] == "simulated_profile"].set_index("model")
     print("\nsimulated profile task:\n" + summary[["mean_pearson_r", "control_mean_pearson_r", "mean_mse"]].to_string())
@@ -754,9 +717,9 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     assert records[0]["dataset_config"]["simulate"]["n_pairs"] == 240
 
 
-def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files_over_http(tmp_path):
+def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files(tmp_path):
     """config/targetfinder.yaml downloads the authors' per-pair predictions-gbm.csv and rebuilds the
-    pair table from the element names: served over loopback (the K562 file rebuilt from the real
+    pair table from the element names: through the offline mirror (the K562 file rebuilt from the real
     pairs), the result equals the real K562 pair table."""
     from dnazoo.io import read_table
     from dnazoo.data.readers import read_targetfinder
@@ -774,8 +737,8 @@ def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files_over_http
     assert prefix.startswith("https://raw.githubusercontent.com/shwhalen/targetfinder/")
     work = tmp_path / "run"
     work.mkdir()
-    with serve_directory(tmp_path / "www") as base:
-        run_snakemake(work, rewrite_urls(config, prefix, f"{base}/"), ["results/K562/pairs.tsv.gz"])
+    config["mirror"] = str(tmp_path / "www")
+    run_snakemake(work, config, ["results/K562/pairs.tsv.gz"])
     got = read_table(work / "results" / "K562" / "pairs.tsv.gz").sort_values("pair_id").reset_index(drop=True)
     ref = read_targetfinder(shared).sort_values("pair_id").reset_index(drop=True)
     cols = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label"]
@@ -785,7 +748,7 @@ def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files_over_http
 
 def test_epivan_and_speid_on_targetfinder_pairs_through_the_hg19_path(tmp_path, hg19_like_genome):
     """config/targetfinder.yaml's K562 set with EPIVAN and SPEID at their 3,000 / 2,000-bp windows:
-    the authors' per-pair file served over loopback (the real K562 pairs on chr19-22: every
+    the authors' per-pair file through the offline mirror (the real K562 pairs on chr19-22: every
     positive and as many negatives), the genome an hg19-shaped stand-in (real names and sizes,
     synthetic bases: no hg19 offline), EPIVAN's 6-mer tokens through EPIVAN's own pretrained dna2vec
     matrix (../shared). Windows are cut at the pairs' hg19 coordinates; both models train and are
@@ -806,7 +769,6 @@ def test_epivan_and_speid_on_targetfinder_pairs_through_the_hg19_path(tmp_path, 
                   "prediction": 0}).to_csv(folder / "predictions-gbm.csv", index=False)
     config = yaml.safe_load((REPO / "config" / "targetfinder.yaml").read_text())
     assert {"epivan", "speid"} <= set(config["models"])
-    prefix = config["datasets"]["K562"]["table"]["url"].split("paper/")[0]
     config["datasets"] = {"K562": {**config["datasets"]["K562"], "embedding": str(matrix)}}
     assert config["datasets"]["K562"]["window"] == [3000, 2000]
     config["genomes"]["hg19"] = {"path": str(hg19_like_genome)}
@@ -815,8 +777,8 @@ def test_epivan_and_speid_on_targetfinder_pairs_through_the_hg19_path(tmp_path, 
                   training={"max_epochs": 1}, interpret={"enabled": False})  # test time
     work = tmp_path / "run"
     work.mkdir()
-    with serve_directory(tmp_path / "www") as base:
-        run_snakemake(work, rewrite_urls(config, prefix, f"{base}/"), ["results/summary.tsv"])
+    config["mirror"] = str(tmp_path / "www")
+    run_snakemake(work, config, ["results/summary.tsv"])
     res = work / "results" / "K562"
     split = pd.read_csv(res / "split.tsv.gz", sep="\t")
     test = split[split["split"] == "test"].set_index("pair_id")
@@ -882,7 +844,7 @@ def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
               filters=False)
     config["evaluation"] = {"bootstrap": 100}  # test time
     config["mirror"] = str(www)  # the URLs stay; their files come from the mirror
-    proc = run_snakemake(tmp_path, config)
+    run_snakemake(tmp_path, config)
     assert "offline mirror" in (tmp_path / "logs" / "genomes" / "mm10_ensembl85_chr18_19.log").read_text()
     out = tmp_path / "results/deepcpg_serum_dna"
     spec = json.loads((out / "encoded" / "spec.json").read_text())

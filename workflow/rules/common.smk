@@ -299,8 +299,40 @@ def interpret_targets(name):
         for ext in ("png", "pdf")]
 
 
+def compared_datasets():
+    """Binary datasets with a baseline: those with a baseline_comparison.tsv."""
+    return [n for n in DATASETS if task_of(n) == "binary"
+            and any(dz_models.get(m).framework == "sklearn" for m in dataset_models(n))]
+
+
+def read_sequence_datasets():
+    """Datasets whose rows come from rule read_sequences (and so have an overlap.tsv)."""
+    return [n for n, ds in DATASETS.items() if ds["kind"] == "sequences" and "train" in ds]
+
+
+def interpret_runs(wildcards=None):
+    """Every interpreted (dataset, model) with its files, for rule interpret_table."""
+    runs = []
+    for name, ds in DATASETS.items():
+        models_, _, _ = dz_config.interpret_plan(config, name)
+        tf = {**(config.get("interpret") or {}), **(ds.get("interpret") or {})}.get("tf")
+        for m in models_:
+            folder = f"results/{name}/interpret/{m}"
+            runs.append({"dataset": name, "model": m, "tf": tf, "motifs": f"{folder}/motifs.tsv",
+                         "summary": f"{folder}/summary.json", "metrics": f"results/{name}/models/{m}/metrics.json"})
+    return runs
+
+
+def interpret_table_inputs(wildcards):
+    return {f"{r['dataset']}/{r['model']}/{k}": r[k] for r in interpret_runs() for k in ("motifs", "summary", "metrics")}
+
+
 def all_targets():
-    targets = ["results/summary.tsv"] if DATASETS else []
+    targets = ["results/summary.tsv", "results/suite/per_model.tsv"] if DATASETS else []
+    if interpret_runs():
+        targets.append("results/interpret.tsv")
+    if read_sequence_datasets():
+        targets.append("results/suite/overlap.tsv")
     targets += [f"results/protocols/{g}.{ext}" for g in GROUPS for ext in ("tsv", "png", "pdf")]
     if TRANSFER:
         targets += ["results/transfer/auc_pearson.tsv", *transfer_figures()]

@@ -1,6 +1,7 @@
 rule evaluate:
     """Test-split metrics of the dataset's task (binary: AUROC, AUPRC, F1, accuracy, Pearson r; multilabel:
-    AUROC/AUPRC per label; regression: Pearson r, Spearman, MSE per target); per-row predictions."""
+    AUROC/AUPRC per label; regression: Pearson r, Spearman, MSE per target); per-row predictions;
+    diagnostics (dead ReLU units, BatchNormalization statistics)."""
     input:
         model=get_model_file,
         encoded="results/{dataset}/encoded",
@@ -10,6 +11,7 @@ rule evaluate:
         predictions="results/{dataset}/models/{model}/predictions.tsv.gz",
         per_target="results/{dataset}/models/{model}/per_target.tsv",
         examples="results/{dataset}/models/{model}/examples.npz",
+        diagnostics="results/{dataset}/models/{model}/diagnostics.json",
     params:
         kind=lambda wc: dataset(wc)["kind"],
         evaluation=config["evaluation"],

@@ -104,7 +104,8 @@ rule figures_profile:
 rule summary:
     """Datasets x models table of test metrics."""
     input:
-        [f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in dataset_models(d)],
+        metrics=[f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in dataset_models(d)],
+        records=[f"results/{d}/models/{m}/run.json" for d in DATASETS for m in dataset_models(d)],
     output:
         report("results/summary.tsv", caption="../report/summary.rst", category="Summary"),
     params:
@@ -169,3 +170,63 @@ rule figures_training:
         "../../envs/plots.yaml"
     script:
         "../scripts/figures_training.py"
+
+
+rule suite:
+    """The run across its datasets: every (dataset, model) with its headline test metric, the comparison
+    with the dataset's best baseline, the training record and any published reference
+    (per_dataset.tsv); one row per model over the datasets (per_model.tsv)."""
+    input:
+        summary="results/summary.tsv",
+        comparisons=lambda wc: [f"results/{d}/baseline_comparison.tsv" for d in compared_datasets()],
+    output:
+        per_dataset=report("results/suite/per_dataset.tsv", caption="../report/suite.rst", category="Summary"),
+        per_model=report("results/suite/per_model.tsv", caption="../report/suite.rst", category="Summary"),
+    params:
+        compared=lambda wc: compared_datasets(),
+        published={n: ds["published"] for n, ds in DATASETS.items() if "published" in ds},
+    log:
+        "logs/suite.log",
+    benchmark:
+        "benchmarks/out/suite.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/suite.py"
+
+
+rule overlap:
+    """Validation and test rows whose sequence is also a training sequence, per dataset read from
+    sequence files (the training copies are dropped by rule read_sequences; this counts them)."""
+    input:
+        lambda wc: [f"results/{d}/overlap.tsv" for d in read_sequence_datasets()],
+    output:
+        "results/suite/overlap.tsv",
+    log:
+        "logs/overlap.log",
+    benchmark:
+        "benchmarks/out/overlap.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/overlap.py"
+
+
+rule interpret_table:
+    """Every interpreted model in one table: its top TF-MoDISco pattern, the best JASPAR match and its
+    q-value, and, where the dataset names its factor (interpret.tf), whether the match is the factor's
+    own motif or its family's."""
+    input:
+        unpack(interpret_table_inputs),
+    output:
+        report("results/interpret.tsv", caption="../report/interpret.rst", category="Interpretation"),
+    params:
+        runs=interpret_runs,
+    log:
+        "logs/interpret_table.log",
+    benchmark:
+        "benchmarks/out/interpret_table.tsv"
+    conda:
+        "../../envs/training.yaml"
+    script:
+        "../scripts/interpret_table.py"

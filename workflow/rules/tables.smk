@@ -23,7 +23,8 @@ rule read_sequences:
     input:
         unpack(get_sequence_files),
     output:
-        "results/{dataset}/sequences.tsv.gz",
+        table="results/{dataset}/sequences.tsv.gz",
+        overlap="results/{dataset}/overlap.tsv",
     params:
         copies=source_copies,
         ds=dataset,

@@ -5,4 +5,4 @@ from dnazoo.pipeline.evaluate import summary_stage
 sm = snakemake  # noqa: F821  (injected by Snakemake)
 setup_logging(sm.log[0])
 
-summary_stage(sm.input, sm.output[0], dict(sm.params.kinds))
+summary_stage(sm.input.metrics, sm.output[0], dict(sm.params.kinds), sm.input.records)

@@ -276,7 +276,7 @@ def make_tf_dataset(inputs: dict, labels: np.ndarray, batch_size: int, seed: int
     ``tf.numpy_function`` (sorted reads; augmentation seeded by seed, epoch and first row) and
     prefetched, so reading overlaps the training step. For ``deepbind`` at 101 bp it reaches a
     median 0.92 of the in-memory rate, Keras's generic ``PyDataset`` adapter 0.88
-    (``benchmarks/input_pipeline.py``).
+    (``perf/input_pipeline.py``).
 
     Args:
         inputs: ``{input name: (n, ...) array}``; labels: ``(n, ...)`` targets (held in memory as

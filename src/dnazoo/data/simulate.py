@@ -1,6 +1,6 @@
 """The embedded demo: a simulated genome and BEDPE with a planted chromatin-loop grammar.
 
-Grammar (documented in the README, "Simulated demo dataset"):
+Grammar (summarised in docs/quickstart.md):
 
 * The genome is i.i.d. sequence with GC content ``gc`` on ``n_chromosomes`` chromosomes named
   ``simchr1 …`` of ``chrom_length`` bp each; the first ``telomere_n`` bp of every chromosome are

@@ -347,6 +347,36 @@ def assign_split(df: pd.DataFrame, spec: dict) -> pd.DataFrame:
     return out
 
 
+def sequence_overlap(df: pd.DataFrame) -> pd.DataFrame:
+    """How many validation and test rows share their sequence with a training row, before
+    :func:`drop_duplicate_sequences` drops those training rows: one row per held-out split with
+    ``split``, ``rows``, ``in_train`` (rows whose sequence is also a training sequence),
+    ``in_train_positive`` (of those, rows labelled 1; binary tables only), ``same_label_as_train``
+    (of those, rows whose label equals the first training row's with that sequence; binary only)
+    and ``train_rows_with_such_a_sequence``.
+
+    Args:
+        df: a sequence table with ``sequence`` and ``split`` columns (``label`` optional).
+    """
+    cols = ["split", "rows", "in_train", "in_train_positive", "same_label_as_train", "train_rows_with_such_a_sequence"]
+    if "split" not in df or df.empty:
+        return pd.DataFrame(columns=cols)
+    train = df[df["split"] == "train"]
+    first = train.drop_duplicates("sequence").set_index("sequence")
+    rows = []
+    for part in ("val", "test"):
+        held = df[df["split"] == part]
+        shared = held[held["sequence"].isin(first.index)]
+        row = {"split": part, "rows": len(held), "in_train": len(shared), "in_train_positive": None,
+               "same_label_as_train": None,
+               "train_rows_with_such_a_sequence": int(train["sequence"].isin(set(shared["sequence"])).sum())}
+        if "label" in df:
+            row["in_train_positive"] = int((shared["label"] == 1).sum())
+            row["same_label_as_train"] = int((shared["sequence"].map(first["label"]) == shared["label"]).sum())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)
+
+
 def drop_duplicate_sequences(df: pd.DataFrame, source: str = "") -> pd.DataFrame:
     """Report sequences that occur more than once, and drop the training rows whose sequence also
     occurs in validation or test (it would leak the held-out answer into training).

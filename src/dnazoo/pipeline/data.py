@@ -12,7 +12,7 @@ import pandas as pd
 from dnazoo import config as cfg
 from dnazoo.io import fetch, read_table, save_npy, write_table
 from dnazoo.data.dataset import PARTS
-from dnazoo.data.splits import drop_duplicate_sequences
+from dnazoo.data.splits import drop_duplicate_sequences, sequence_overlap
 from dnazoo.pipeline.common import source_location
 from dnazoo.training import write_json
 
@@ -151,7 +151,7 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
                          out: str | os.PathLike, fasta: str | os.PathLike | None = None,
                          window: int | None = None, validation: dict | None = None, validation_path=None,
                          ds: dict | None = None, label_files: dict | None = None,
-                         label_names_path=None) -> pd.DataFrame:
+                         label_names_path=None, overlap_out=None, dataset: str = "") -> pd.DataFrame:
     """Labelled sequence files → canonical sequence table with a ``split`` column (train/val/test).
 
     Training negatives are added by dinucleotide shuffling of the training positives when
@@ -167,7 +167,8 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
     is ``label_files[part]``, columns named by the ``label_names`` file). A ``validation`` source
     gives the validation rows (``split: given`` then carves nothing out of train). Sequences that
     occur more than once are reported; training rows whose sequence also occurs in validation or
-    test are dropped.
+    test are dropped, and ``overlap_out`` (``overlap.tsv``) counts them first
+    (:func:`dnazoo.data.splits.sequence_overlap`, with a ``dataset`` column).
 
     Raises:
         ConfigError: a ``bed`` source without a genome/window, or ``gc_matched_background``
@@ -233,6 +234,9 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
     dup = df["seq_id"].duplicated()
     if dup.any():
         df.loc[dup, "seq_id"] = df.loc[dup, "seq_id"] + "_" + df.loc[dup, "split"]
+    if overlap_out is not None:
+        write_table(sequence_overlap(df).assign(dataset=dataset).pipe(
+            lambda t: t[["dataset"] + [c for c in t if c != "dataset"]]), overlap_out)
     df = drop_duplicate_sequences(df, str(source_location(train)))
     if "label" in df:
         log.info("sequences: %s", df.groupby(["split", "label"]).size().to_dict())
@@ -429,3 +433,11 @@ def embedding_stage(embedding: str, params: dict, dna2vec_matrix, out) -> None:
         matrix = check_embedding_matrix(np.load(embedding), p.model_k, embedding)
     log.info("embedding %s: matrix %s", embedding, matrix.shape)
     save_npy(matrix, out)
+
+
+def overlap_stage(overlap_files: list, out) -> pd.DataFrame:
+    """The datasets' ``overlap.tsv`` files (:func:`read_sequences_stage`) in one table."""
+    frames = [read_table(f) for f in overlap_files]
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["dataset", "split", "rows"])
+    write_table(df, out)
+    return df

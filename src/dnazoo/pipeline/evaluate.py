@@ -36,7 +36,8 @@ def per_target_ci(per_target: pd.DataFrame, targets: np.ndarray, scores: np.ndar
 
 def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
                    dataset: str = "", threads: int = 1, evaluation: dict | None = None,
-                   per_target_out=None, settings: dict | None = None, examples_out=None) -> dict:
+                   per_target_out=None, settings: dict | None = None, examples_out=None,
+                   diagnostics_out=None) -> dict:
     """Test-split metrics of the dataset's task (:meth:`dnazoo.tasks.Task.metrics`) in
     ``metrics.json`` and per-row scores in ``predictions.tsv.gz``.
 
@@ -48,6 +49,10 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
     ``control_mean_pearson_r`` (the predictions against the tracks of shuffled windows). Every
     task: the observed targets and the scores of the four test rows with the most observed signal
     (counts, positive labels) in ``examples_out`` (``.npz``: observed, predicted, ids, tracks).
+    Keras models: ``dead_relu_layers`` (ReLU layers with no unit above 0 on the test rows) in the
+    metrics, and ``diagnostics_out`` (``diagnostics.json``): live units per ReLU layer and, for a
+    model with BatchNormalization, moving against batch statistics
+    (:mod:`dnazoo.evaluation.diagnostics`).
     """
     from dnazoo import models
     from dnazoo.tasks.metrics import bootstrap_ci
@@ -90,6 +95,11 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
         metrics["val_threshold"] = threshold
         metrics["mcc_val_threshold"] = float(matthews_corrcoef(pred["label"].astype(int),
                                                                (pred["score"] >= threshold).astype(int)))
+    if diagnostics_out is not None:
+        diagnostics = model_diagnostics(model, trained, encoded_dir, kind, data)
+        if "relu_layers" in diagnostics:
+            metrics["dead_relu_layers"] = sum(r["live_units"] == 0 for r in diagnostics["relu_layers"])
+        write_json(diagnostics, diagnostics_out)
     ev = evaluation_settings(evaluation)
     if task.name == "multilabel" and ev["bootstrap"] and task.n_targets <= MAX_CI_TARGETS:
         per_target = per_target_ci(per_target, targets, scores, ev)
@@ -103,6 +113,39 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
         write_table(per_target.assign(model=model), per_target_out)
     write_json(metrics, metrics_out)
     return metrics
+
+
+def model_diagnostics(name: str, trained, encoded_dir, kind: str, test: dict) -> dict:
+    """``diagnostics.json`` of a trained model: ``{"model", "framework"}`` and, for a Keras model,
+    ``relu_layers`` (:func:`dnazoo.evaluation.diagnostics.live_units` on the test split ``test``) and,
+    with BatchNormalization, ``batch_norm`` (:func:`dnazoo.evaluation.diagnostics.batch_statistics`
+    on the training and validation splits)."""
+    from dnazoo import models
+    from dnazoo.data.dataset import load_split, model_inputs
+
+    framework = models.get(name).framework
+    out = {"model": name, "framework": framework}
+    if framework != "keras":
+        return out
+    from dnazoo.evaluation.diagnostics import batch_statistics, has_batch_norm, live_units
+
+    try:
+        out["relu_layers"] = live_units(trained, model_inputs(test, trained))
+        if has_batch_norm(trained):
+            splits = {}
+            for split in ("train", "val"):
+                data = load_split(encoded_dir, split, kind)
+                splits[split] = (model_inputs(data, trained), data["labels"])
+            out["batch_norm"] = batch_statistics(trained, splits)
+    except Exception as err:  # a check that cannot probe this architecture must not lose the metrics
+        log.warning("%s: diagnostics failed (%s: %s); diagnostics.json records the error", name,
+                    type(err).__name__, err)
+        out["error"] = f"{type(err).__name__}: {err}"
+    dead = [r["layer"] for r in out.get("relu_layers", []) if r["live_units"] == 0]
+    if dead:
+        log.warning("%s: ReLU layer(s) %s have no unit above 0 on any test row (dead): the model scores every "
+                    "row alike from there on", name, dead)
+    return out
 
 
 def figures_stage(dataset: str, models_: list[str], metrics_files: list, prediction_files: list,
@@ -144,11 +187,14 @@ def training_figure_stage(dataset: str, model: str, history, out_png, note: str 
 
 #: The identifying columns of ``results/summary.tsv``, first and in this order.
 SUMMARY_KEYS = ("dataset", "model", "kind", "task", "split")
+#: The training record (``run.json`` ``result``) that ``summary.tsv`` shows after the test metrics.
+TRAINING_KEYS = ("epochs", "best_epoch", "stopped_by", "converged", "train_s")
 
 
 def summary_table(rows: list[dict], digits: int = 4) -> pd.DataFrame:
     """The ``summary.tsv`` table of metrics rows (one ``metrics.json`` each): the identifying
-    columns :data:`SUMMARY_KEYS` first, then the metrics in alphabetical order, each confidence
+    columns :data:`SUMMARY_KEYS` first, then the metrics in alphabetical order (the training
+    record :data:`TRAINING_KEYS` last), each confidence
     interval ``[low, high]`` as two columns ``<name>_low`` and ``<name>_high``, floats rounded to
     ``digits`` decimals; rows sorted by dataset, then by the headline metric (AUROC, or mean
     Pearson r for regression and profile rows), best first."""
@@ -171,7 +217,12 @@ def summary_table(rows: list[dict], digits: int = 4) -> pd.DataFrame:
     df = df.drop(columns=["_key"], errors="ignore").reset_index(drop=True)
     ids = [c for c in SUMMARY_KEYS if c in df]
     order = lambda c: c.replace("_ci_low", "_ci_0").replace("_ci_high", "_ci_1")  # noqa: E731 (low before high)
-    return _rounded(df[ids + sorted((c for c in df if c not in ids), key=order)], digits)
+    last = [c for c in TRAINING_KEYS if c in df]
+    for c in ("epochs", "best_epoch"):  # integers, empty for the baselines
+        if c in df:
+            df[c] = df[c].astype("Int64")
+    metrics = sorted((c for c in df if c not in ids and c not in last), key=order)
+    return _rounded(df[ids + metrics + last], digits)
 
 
 def _rounded(df: pd.DataFrame, digits: int) -> pd.DataFrame:
@@ -180,15 +231,22 @@ def _rounded(df: pd.DataFrame, digits: int) -> pd.DataFrame:
     return df.assign(**{c: df[c].round(digits) for c in floats})
 
 
-def summary_stage(metrics_files: list, out, dataset_kinds: dict | None = None) -> pd.DataFrame:
+def summary_stage(metrics_files: list, out, dataset_kinds: dict | None = None,
+                  record_files: list | None = None) -> pd.DataFrame:
     """One row per (dataset, model) with all test metrics: ``summary.tsv`` (:func:`summary_table`).
     Each file is one model's ``metrics.json``; ``dataset_kinds`` (``{dataset: kind}``) fills the
-    ``kind`` column where a file has none."""
+    ``kind`` column where a file has none. ``record_files``: the models' ``run.json``, in the same
+    order; their :data:`TRAINING_KEYS` (epochs run, best epoch, what stopped training, whether it
+    converged, training seconds) join each row (Keras models; baselines have no epochs)."""
     import json
 
     rows = [json.loads(Path(f).read_text()) for f in metrics_files]
-    for row in rows:
+    for i, row in enumerate(rows):
         row.setdefault("kind", (dataset_kinds or {}).get(row.get("dataset"), ""))
+        if record_files:
+            result = json.loads(Path(record_files[i]).read_text()).get("result", {})
+            if "stopped_by" in result:  # a Keras model's training
+                row.update({k: result[k] for k in TRAINING_KEYS if k in result})
     df = summary_table(rows)
     write_table(df, out)
     return df
@@ -232,3 +290,18 @@ def protocols_stage(group: str, metrics_files: list, protocols: dict, baselines:
     write_table(summary, out_table)
     plot_protocols(summary, group, out_stem, tuple(baselines), note)
     return summary
+
+
+def suite_stage(summary, comparisons: dict, published: dict, per_dataset_out, per_model_out,
+                digits: int = 4) -> pd.DataFrame:
+    """``results/suite/``: :func:`dnazoo.evaluation.suite.per_dataset_table` of ``summary.tsv`` and the
+    ``baseline_comparison.tsv`` files (``{dataset: path}``) and :func:`dnazoo.evaluation.suite.per_model_table`,
+    floats rounded to ``digits`` decimals."""
+    from dnazoo.evaluation.suite import per_dataset_table, per_model_table
+
+    rows = per_dataset_table(read_table(summary), {d: read_table(f) for d, f in comparisons.items()}, published)
+    models_ = per_model_table(rows)
+    log.info("models over %d dataset(s):\n%s", rows["dataset"].nunique() if len(rows) else 0, models_.to_string())
+    write_table(_rounded(rows, digits), per_dataset_out)
+    write_table(_rounded(models_, digits), per_model_out)
+    return rows

@@ -72,3 +72,56 @@ def interpret_stage(model: str, model_path, encoded_dir, out_dir, settings: dict
     write_json(summary, out / "summary.json")
     log.info("interpretation of %s on %s: %s", model, dataset, json.dumps(summary, default=str))
     return summary
+
+
+def interpret_table_stage(runs: list[dict], out, jaspar_release: str | None = None):
+    """One row per interpreted (dataset, model): the top TF-MoDISco pattern of the positive
+    metacluster (most seqlets; of any input for a pairs model) with its best JASPAR match and
+    q-value, the model's headline test metric, the ISM / gradient × input agreement (Pearson r,
+    mean over the model's inputs) and, where the dataset names its ChIP-ed factor
+    (``interpret.tf``), how the match relates to it (:func:`dnazoo.interpret.tf_match`: own,
+    family, other), ``passes`` (q < 0.05 and own or family) and the best own-or-family pattern.
+    ``results/interpret.tsv``.
+
+    Args:
+        runs: ``{"dataset", "model", "tf" (or None), "motifs" (motifs.tsv), "summary" (summary.json),
+            "metrics" (metrics.json)}`` per interpreted model.
+        jaspar_release: pyjaspar release for :func:`dnazoo.interpret.jaspar_motifs` (default: each
+            run's own, from its summary).
+    """
+    import pandas as pd
+
+    from dnazoo import interpret
+    from dnazoo.io import read_table
+
+    jaspar = {}
+    rows = []
+    for run in runs:
+        summary = json.loads(Path(run["summary"]).read_text())
+        metrics = json.loads(Path(run["metrics"]).read_text())
+        motifs = read_table(run["motifs"])
+        metric = next((k for k in ("auroc", "mean_auroc", "mean_pearson_r") if k in metrics), None)
+        row = {"dataset": run["dataset"], "model": run["model"], "tf": run.get("tf") or "",
+               "test_metric": metric, "test_value": metrics.get(metric), "n_sequences": summary["n_sequences"],
+               "n_patterns": len(motifs)}
+        # the positive metacluster's patterns: pos_<i>, or <input>.pos_<i> for a model of several inputs
+        pos = motifs[motifs["pattern"].astype(str).str.split(".").str[-1].str.startswith("pos_")]
+        if len(pos):
+            top = pos.iloc[0]
+            row.update(top_pattern=top["pattern"], n_seqlets=int(top["n_seqlets"]), match_id=top["match_id"],
+                       match_name=top["match_name"], q_value=float(top["q_value"]))
+            if run.get("tf"):
+                release = jaspar_release or summary["jaspar"]
+                targets = jaspar.setdefault(release, interpret.jaspar_motifs(release))
+                relation = [interpret.tf_match(run["tf"], m, targets) for m in pos["match_id"]]
+                own = pos[[r in ("own", "family") for r in relation]]
+                row.update(relation=relation[0], passes=bool(top["q_value"] < 0.05 and relation[0] in ("own", "family")),
+                           best_own_or_family_pattern=(f"{own.iloc[0]['pattern']} ({own.iloc[0]['match_name']}, "
+                                                       f"q = {own.iloc[0]['q_value']:.2g})") if len(own) else "")
+        agreement = [a["ism_vs_gradient_x_input"] for a in summary.get("agreement_pearson_r", {}).values()
+                     if a.get("ism_vs_gradient_x_input") is not None]
+        row["ism_vs_gradient_x_input_r"] = float(np.mean(agreement)) if agreement else None
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    write_table(table, out)
+    return table

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -208,6 +209,8 @@ def time_limit_callback(seconds: float):
     import keras
 
     class TimeLimit(keras.callbacks.Callback):
+        fired = False  # True once the limit stopped training
+
         def on_train_begin(self, logs=None):
             self.start = time.monotonic()
 
@@ -215,6 +218,7 @@ def time_limit_callback(seconds: float):
             if time.monotonic() - self.start > seconds:
                 log.info("epoch %d: training time limit of %.0f s reached; stopping", epoch + 1, seconds)
                 self.model.stop_training = True
+                self.fired = True
 
     return TimeLimit()
 
@@ -406,7 +410,11 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
             an uninterrupted run. Removed after a completed run unless ``keep_checkpoint``.
 
     Returns:
-        ``{"epochs": n, "best_epoch": k, "best_<metric>": value}`` (``best_val_auroc`` for binary).
+        ``{"epochs": n, "best_epoch": k, "best_<metric>": value, "stopped_by", "converged",
+        "train_s", "parameters", "trainable_parameters"}`` (``best_val_auroc`` for binary).
+        ``stopped_by``: ``patience`` (early stopping), ``max_epochs`` or ``time_cap``
+        (``max_train_s``); ``converged``: stopped by patience after a best epoch that is not the
+        last; ``train_s``: seconds of ``fit`` in this job (after a resumed checkpoint, the rest).
 
     Raises:
         ValueError: windows that disagree with the encoded data, or a model that cannot take it.
@@ -483,8 +491,9 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
     stopper = early_stopping(monitor, int(settings["patience"]), resume, mode)
     callbacks = [validation_callback(model_inputs(val, model), val["labels"], max(bs, 256), task, average,
                                      with_loss=monitor == "val_loss"), stopper]
-    if settings.get("max_train_s"):
-        callbacks.append(time_limit_callback(float(settings["max_train_s"])))
+    time_cap = time_limit_callback(float(settings["max_train_s"])) if settings.get("max_train_s") else None
+    if time_cap:
+        callbacks.append(time_cap)
     if checkpoint:
         callbacks.append(checkpoint_callback(checkpoint, fingerprint, stopper, history))
     weights = None
@@ -497,11 +506,13 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
     # a checkpoint of the epoch where training stopped: fit no further epoch (the best weights
     # are restored by early stopping at the end of fit)
     last_epoch = first_epoch if resume and resume["meta"]["stop_training"] else max_epochs
+    started = time.monotonic()
     hist = model.fit(training_stream(model_inputs(train, model), train["labels"], bs, seed, weights,
                                      augment if any(augment.values()) else None, first_epoch,
                                      max(1, last_epoch - first_epoch)),
                      epochs=last_epoch, initial_epoch=first_epoch, steps_per_epoch=steps, callbacks=callbacks,
                      verbose=2, shuffle=False)  # the stream shuffles itself (seeded by epoch)
+    train_s = time.monotonic() - started
     if not checkpoint:
         history = [{"epoch": i + 1, **{k: float(v[i]) for k, v in hist.history.items()}}
                    for i in range(len(next(iter(hist.history.values()), [])))]
@@ -517,8 +528,12 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
     else:
         best = len(history) - 1
     trainable = sum(int(np.prod(v.shape)) for v in model.trainable_weights)
+    stopped_by = ("time_cap" if time_cap is not None and time_cap.fired
+                  else "max_epochs" if len(history) >= max_epochs else "patience")
     return {"epochs": int(len(history)), "best_epoch": best + 1, f"best_{monitor}": float(values.iloc[best]),
-            "parameters": int(model.count_params()), "trainable_parameters": int(trainable)}
+            "stopped_by": stopped_by, "converged": bool(stopped_by == "patience" and best + 1 < len(history)),
+            "train_s": round(train_s, 1), "parameters": int(model.count_params()),
+            "trainable_parameters": int(trainable)}
 
 
 def train_baseline(name: str, folder: str | os.PathLike, kind: str | None, settings: dict,
