@@ -15,7 +15,7 @@ DEEPCPG_SIM = "`snakemake --cores 2 --resources gpu=1 --configfile config/demo_d
 DEEPCPG_REAL = ("`DNAZOO_MIRROR=../shared/data/deepcpg snakemake --cores 2 --resources gpu=1 "
                 "--configfile config/deepcpg.yaml`")
 GUE = ("`DNAZOO_MIRROR=../shared/data/tfbs/gue_tf_human snakemake --cores 2 --configfile config/gue_tf.yaml "
-       "results/suite/overlap.tsv`")
+       "results/overlap.tsv`")
 ENCODE_INTERPRET = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
                     "--resources gpu=1 --configfile config/encode_interpret.yaml`")
 
@@ -39,7 +39,7 @@ FILES = {
     "deepcpg_real_per_cell.tsv": ("the same, per cell, with bootstrap CIs", DEEPCPG_REAL,
                                   "results/deepcpg_serum/per_target.tsv"),
     "gue_tf_overlap.tsv": ("GUE tf0-tf4: validation (dev) and test rows whose sequence is also a training "
-                           "sequence (those training rows are dropped)", GUE, "results/suite/overlap.tsv"),
+                           "sequence (those training rows are dropped)", GUE, "results/overlap.tsv"),
     "encode_interpret.tsv": ("ENCODE ChIP-seq (USF1, SRF, YY1, ZNF143): each model's top TF-MoDISco pattern, "
                              "its JASPAR match and whether it is the TF's own motif or its family's",
                              ENCODE_INTERPRET, "results/interpret.tsv"),

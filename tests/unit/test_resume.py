@@ -153,3 +153,24 @@ def test_a_killed_deepcpg_training_resumes_to_the_uninterrupted_history(tmp_path
     assert {"loss", "val_loss", "val_mean_auroc"} <= set(a.columns) and len(a) == 5
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 
+
+
+def test_a_checkpoint_of_other_training_data_is_not_resumed(tmp_path):
+    """Labels flipped after a checkpoint was written (same shapes and counts): the rerun says the
+    training data changed and trains from epoch 1, so no epoch of the history comes from the old labels."""
+    folder = tmp_path / "encoded"
+    _encoded(folder)
+    settings = {"max_epochs": 2, "patience": 3, "batch_size": 64, "seed": 1, "keep_checkpoint": True}
+    out = tmp_path / "run"
+    out.mkdir()
+    _train(folder, out, settings)
+    proc = _train(folder, out, settings)  # same data: the kept checkpoint is resumed
+    assert "resuming from the checkpoint of epoch 2" in proc.stderr
+    labels = folder / "train.labels.npy"
+    y = np.load(labels)
+    np.save(labels, (1 - y).astype(y.dtype))  # every label flipped, nothing else changed
+    proc = _train(folder, out, settings)
+    assert "resuming" not in proc.stderr
+    assert "the training data (the encoded arrays or labels) changed since this checkpoint was written; " \
+        "not resumed, training starts from epoch 1" in proc.stderr
+    assert len(pd.read_csv(out / "history.tsv", sep="\t")) == 2

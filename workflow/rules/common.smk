@@ -332,7 +332,7 @@ def all_targets():
     if interpret_runs():
         targets.append("results/interpret.tsv")
     if read_sequence_datasets():
-        targets.append("results/suite/overlap.tsv")
+        targets.append("results/overlap.tsv")
     targets += [f"results/protocols/{g}.{ext}" for g in GROUPS for ext in ("tsv", "png", "pdf")]
     if TRANSFER:
         targets += ["results/transfer/auc_pearson.tsv", *transfer_figures()]

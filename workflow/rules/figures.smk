@@ -201,7 +201,7 @@ rule overlap:
     input:
         lambda wc: [f"results/{d}/overlap.tsv" for d in read_sequence_datasets()],
     output:
-        "results/suite/overlap.tsv",
+        "results/overlap.tsv",
     log:
         "logs/overlap.log",
     benchmark:

@@ -1,4 +1,4 @@
-"""Held-out rows seen in training, every dataset in one table: results/suite/overlap.tsv."""
+"""Held-out rows seen in training, every dataset in one table: results/overlap.tsv."""
 from dnazoo.pipeline.common import setup_logging
 from dnazoo.pipeline.data import overlap_stage
 

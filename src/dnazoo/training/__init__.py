@@ -240,27 +240,62 @@ def training_stream(inputs: dict, labels: np.ndarray, batch_size: int, seed: int
                          augment=augment, workers=2, first_epoch=first_epoch)
 
 
-def checkpoint_fingerprint(name: str, windows, settings: dict, data_spec: dict) -> str:
-    """sha256 of what a training run depends on (model, windows, settings but ``keep_checkpoint``,
-    dataset spec): a checkpoint written under another fingerprint is not resumed."""
+def checkpoint_fingerprint(name: str, windows, settings: dict, data_spec: dict, data_digest: str = "",
+                           embedding=None) -> dict:
+    """What a training run depends on, each part as a sha256: ``model`` (name and windows),
+    ``settings`` (all but ``keep_checkpoint``; trained parent models by the content of their
+    files), ``data`` (the encoded dataset's spec and ``data_digest``, the content of its arrays:
+    :func:`data_digest`) and ``embedding`` (the k-mer matrix's values). A checkpoint written under
+    another fingerprint is not resumed (:func:`read_checkpoint` says which part changed)."""
     import hashlib
 
+    from dnazoo.io import file_digest
+
+    def sha(obj) -> str:
+        return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
+
     settings = {k: v for k, v in settings.items() if k not in ("keep_checkpoint",)}
-    blob = json.dumps({"model": name, "windows": list(windows), "settings": settings, "data": data_spec},
-                      sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    if settings.get("parents"):
+        settings["parents"] = {role: file_digest(path, "sha256") for role, path in settings["parents"].items()}
+    return {"model": sha({"model": name, "windows": list(windows)}), "settings": sha(settings),
+            "data": sha({"spec": data_spec, "content": data_digest}),
+            "embedding": "" if embedding is None else hashlib.sha256(np.ascontiguousarray(embedding).tobytes()).hexdigest()}
 
 
-def read_checkpoint(path: str | os.PathLike, fingerprint: str) -> dict | None:
+def data_digest(folder: str | os.PathLike) -> str:
+    """sha256 over the content of every file of an encoded dataset folder (codes, labels, ids,
+    spec), by relative name: two folders with the same arrays give the same digest wherever they lie."""
+    import hashlib
+
+    from dnazoo.io import file_digest
+
+    folder = Path(folder)
+    h = hashlib.sha256()
+    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(f"{f.relative_to(folder)}\0{file_digest(f, 'sha256')}\n".encode())
+    return h.hexdigest()
+
+
+#: What a changed fingerprint part means, for the warning of :func:`read_checkpoint`.
+FINGERPRINT_PARTS = {"model": "the model or its windows", "settings": "the training settings",
+                     "data": "the training data (the encoded arrays or labels)", "embedding": "the k-mer embedding"}
+
+
+def read_checkpoint(path: str | os.PathLike, fingerprint: dict) -> dict | None:
     """The state saved by :func:`checkpoint_callback`, or None when there is none or it belongs
-    to another run (other settings, data or model; logged)."""
+    to another run; then a warning names what changed (:data:`FINGERPRINT_PARTS`) and training
+    starts from epoch 1."""
     path = Path(path)
     if not path.exists():
         return None
     with np.load(path, allow_pickle=False) as npz:
         meta = json.loads(str(npz["meta"]))
-        if meta.get("fingerprint") != fingerprint:
-            log.warning("%s belongs to a run with other settings or data: training starts from epoch 1", path)
+        saved = meta.get("fingerprint")
+        if saved != fingerprint:
+            changed = [FINGERPRINT_PARTS[k] for k in FINGERPRINT_PARTS
+                       if not isinstance(saved, dict) or saved.get(k) != fingerprint.get(k)]
+            log.warning("%s: %s changed since this checkpoint was written; not resumed, training starts from "
+                        "epoch 1", path, " and ".join(changed))
             return None
         state = {"meta": meta}
         for part in ("model", "optimizer", "best"):
@@ -278,7 +313,7 @@ def restore_checkpoint(model, state: dict) -> None:
         var.assign(value)
 
 
-def checkpoint_callback(path: str | os.PathLike, fingerprint: str, early_stopping, history: list[dict]):
+def checkpoint_callback(path: str | os.PathLike, fingerprint: dict, early_stopping, history: list[dict]):
     """Callback that saves, at the end of every epoch and atomically (one ``.npz``): the model's
     variables (with the dropout seed-generator states), the optimizer's variables, the epoch,
     the history so far, the early-stopping state with the best weights so far, and whether
@@ -441,7 +476,8 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
     if settings.get("mixed_precision"):
         keras.mixed_precision.set_global_policy(f"mixed_{settings['mixed_precision']}")
     try:
-        fingerprint = checkpoint_fingerprint(name, windows, settings, data_spec)
+        fingerprint = checkpoint_fingerprint(name, windows, settings, data_spec,
+                                             data_digest(folder) if checkpoint else "", embedding)
         return _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed,
                     checkpoint, fingerprint)
     finally:
@@ -449,7 +485,7 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
 
 
 def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed,
-         checkpoint=None, fingerprint="") -> dict:
+         checkpoint=None, fingerprint=None) -> dict:
     """The body of :func:`train_keras` (under its dtype policy)."""
     import keras
 
