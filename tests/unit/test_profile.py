@@ -87,3 +87,28 @@ def test_regression_on_coverage_validates_only_with_a_coverage_source():
 
     assert coverage_task(sim) and coverage_task(tracks) and not coverage_task(ok[2])
     assert not coverage_task({**tracks, "kind": "pairs"})
+
+
+def test_a_bigwig_under_any_file_name_gives_exact_window_sums(tmp_path):
+    """The workflow's local copy of a user's bigWig is named track_<name>.raw: it is read by content,
+    and a 4,000-bp window's total is the exact sum of its base-pair values (not the zoom levels'
+    approximation)."""
+    import shutil
+
+    fasta, bed = tmp_path / "g.fa", tmp_path / "r.bed"
+    made = {t: tmp_path / f"{t}.bw" for t in PROFILE_MOTIFS}
+    simulate_profile_stage({"seed": 3, "n_chromosomes": 2, "chrom_length": 200_000}, 4000, fasta, bed, made)
+    tracks = {}
+    for t, path in made.items():
+        tracks[t] = tmp_path / f"track_{t}.raw"
+        shutil.copyfile(path, tracks[t])
+    table = coverage_stage(fasta, bed, tracks, 4000, 1, tmp_path / "t.tsv.gz", tmp_path / "c.npy")
+    cov = np.load(tmp_path / "c.npy")
+    _, _, simulated = simulate_profile(ProfileParams(seed=3, n_chromosomes=2, chrom_length=200_000, window=4000))
+    for j, t in enumerate(PROFILE_MOTIFS):
+        want = np.array([simulated[t][c][s // 10:(s + 4000) // 10].sum() * 10
+                         for c, s in zip(table["chrom"], table["start"].astype(int))])
+        assert np.allclose(cov[:, 0, j], want, rtol=1e-5, atol=1e-3), t
+    (tmp_path / "bad.raw").write_bytes(b"not a bigwig")
+    with pytest.raises(ValueError, match=r"bad.raw \(track 'ctcf'\): not a readable bigWig"):
+        coverage_stage(fasta, bed, {"ctcf": tmp_path / "bad.raw"}, 4000, 1, tmp_path / "t2.tsv.gz", tmp_path / "c2.npy")

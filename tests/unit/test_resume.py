@@ -174,3 +174,18 @@ def test_a_checkpoint_of_other_training_data_is_not_resumed(tmp_path):
     assert "the training data (the encoded arrays or labels) changed since this checkpoint was written; " \
         "not resumed, training starts from epoch 1" in proc.stderr
     assert len(pd.read_csv(out / "history.tsv", sep="\t")) == 2
+
+
+def test_an_unreadable_checkpoint_is_set_aside_by_name(tmp_path, caplog):
+    import logging
+
+    from dnazoo.training import read_checkpoint
+
+    for body in (b"", b"PK\x03\x04 truncated zip", b"not an npz at all"):
+        ckpt = tmp_path / "deepbind.npz"
+        ckpt.write_bytes(body)
+        with caplog.at_level(logging.WARNING, logger="dnazoo"):
+            assert read_checkpoint(ckpt, {"data": "x"}) is None
+        assert not ckpt.exists() and (tmp_path / "deepbind.npz.corrupt").read_bytes() == body
+        assert f"{ckpt} is not a readable checkpoint" in caplog.text and "set aside" in caplog.text
+        caplog.clear()

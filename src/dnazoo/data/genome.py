@@ -292,13 +292,20 @@ def window_coverage(fasta, regions, tracks: dict, window: int, bins: int) -> tup
         table = table[~table["sequence"].str.fullmatch("N+")].reset_index(drop=True)
     cov = np.zeros((len(table), bins, len(tracks)), dtype=np.float32)
     for j, (name, path) in enumerate(tracks.items()):
-        bw = pybigtools.open(str(path))
-        have = set(bw.chroms()) if hasattr(bw, "chroms") else None
-        missing = sorted(set(table["chrom"]) - have) if have is not None else []
-        if missing:
-            raise ValueError(f"{path} (track {name!r}): no chromosome(s) {missing[:5]}; it has {sorted(have)[:10]}")
-        for i, (c, a, b) in enumerate(zip(table["chrom"], table["start"], table["end"])):
-            cov[i, :, j] = bw.values(c, int(a), int(b), bins=bins, summary="sum", fillna=0)
+        # opened as a file object: pybigtools then reads the type from the file's magic number, not
+        # from its name (the workflow's local copies are named <track>.raw)
+        with open(path, "rb") as fh:
+            try:
+                bw = pybigtools.open(fh)
+            except (ValueError, OSError, pybigtools.BBIReadError) as err:
+                raise ValueError(f"{path} (track {name!r}): not a readable bigWig file ({err})") from None
+            have = set(bw.chroms()) if hasattr(bw, "chroms") else None
+            missing = sorted(set(table["chrom"]) - have) if have is not None else []
+            if missing:
+                raise ValueError(f"{path} (track {name!r}): no chromosome(s) {missing[:5]}; it has {sorted(have)[:10]}")
+            for i, (c, a, b) in enumerate(zip(table["chrom"], table["start"], table["end"])):
+                # exact: the sum of the base-pair values, not the zoom levels' approximation
+                cov[i, :, j] = bw.values(c, int(a), int(b), bins=bins, summary="sum", exact=True, fillna=0)
     table["row"] = np.arange(len(table))
     log.info("coverage: %d windows x %d bins x %d tracks; total counts per track %s", len(table), bins, len(tracks),
              dict(zip(tracks, np.round(cov.sum(axis=(0, 1)), 1).tolist())))

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -284,10 +285,23 @@ FINGERPRINT_PARTS = {"model": "the model or its windows", "settings": "the train
 def read_checkpoint(path: str | os.PathLike, fingerprint: dict) -> dict | None:
     """The state saved by :func:`checkpoint_callback`, or None when there is none or it belongs
     to another run; then a warning names what changed (:data:`FINGERPRINT_PARTS`) and training
-    starts from epoch 1."""
+    starts from epoch 1. An unreadable file (truncated, not an ``.npz``) is renamed
+    ``<name>.corrupt`` with a warning naming it, and training starts from epoch 1."""
     path = Path(path)
     if not path.exists():
         return None
+    try:
+        return _read_checkpoint(path, fingerprint)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+        aside = path.with_name(path.name + ".corrupt")
+        path.replace(aside)
+        log.warning("%s is not a readable checkpoint (%s: %s); set aside as %s, training starts from epoch 1",
+                    path, type(err).__name__, err, aside)
+        return None
+
+
+def _read_checkpoint(path: Path, fingerprint: dict) -> dict | None:
+    """The body of :func:`read_checkpoint`."""
     with np.load(path, allow_pickle=False) as npz:
         meta = json.loads(str(npz["meta"]))
         saved = meta.get("fingerprint")
