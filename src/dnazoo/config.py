@@ -369,6 +369,14 @@ def check(config: dict) -> None:
                 raise ConfigError(f"{key}.simulate.{err}") from None
         if ds["kind"] == "sequences" and (ds.get("train") or {}).get("format") == "bed" and "genome" not in ds:
             raise ConfigError(f"{key}.genome: a 'bed' training source needs the genome its peaks are on")
+        given = [part for part in ("validation", "test") if ds.get(part)]
+        method = split_spec(config, name).get("method", "chromosome")
+        if given and method != "given":
+            where = f"{key}.split.method" if "split" in ds else f"split.method (dataset {name})"
+            raise ConfigError(f"{where}: {method!r} would pool and re-split the rows of the given "
+                              f"{' and '.join(f'{key}.{p}' for p in given)} file(s), so test rows could train the "
+                              "model; given files take split: {method: given} (validation carved from the training "
+                              "file by val_fraction when no validation file is given)")
         for i, m in enumerate(dataset_models(config, name)):
             mkey = f"{key}.models[{i}]" if "models" in ds else f"models[{i}] (dataset {name})"
             if m not in models.REGISTRY:

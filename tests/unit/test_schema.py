@@ -108,3 +108,22 @@ def test_an_installed_package_loads_a_config_outside_the_checkout(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert str(target) in out.stdout and "schemas/config.schema.yaml" in out.stdout
+
+
+def test_given_validation_or_test_files_are_never_re_split():
+    """A test file pooled and re-split by 'random' would train the model on test rows: refused,
+    naming the keys; 'given' takes the files as they are."""
+    from dnazoo.config import ConfigError, check
+
+    ds = {"kind": "sequences", "window": 101, "negatives": {"method": "given"},
+          "train": {"path": "train.csv", "format": "csv"}, "test": {"path": "test.csv", "format": "csv"},
+          "validation": {"path": "dev.csv", "format": "csv"}}
+    for split in ({"method": "random"}, {"method": "cv", "folds": 5}, None):
+        config = {"datasets": {"tf": dict(ds)}, "models": ["deepbind"]}
+        if split:
+            config["split"] = split
+        with pytest.raises(ConfigError, match=r"split.method( \(dataset tf\))?: '(random|cv|chromosome)' would pool "
+                                              r"and re-split the rows of the given datasets.tf(.fold0)?.validation "
+                                              r"and datasets.tf(.fold0)?.test file\(s\)"):
+            check(config)
+    check({"datasets": {"tf": dict(ds)}, "models": ["deepbind"], "split": {"method": "given"}})

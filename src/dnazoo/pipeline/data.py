@@ -270,7 +270,8 @@ def split_stage(table: str | os.PathLike, split_spec: dict, kind: str, out: str 
         df["split"] = "train"
     if kind == "sequences" and split_spec.get("method") in ("chromosome", "cv") and "chrom" not in df:
         raise cfg.ConfigError(f"split.method: {split_spec['method']!r} needs genomic coordinates; sequences "
-                              "datasets without coordinates (a 'bed' source has them) take 'given' or 'random'")
+                              "datasets without coordinates (a 'bed' source has them) take 'given' (with validation or test "
+                              "files) or 'random'")
     if kind == "sequences" and split_spec.get("method") == "random":
         df = df.drop(columns=["split"])
     out_df = assign_split(df, split_spec)
