@@ -189,3 +189,26 @@ def test_an_unreadable_checkpoint_is_set_aside_by_name(tmp_path, caplog):
         assert not ckpt.exists() and (tmp_path / "deepbind.npz.corrupt").read_bytes() == body
         assert f"{ckpt} is not a readable checkpoint" in caplog.text and "set aside" in caplog.text
         caplog.clear()
+
+
+def test_a_loss_that_becomes_nan_stops_training_naming_the_epoch_and_saves_nothing(tmp_path):
+    """Targets float32 can hold but whose squared error overflows: the first epoch's loss is inf,
+    training stops with an error naming the epoch, and no model, history or checkpoint is left."""
+    from dnazoo import models
+    from dnazoo.data.dataset import make_spec, write_spec, write_split
+    from dnazoo.tasks import Task
+    from dnazoo.training import NonFiniteLossError, train_keras
+
+    folder = tmp_path / "encoded"
+    rng = np.random.default_rng(0)
+    counts = {"train": 128, "val": 64}
+    for split, n in counts.items():
+        write_split(folder, split, {"sequence": rng.integers(0, 4, (n, 60)).astype(np.uint8)},
+                    rng.choice([-3e30, 3e30], (n, 1)).astype(np.float32), [f"{split}{i}" for i in range(n)])
+    write_spec(folder, make_spec("sequences", (60,), Task("regression", ("y",))), counts)
+    settings = {**models.get("deepbind").defaults, "max_epochs": 3, "patience": 3, "batch_size": 64}
+    with pytest.raises(NonFiniteLossError, match=r"deepbind: the training loss became (nan|inf) in epoch 1; "
+                                                 r"training stopped and nothing was saved"):
+        train_keras("deepbind", folder, None, (60,), settings, tmp_path / "model.keras", tmp_path / "history.tsv",
+                    checkpoint=tmp_path / "ckpt.npz")
+    assert not any((tmp_path / f).exists() for f in ("model.keras", "history.tsv", "ckpt.npz"))

@@ -1,6 +1,8 @@
 import gzip
 import re
 
+import numpy as np
+
 import pytest
 
 from dnazoo.data.readers import TableError, read_bedpe, read_deepbind_seq
@@ -92,3 +94,33 @@ def test_coordinates_must_be_plain_integers(tmp_path, coordinate):
     with pytest.raises(TableError, match=rf"peaks.bed:2: column 'start' must be a plain non-negative integer, "
                                          rf"got '{re.escape(coordinate)}'"):
         read_bed(bed)
+
+
+@pytest.mark.parametrize("task, value, message", [
+    ("multilabel", 2.0, r"column 1 \('b'\) must be 0, 1 or -1/NaN \(missing\), got 2.0"),
+    ("binary", np.nan, r"column 1 \('b'\) must be 0 or 1, got nan"),
+    ("regression", np.inf, r"column 1 \(.b.\) must be a finite number within float32 .* got inf"),
+    ("regression", 1e39, r"column 1 \(.b.\) must be a finite number within float32 .* got 1e\+39"),
+])
+def test_label_matrix_values_are_checked_like_table_columns(task, value, message):
+    """One check of targets for every source: a FASTA label matrix names its file, row (with the
+    record) and column; NaN in a multilabel matrix is missing (-1), never a negative."""
+    from dnazoo.data.readers import TableError, check_target_matrix
+
+    y = np.array([[0, 1], [1, 0], [0, 1]], dtype=np.float64)
+    y[2, 1] = value
+    with pytest.raises(TableError, match=r"labels.npz: row 2 \(record 'r2'\), " + message):
+        check_target_matrix(y, task, "labels.npz", ["r0", "r1", "r2"], ["a", "b"])
+    ok = np.array([[0, np.nan], [1, -1]])
+    assert check_target_matrix(ok, "multilabel", "x").tolist() == [[0, -1], [1, -1]]
+    assert check_target_matrix(np.array([[0.5, np.nan]]), "regression", "x").dtype == np.float32
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e39"])
+def test_regression_columns_refuse_values_float32_cannot_hold(tmp_path, value):
+    from dnazoo.data.readers import TableError, read_delimited
+
+    path = tmp_path / "t.csv"
+    path.write_text(f"sequence,y\nACGT,1.5\nACGA,{value}\n")
+    with pytest.raises(TableError, match=rf"t.csv:3: column 'label.y' must be a finite number within float32"):
+        read_delimited(path, "csv", task="regression", label_columns=["y"])

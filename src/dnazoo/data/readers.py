@@ -308,6 +308,40 @@ def target_columns(targets) -> list[str]:
     return ["label"] if list(targets) == ["label"] else [f"label.{t}" for t in targets]
 
 
+#: The largest magnitude a float32 target can hold; larger values would become inf in training.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def check_target_matrix(values: np.ndarray, task: str, source: str, row_names: list | None = None,
+                        columns: list | None = None) -> np.ndarray:
+    """Check an ``(n, k)`` target matrix (a label matrix of a FASTA source) as the table readers
+    check their columns, and convert it: binary takes 0/1; multilabel 0/1 with -1 or NaN = missing
+    (int8, missing as -1); regression finite values within float32's range, NaN = missing (float32).
+
+    Raises:
+        TableError: the first value not allowed, naming ``source``, the row (0-based, with its
+            record name from ``row_names``) and the column (from ``columns``).
+    """
+    raw = np.asarray(values, dtype=np.float64)
+    if raw.ndim == 1:
+        raw = raw[:, None]
+    nan = np.isnan(raw)
+    if task == "regression":
+        bad, allowed = ~nan & ~(np.abs(raw) <= FLOAT32_MAX), f"a finite number within float32 (|x| <= {FLOAT32_MAX:.3g}; NaN = missing)"
+    elif task == "multilabel":
+        bad, allowed = ~nan & ~np.isin(raw, (0, 1, -1)), "0, 1 or -1/NaN (missing)"
+    else:
+        bad, allowed = ~np.isin(raw, (0, 1)), "0 or 1"
+    if bad.any():
+        i, j = (int(v[0]) for v in np.nonzero(bad))
+        row = f"row {i}" + (f" (record {row_names[i]!r})" if row_names is not None else "")
+        col = f"column {j}" + (f" ({columns[j]!r})" if columns is not None else "")
+        raise TableError(f"{source}: {row}, {col} must be {allowed}, got {float(raw[i, j])!r}")
+    if task == "regression":
+        return raw.astype(np.float32)
+    return np.where(nan, -1, raw).astype(np.int8)
+
+
 def _check_targets(df: pd.DataFrame, columns: list[str], task: str, path, lines: np.ndarray) -> None:
     """Check and convert target columns in place: binary 0/1 (int8); multilabel 0/1 with -1, NaN or
     empty = missing (int8, -1); regression numbers with empty/NaN = missing (float32).
@@ -320,7 +354,8 @@ def _check_targets(df: pd.DataFrame, columns: list[str], task: str, path, lines:
         values = pd.to_numeric(raw, errors="coerce")
         if task == "regression":
             bad = values.isna() & raw.notna() & ~raw.astype(str).str.strip().str.lower().isin(["", "nan", "na"])
-            allowed = "a number (empty or NaN = missing)"
+            bad |= values.notna() & ~(values.abs() <= FLOAT32_MAX)  # inf, or a value float32 cannot hold
+            allowed = f"a finite number within float32 (|x| <= {FLOAT32_MAX:.3g}; empty or NaN = missing)"
         elif task == "multilabel":
             values = values.fillna(-1)
             bad = ~values.isin([0, 1, -1]) | (values.eq(-1) & raw.notna() & ~raw.astype(str).str.strip().str.lower()
@@ -371,17 +406,19 @@ def read_deepbind_seq(path: str | os.PathLike, source: str = "") -> pd.DataFrame
 
 
 def read_fasta_labels(path: str | os.PathLike, labels, source: str = "", label_names: list[str] | None = None,
-                      task: str = "binary") -> pd.DataFrame:
+                      task: str = "binary", labels_source: str = "") -> pd.DataFrame:
     """Read labelled sequences from a FASTA file, one record per sequence.
 
     Args:
         path: FASTA, plain (the download stage decompresses gzip); indexed with pyfaidx.
         labels: a TSV with columns ``seq_id`` and ``label``, a single 0/1 applied to all, or an
             ``(n, k)`` label matrix with one row per record in file order (multilabel/regression;
-            columns named by ``label_names``, default ``label0…``).
+            columns named by ``label_names``, default ``label0…``; checked by
+            :func:`check_target_matrix`, whose errors name ``labels_source``).
 
     Raises:
-        TableError: a record without a label, or a bad letter.
+        TableError: a record without a label, a bad letter, or a label-matrix value the task does
+            not take (:func:`check_target_matrix`).
     """
     from pyfaidx import Fasta, FastaIndexingError
 
@@ -393,7 +430,8 @@ def read_fasta_labels(path: str | os.PathLike, labels, source: str = "", label_n
     df = pd.DataFrame(records, columns=["seq_id", "sequence"])
     if isinstance(labels, np.ndarray):  # a label matrix, rows in FASTA order (read_label_matrix)
         names = list(label_names) if label_names is not None else [f"label{j}" for j in range(labels.shape[1])]
-        values = labels.astype(np.float32 if task == "regression" else np.int8)
+        values = check_target_matrix(labels, task, labels_source or f"the label matrix of {source or path}",
+                                     list(df["seq_id"]), names)
         targets = pd.DataFrame(values, columns=target_columns(names))
         df = pd.concat([df, targets], axis=1)
         df["source"] = source or Path(path).name

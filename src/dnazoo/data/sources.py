@@ -72,7 +72,8 @@ def _sequences_from_fasta(path, options: dict) -> pd.DataFrame:
     names = (read_label_names(options["label_names_path"], matrix.shape[1], options.get("label_names_source", ""))
              if options.get("label_names_path") else options.get("label_columns"))
     return read_fasta_labels(path, matrix, source=options.get("source", ""), label_names=names,
-                             task=options.get("task", "binary"))
+                             task=options.get("task", "binary"),
+                             labels_source=options.get("labels_source") or str(options["label_file"]))
 
 
 def _delimited(fmt: str) -> Callable[[str | os.PathLike, dict], pd.DataFrame]:

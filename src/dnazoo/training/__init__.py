@@ -202,6 +202,27 @@ def validation_callback(val_inputs, val_labels: np.ndarray, batch_size: int, tas
     return ValMetric()
 
 
+class NonFiniteLossError(ArithmeticError):
+    """The training loss became NaN or infinite; the run is stopped and nothing is saved."""
+
+
+def finite_loss_callback(name: str):
+    """Callback that stops training with :class:`NonFiniteLossError` (naming the model and the
+    epoch) at the end of an epoch whose training loss is NaN or infinite, before any checkpoint
+    of that epoch is written; no model or history is saved."""
+    import keras
+
+    class FiniteLoss(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            loss = (logs or {}).get("loss")
+            if loss is not None and not np.isfinite(loss):
+                raise NonFiniteLossError(
+                    f"{name}: the training loss became {loss} in epoch {epoch + 1}; training stopped and nothing "
+                    "was saved (check the targets for extreme values, or lower the learning rate)")
+
+    return FiniteLoss()
+
+
 def time_limit_callback(seconds: float):
     """Callback that stops training at the end of the first epoch that ends ``seconds`` after
     training began (the best epoch so far is still restored by early stopping)."""
@@ -466,6 +487,8 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
         last; ``train_s``: seconds of ``fit`` in this job (after a resumed checkpoint, the rest).
 
     Raises:
+        NonFiniteLossError: the training loss became NaN or infinite (the epoch is named; nothing
+            is saved).
         ValueError: windows that disagree with the encoded data, or a model that cannot take it.
     """
     import keras
@@ -539,7 +562,7 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
     monitor = settings.get("monitor") or task.monitor
     mode = "min" if monitor.endswith("loss") else "max"
     stopper = early_stopping(monitor, int(settings["patience"]), resume, mode)
-    callbacks = [validation_callback(model_inputs(val, model), val["labels"], max(bs, 256), task, average,
+    callbacks = [finite_loss_callback(name), validation_callback(model_inputs(val, model), val["labels"], max(bs, 256), task, average,
                                      with_loss=monitor == "val_loss"), stopper]
     time_cap = time_limit_callback(float(settings["max_train_s"])) if settings.get("max_train_s") else None
     if time_cap:
