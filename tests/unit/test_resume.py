@@ -212,3 +212,27 @@ def test_a_loss_that_becomes_nan_stops_training_naming_the_epoch_and_saves_nothi
         train_keras("deepbind", folder, None, (60,), settings, tmp_path / "model.keras", tmp_path / "history.tsv",
                     checkpoint=tmp_path / "ckpt.npz")
     assert not any((tmp_path / f).exists() for f in ("model.keras", "history.tsv", "ckpt.npz"))
+
+
+def test_a_truncated_model_file_is_called_corrupt_not_missing(tmp_path):
+    import hashlib
+
+    import keras
+
+    from dnazoo.training import load_keras_model
+
+    x = keras.Input((4,))
+    path = tmp_path / "model.keras"
+    keras.Model(x, keras.layers.Dense(1)(x)).save(path)
+    load_keras_model(path)  # whole: loads
+    (tmp_path / "run.json").write_text(json.dumps(
+        {"outputs": {"results/d/models/m/model.keras": hashlib.sha256(path.read_bytes()).hexdigest()}}))
+    load_keras_model(path)  # and matches its record
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(ValueError, match=r"model.keras is corrupt: its sha256 differs from the one .*run.json recorded"):
+        load_keras_model(path)
+    (tmp_path / "run.json").unlink()
+    with pytest.raises(ValueError, match=r"model.keras: not a readable Keras model file"):
+        load_keras_model(path)
+    with pytest.raises(FileNotFoundError, match="nothing.keras: no such model file"):
+        load_keras_model(tmp_path / "nothing.keras")

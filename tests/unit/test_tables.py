@@ -124,3 +124,29 @@ def test_regression_columns_refuse_values_float32_cannot_hold(tmp_path, value):
     path.write_text(f"sequence,y\nACGT,1.5\nACGA,{value}\n")
     with pytest.raises(TableError, match=rf"t.csv:3: column 'label.y' must be a finite number within float32"):
         read_delimited(path, "csv", task="regression", label_columns=["y"])
+
+
+def test_unreadable_files_are_named_with_the_line_where_there_is_one(tmp_path):
+    """Errors that used to name no file: an empty CSV, a byte that is not UTF-8, a repeated FASTA
+    record name, a truncated HDF5 .mat."""
+    from conftest import write_deepsea_mat
+
+    from dnazoo.data.sources import read_source
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(TableError, match=r"empty.csv: the file is empty"):
+        read_source("csv", empty, {})
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"sequence,label\nACGT,1\nACGA,0\n# caf\xe9\n")
+    with pytest.raises(TableError, match=r"latin.csv:4: not UTF-8 text \(byte 0xe9 at offset 34\)"):
+        read_source("csv", latin, {})
+    fa = tmp_path / "dup.fa"
+    fa.write_text(">r1\nACGT\n>r1\nACGA\n")
+    with pytest.raises(TableError, match=r'dup.fa: Duplicate key "r1": every FASTA record needs its own name'):
+        read_source("fasta", fa, {"labels": 1})
+    mat = tmp_path / "train.mat"
+    write_deepsea_mat(mat, "train", ["ACGT" * 250] * 20, np.zeros((20, 3), dtype=np.uint8), hdf5=True)
+    mat.write_bytes(mat.read_bytes()[: mat.stat().st_size // 2])
+    with pytest.raises(TableError, match=r"train.mat: .*truncated or corrupt"):
+        read_source("deepsea_mat", mat, {})

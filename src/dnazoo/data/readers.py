@@ -427,6 +427,9 @@ def read_fasta_labels(path: str | os.PathLike, labels, source: str = "", label_n
             records = [(name, fa[name][:]) for name in fa.keys()]
     except FastaIndexingError as err:
         raise TableError(f"{path}: not a readable FASTA file ({err})") from None
+    except ValueError as err:  # pyfaidx: 'Duplicate key "x"'
+        raise TableError(f"{path}: {err}: every FASTA record needs its own name (the first word of its '>' "
+                         "line)") from None
     df = pd.DataFrame(records, columns=["seq_id", "sequence"])
     if isinstance(labels, np.ndarray):  # a label matrix, rows in FASTA order (read_label_matrix)
         names = list(label_names) if label_names is not None else [f"label{j}" for j in range(labels.shape[1])]
@@ -540,7 +543,12 @@ def read_deepsea_mat(path: str | os.PathLike, source: str = "", label_names: lis
     name = source or str(path)
     seqs, ys = [], []
     if h5py.is_hdf5(path):
-        with h5py.File(path, "r") as fh:
+        try:
+            fh = h5py.File(path, "r")
+        except OSError as err:  # a truncated download
+            raise TableError(f"{name}: a MATLAB v7.3 (HDF5) file that cannot be opened, truncated or corrupt "
+                             f"({err}); fetch it again") from None
+        with fh:
             keys = list(fh.keys())
             part = _deepsea_part(keys, name)
             xd, yd = fh[f"{part}xdata"], fh[f"{part}data"]

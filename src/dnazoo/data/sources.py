@@ -123,13 +123,42 @@ def read_source(fmt: str, path: str | os.PathLike, options: dict | None = None) 
 
     Raises:
         ValueError: an unknown format, listing the known ones.
-        TableError: a bad row, naming the file and line.
+        TableError: a bad row, naming the file and line; an empty file; a byte that is not UTF-8,
+            naming the file, line and byte.
     """
     try:
         reader = READERS[fmt]
     except KeyError:
         raise ValueError(f"unknown input format {fmt!r}; known: {sorted(READERS)}") from None
-    return reader.read(path, options or {})
+    return _named_errors(reader.read, path, options or {})
+
+
+def _named_errors(read: Callable, path, options: dict) -> pd.DataFrame:
+    """``read(path, options)`` with pandas' and Python's unnamed file errors turned into
+    :class:`TableError` naming ``path``."""
+    try:
+        return read(path, options)
+    except pd.errors.EmptyDataError:
+        raise TableError(f"{path}: the file is empty (no header line and no rows)") from None
+    except UnicodeDecodeError:
+        raise TableError(_not_utf8(path)) from None
+
+
+def _not_utf8(path) -> str:
+    """Where the first byte that is not UTF-8 lies in ``path`` (gzip read through): ``file:line``."""
+    import gzip
+
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    with (gzip.open if gz else open)(path, "rb") as fh:
+        data = fh.read()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return (f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
+                "save the file as UTF-8")
+    return f"{path}: not UTF-8 text; save the file as UTF-8"
 
 
 def read_pairs(path: str | os.PathLike, fmt: str) -> pd.DataFrame:
@@ -140,7 +169,7 @@ def read_pairs(path: str | os.PathLike, fmt: str) -> pd.DataFrame:
     """
     if fmt not in formats("pairs"):
         raise ValueError(f"unknown pair table format {fmt!r}; expected one of {formats('pairs')}")
-    return READERS[fmt].read(path, {})
+    return _named_errors(READERS[fmt].read, path, {})
 
 
 #: The interaction-table formats (``table.format`` of a pairs dataset).

@@ -648,14 +648,37 @@ def load_trained(name: str, model_path: str | os.PathLike):
 
 
 def load_keras_model(model_path: str | os.PathLike):
-    """A saved Keras model (``.keras``) with dnazoo's layers and task losses registered."""
+    """A saved Keras model (``.keras``) with dnazoo's layers and task losses registered.
+
+    When a ``run.json`` beside it (:func:`dnazoo.record.run_record`) recorded the file's sha256,
+    the file is checked against it first.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: the file differs from what ``run.json`` recorded ("corrupt"), or Keras cannot
+            read it; both name the file.
+    """
     import keras
 
+    from dnazoo.io import file_digest
     from dnazoo.models import layers  # noqa: F401  (registers dnazoo's layers for loading)
     from dnazoo.tasks import losses
 
+    path = Path(model_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such model file")
+    record = path.with_name("run.json")
+    if record.exists():
+        outputs = json.loads(record.read_text()).get("outputs", {})
+        want = next((v for k, v in outputs.items() if Path(k).name == path.name), None)
+        if want and file_digest(path, "sha256") != want:
+            raise ValueError(f"{path} is corrupt: its sha256 differs from the one {record} recorded when training "
+                             "wrote it (a truncated copy?); delete it and rerun to retrain")
     losses()  # registers the task losses
-    return keras.saving.load_model(model_path)
+    try:
+        return keras.saving.load_model(path)
+    except Exception as err:  # Keras reports a truncated zip as "File not found"
+        raise ValueError(f"{path}: not a readable Keras model file ({type(err).__name__}: {err})") from None
 
 
 def predict_arrays(name: str, model, folder: str | os.PathLike, split: str, kind: str | None = None,
