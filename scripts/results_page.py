@@ -63,8 +63,8 @@ def md(df):
     cols = list(df.columns)
     out = ["| " + " | ".join(cols) + " |", "| " + " | ".join("---" for _ in cols) + " |"]
     for _, r in df.iterrows():
-        out.append("| " + " | ".join(f"`{v}`" if c == "model" else (f"{v:.3f}" if isinstance(v, float) else str(v))
-                                     for c, v in r.items()) + " |")
+        out.append("| " + " | ".join(f"`{v}`" if c == "model" else f"{v:.2g}" if c == "q_value" else
+                                     (f"{v:.3f}" if isinstance(v, float) else str(v)) for c, v in r.items()) + " |")
     return "\n".join(out)
 
 
@@ -144,7 +144,11 @@ if interp.exists():
 then `results/interpret.tsv`), the top pattern of each model against the ChIP-ed factor:
 
 """ + md(t[[c for c in ("tf", "model", "test_value", "top_pattern", "match_name", "q_value", "relation", "passes")
-            if c in t]])
+            if c in t]]) + """
+
+`relation` compares the match with the factor's own JASPAR matrices and their structural family
+(`dnazoo.interpret.tf_match`). For YY1 both models' top pattern matches ZFP42, which JASPAR
+files under neither."""
 parts.append(text + "\n")
 rows = ["""## Every committed file
 

@@ -102,7 +102,8 @@ def interpret_table_stage(runs: list[dict], out, jaspar_release: str | None = No
         motifs = read_table(run["motifs"])
         metric = next((k for k in ("auroc", "mean_auroc", "mean_pearson_r") if k in metrics), None)
         row = {"dataset": run["dataset"], "model": run["model"], "tf": run.get("tf") or "",
-               "test_metric": metric, "test_value": metrics.get(metric), "n_sequences": summary["n_sequences"],
+               "test_metric": metric, "test_value": None if metric is None else round(float(metrics[metric]), 4),
+               "n_sequences": summary["n_sequences"],
                "n_patterns": len(motifs)}
         # the positive metacluster's patterns: pos_<i>, or <input>.pos_<i> for a model of several inputs
         pos = motifs[motifs["pattern"].astype(str).str.split(".").str[-1].str.startswith("pos_")]
@@ -120,7 +121,7 @@ def interpret_table_stage(runs: list[dict], out, jaspar_release: str | None = No
                                                        f"q = {own.iloc[0]['q_value']:.2g})") if len(own) else "")
         agreement = [a["ism_vs_gradient_x_input"] for a in summary.get("agreement_pearson_r", {}).values()
                      if a.get("ism_vs_gradient_x_input") is not None]
-        row["ism_vs_gradient_x_input_r"] = float(np.mean(agreement)) if agreement else None
+        row["ism_vs_gradient_x_input_r"] = round(float(np.mean(agreement)), 4) if agreement else None
         rows.append(row)
     table = pd.DataFrame(rows)
     write_table(table, out)
