@@ -65,7 +65,8 @@ def run_record(dataset: str, model: str, dataset_config: dict, settings: dict, i
         dataset, model: the names in the config.
         dataset_config: the dataset's resolved config block.
         settings: the model's merged training settings (they include ``seed``).
-        inputs: files or folders the job read; outputs: files it wrote (hashed with sha256).
+        inputs: files or folders the job read (or their ``{path: sha256}``, from :func:`checksums`);
+            outputs: files it wrote (hashed with sha256).
 
     Returns:
         ``{"dataset", "model", "seed", "dataset_config", "settings", "packages", "dnazoo_commit",
@@ -77,4 +78,4 @@ def run_record(dataset: str, model: str, dataset_config: dict, settings: dict, i
             "dataset_config": dataset_config, "settings": settings,
             "dnazoo_version": __version__, "dnazoo_commit": git_commit(), "packages": package_versions(),
             "platform": f"{platform.system()} {platform.machine()}",
-            "inputs": checksums(inputs), "outputs": checksums(outputs)}
+            "inputs": dict(inputs) if isinstance(inputs, dict) else checksums(inputs), "outputs": checksums(outputs)}

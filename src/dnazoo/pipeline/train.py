@@ -26,9 +26,12 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
     ``dna``, ``cpg``; loaded frozen).
     """
     from dnazoo import models
-    from dnazoo.record import run_record
-    from dnazoo.training import train_baseline, train_keras
+    from dnazoo.record import checksums, run_record
+    from dnazoo.training import encoded_digest, train_baseline, train_keras
 
+    # the inputs' sha256, read once: for run.json and for the checkpoint's fingerprint
+    sums = checksums([encoded_dir] + ([embedding] if embedding else []) + list((parents or {}).values())) \
+        if record_out or checkpoint else None
     if models.get(model).framework == "sklearn":
         result = train_baseline(model, encoded_dir, kind, settings, model_out, history_out)
     else:
@@ -37,11 +40,10 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
         if parents:
             settings = {**settings, "parents": {role: str(path) for role, path in parents.items()}}
         result = train_keras(model, encoded_dir, kind, tuple(lengths), settings, model_out, history_out, matrix,
-                             checkpoint=checkpoint)
+                             checkpoint=checkpoint,
+                             data_digest=None if sums is None else encoded_digest(encoded_dir, sums))
     log.info("%s: %s", model, result)
     if record_out:
-        record = run_record(dataset, model, dataset_config or {}, settings,
-                            [encoded_dir] + ([embedding] if embedding else []) + list((parents or {}).values()),
-                            [model_out, history_out])
+        record = run_record(dataset, model, dataset_config or {}, settings, sums, [model_out, history_out])
         write_json({**record, "result": result}, record_out)
     return result

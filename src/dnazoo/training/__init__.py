@@ -267,7 +267,7 @@ def checkpoint_fingerprint(name: str, windows, settings: dict, data_spec: dict, 
     """What a training run depends on, each part as a sha256: ``model`` (name and windows),
     ``settings`` (all but ``keep_checkpoint``; trained parent models by the content of their
     files), ``data`` (the encoded dataset's spec and ``data_digest``, the content of its arrays:
-    :func:`data_digest`) and ``embedding`` (the k-mer matrix's values). A checkpoint written under
+    :func:`encoded_digest`) and ``embedding`` (the k-mer matrix's values). A checkpoint written under
     another fingerprint is not resumed (:func:`read_checkpoint` says which part changed)."""
     import hashlib
 
@@ -284,17 +284,20 @@ def checkpoint_fingerprint(name: str, windows, settings: dict, data_spec: dict, 
             "embedding": "" if embedding is None else hashlib.sha256(np.ascontiguousarray(embedding).tobytes()).hexdigest()}
 
 
-def data_digest(folder: str | os.PathLike) -> str:
+def encoded_digest(folder: str | os.PathLike, sums: dict[str, str] | None = None) -> str:
     """sha256 over the content of every file of an encoded dataset folder (codes, labels, ids,
-    spec), by relative name: two folders with the same arrays give the same digest wherever they lie."""
+    spec), by relative name: two folders with the same arrays give the same digest wherever they
+    lie. ``sums``: ``{path: sha256}`` already computed for the folder's files
+    (:func:`dnazoo.record.checksums`), so they are not read twice."""
     import hashlib
 
-    from dnazoo.io import file_digest
+    from dnazoo.record import checksums
 
     folder = Path(folder)
+    sums = checksums([folder]) if sums is None else sums
     h = hashlib.sha256()
-    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
-        h.update(f"{f.relative_to(folder)}\0{file_digest(f, 'sha256')}\n".encode())
+    for path, digest in sorted((Path(k), v) for k, v in sums.items() if Path(k).is_relative_to(folder)):
+        h.update(f"{path.relative_to(folder)}\0{digest}\n".encode())
     return h.hexdigest()
 
 
@@ -455,7 +458,7 @@ def target_class_weights(labels: np.ndarray) -> list[list[float]]:
 
 def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows: tuple[int, ...], settings: dict,
                 model_out: str | os.PathLike, history_out: str | os.PathLike, embedding=None,
-                checkpoint: str | os.PathLike | None = None) -> dict:
+                checkpoint: str | os.PathLike | None = None, data_digest: str | None = None) -> dict:
     """Train registry model ``name`` on an encoded dataset; keep the epoch with the best validation metric.
 
     Args:
@@ -478,6 +481,8 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
             windows, settings and data (:func:`checkpoint_fingerprint`), training resumes after
             its epoch, with the history, early-stopping state, optimizer state and data order of
             an uninterrupted run. Removed after a completed run unless ``keep_checkpoint``.
+        data_digest: :func:`encoded_digest` of ``folder`` when the caller has it (None: computed
+            here when there is a checkpoint).
 
     Returns:
         ``{"epochs": n, "best_epoch": k, "best_<metric>": value, "stopped_by", "converged",
@@ -513,8 +518,9 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
     if settings.get("mixed_precision"):
         keras.mixed_precision.set_global_policy(f"mixed_{settings['mixed_precision']}")
     try:
-        fingerprint = checkpoint_fingerprint(name, windows, settings, data_spec,
-                                             data_digest(folder) if checkpoint else "", embedding)
+        if data_digest is None:
+            data_digest = encoded_digest(folder) if checkpoint else ""
+        fingerprint = checkpoint_fingerprint(name, windows, settings, data_spec, data_digest, embedding)
         return _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed,
                     checkpoint, fingerprint)
     finally:
