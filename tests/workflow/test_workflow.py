@@ -295,6 +295,7 @@ def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
         config["original_results"] = {"path": str(original), "md5": "9b9f0b9dd27ee3cb00e7cede42606e74"}
     targets = ["results/transfer/auc_pearson.tsv"] + [
         f"results/transfer/figures/{stem}.png" for stem in ("heatmap_deepbind", "within_across")]
+    targets += [f"results/{name}/models/deepbind/metrics.json" for name in ("simA", "simB")]  # compared below
     if original.exists():
         targets.append("results/comparison/original_vs_dnazoo.tsv")
     run_snakemake(tmp_path, config, targets)  # no per-dataset figures (test time)

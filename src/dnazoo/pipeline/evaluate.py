@@ -187,8 +187,10 @@ def training_figure_stage(dataset: str, model: str, history, out_png, note: str 
 
 #: The identifying columns of ``results/summary.tsv``, first and in this order.
 SUMMARY_KEYS = ("dataset", "model", "kind", "task", "split")
-#: The training record (``run.json`` ``result``) that ``summary.tsv`` shows after the test metrics.
-TRAINING_KEYS = ("epochs", "best_epoch", "stopped_by", "converged", "train_s")
+#: The training record (``run.json`` ``result``) that ``summary.tsv`` shows after the test metrics
+#: (not ``train_s``, the seconds of training, which ``run.json`` keeps: the table stays the same
+#: from one run to the next).
+TRAINING_KEYS = ("epochs", "best_epoch", "stopped_by", "converged")
 
 
 def summary_table(rows: list[dict], digits: int = 4) -> pd.DataFrame:
@@ -237,7 +239,7 @@ def summary_stage(metrics_files: list, out, dataset_kinds: dict | None = None,
     Each file is one model's ``metrics.json``; ``dataset_kinds`` (``{dataset: kind}``) fills the
     ``kind`` column where a file has none. ``record_files``: the models' ``run.json``, in the same
     order; their :data:`TRAINING_KEYS` (epochs run, best epoch, what stopped training, whether it
-    converged, training seconds) join each row (Keras models; baselines have no epochs)."""
+    converged) join each row (Keras models; baselines have no epochs)."""
     import json
 
     rows = [json.loads(Path(f).read_text()) for f in metrics_files]
