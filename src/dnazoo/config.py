@@ -107,7 +107,8 @@ def training_settings(config: dict, model: str, dataset: str | None = None) -> d
     On a methylation dataset a Keras model trains as DeepCpG's ``dcpg_train.py`` does
     (:data:`METHYLATION_TRAINING`: early stopping on the validation loss, per-cell class weights),
     then the top-level ``training``, then the dataset's ``training`` (its ``dropout`` becomes
-    ``model_params.dropout``); a baseline takes ``neighbour_window`` and ``seed``."""
+    ``model_params.dropout``). A baseline gets only the keys it reads (:data:`BASELINE_SETTINGS`),
+    so a change of the Keras models' settings (``max_epochs``) does not refit it."""
     spec = models.get(model)
     out = {"seed": 0, **spec.defaults}
     ds = config["datasets"].get(dataset, {}) if dataset is not None else {}
@@ -120,7 +121,6 @@ def training_settings(config: dict, model: str, dataset: str | None = None) -> d
         if spec.framework == "keras" and "dropout" in out:
             out["model_params"] = {**(out.get("model_params") or {}), "dropout": float(out.pop("dropout"))}
         if spec.framework == "sklearn":
-            out = {k: v for k, v in out.items() if k in ("seed", "k", "neighbour_window")}
             out["neighbour_window"] = int(ds.get("neighbour_window", out.get("neighbour_window", 3000)))
     if ds.get("kind") == "pairs" and ds.get("fusion") in spec.fusions:
         out["fusion"] = ds["fusion"]
@@ -129,7 +129,13 @@ def training_settings(config: dict, model: str, dataset: str | None = None) -> d
     out.update((config.get("model_overrides", {}) or {}).get(model, {}))
     if "training_seed" in ds:
         out["seed"] = int(ds["training_seed"])
+    if spec.framework == "sklearn":
+        out = {k: v for k, v in out.items() if k in BASELINE_SETTINGS}
     return out
+
+
+#: The training settings a scikit-learn baseline reads (:func:`dnazoo.training.train_baseline`).
+BASELINE_SETTINGS = ("seed", "k", "neighbour_window")
 
 
 def replicate_names(config: dict, name: str) -> list[tuple[str, int | None, int | None]]:
@@ -309,6 +315,37 @@ def protocol_label(config: dict, name: str) -> str:
     return label
 
 
+def check_local_columns(key: str, ds: dict) -> None:
+    """The header of every local (``path:``) CSV/TSV source of a sequences dataset names the
+    dataset's ``sequence_column``, ``label_columns`` and ``id_column``: a typo fails before any job
+    (a URL source is checked when it is read).
+
+    Raises:
+        ConfigError: naming the key, the file and its columns.
+    """
+    import gzip
+
+    need = {"sequence_column": [ds.get("sequence_column", "sequence")],
+            "label_columns": list(ds.get("label_columns") or ["label"]),
+            "id_column": [ds["id_column"]] if ds.get("id_column") else []}
+    for part in ("train", "validation", "test"):
+        src = ds.get(part)
+        if not isinstance(src, dict) or src.get("format") not in ("csv", "tsv") or "path" not in src:
+            continue
+        path = Path(src["path"])
+        if not path.is_file():
+            continue  # rule download_table names a missing file
+        with open(path, "rb") as fh:
+            gz = fh.read(2) == b"\x1f\x8b"
+        with (gzip.open if gz else open)(path, "rt", errors="replace") as fh:
+            header = fh.readline().rstrip("\r\n").split("," if src["format"] == "csv" else "\t")
+        for setting, columns in need.items():
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise ConfigError(f"{key}.{setting}: {missing} not in the header of {path} ({key}.{part}.path), which "
+                                  f"has {header[:20]}")
+
+
 def select_datasets(config: dict) -> None:
     """Keep only the datasets and methylation entries that ``run_datasets`` names (all without it).
 
@@ -369,6 +406,7 @@ def check(config: dict) -> None:
                 raise ConfigError(f"{key}.simulate.{err}") from None
         if ds["kind"] == "sequences" and (ds.get("train") or {}).get("format") == "bed" and "genome" not in ds:
             raise ConfigError(f"{key}.genome: a 'bed' training source needs the genome its peaks are on")
+        check_local_columns(key, ds)
         given = [part for part in ("validation", "test") if ds.get(part)]
         method = split_spec(config, name).get("method", "chromosome")
         if given and method != "given":

@@ -298,3 +298,27 @@ def test_no_workflow_script_shadows_a_module_that_a_dependency_imports():
             except OSError:
                 continue
     assert clashes == set(), f"workflow/scripts/ names that other code imports: {sorted(clashes)}"
+
+
+def test_a_baseline_gets_only_the_settings_it_reads():
+    """Raising max_epochs must not refit the scikit-learn baselines (Snakemake reruns a job whose
+    params change): their settings hold only seed, k and neighbour_window."""
+    from dnazoo.config import training_settings
+
+    config = {"datasets": {"d": {"kind": "sequences", "window": 101}}, "models": ["deepbind"],
+              "training": {"max_epochs": 50, "learning_rate": 0.1, "seed": 3},
+              "model_overrides": {"kmer_baseline": {"k": 5}}}
+    assert training_settings(config, "kmer_baseline", "d") == {"seed": 3, "k": 5}
+    assert training_settings(config, "deepbind", "d")["max_epochs"] == 50
+
+
+def test_a_column_typo_in_a_local_csv_fails_at_config_time(tmp_path):
+    from dnazoo.config import ConfigError, check
+
+    (tmp_path / "train.csv").write_text("seq,label\nACGT,1\n")
+    ds = {"kind": "sequences", "window": 101, "negatives": {"method": "given"}, "split": {"method": "random"},
+          "train": {"path": str(tmp_path / "train.csv"), "format": "csv"}}
+    with pytest.raises(ConfigError, match=r"datasets.d.sequence_column: \['sequence'\] not in the header of .*train.csv "
+                                          r"\(datasets.d.train.path\), which has \['seq', 'label'\]"):
+        check({"datasets": {"d": dict(ds)}, "models": ["deepbind"]})
+    check({"datasets": {"d": {**ds, "sequence_column": "seq"}}, "models": ["deepbind"]})

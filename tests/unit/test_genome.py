@@ -114,3 +114,23 @@ def test_dropped_pairs_warn_with_the_absent_chromosomes_and_fail_above_the_limit
     with pytest.raises(WindowError, match=r"dropped 8 of 8 pairs .*absent from the genome \(1\); the genome has "
                                           r"chr1: the table and the genome name chromosomes differently .*nothing is left"):
         pair_windows(ensembl, sizes, (100, 100), source="user.bedpe")
+
+
+def test_sequences_of_another_length_are_counted_when_fitted_to_the_window(tmp_path, caplog):
+    import logging
+
+    import numpy as np
+    import pandas as pd
+
+    from dnazoo.data.genome import write_sequence_codes
+
+    with caplog.at_level(logging.WARNING):
+        write_sequence_codes(pd.Series(["ACGTACGT", "ACGT", "ACGTAC", "ACGTACGTAA"]), 6, tmp_path / "c.npy")
+    codes = np.load(tmp_path / "c.npy")
+    assert codes.shape == (4, 6)
+    assert "2 of 4 sequences longer than the 6-bp window were centre-cropped and 1 shorter were N-padded" \
+        " (lengths 4-10 bp)" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        write_sequence_codes(pd.Series(["ACGTAC"]), 6, tmp_path / "d.npy")
+    assert "cropped" not in caplog.text

@@ -29,8 +29,8 @@ from dnazoo.pipeline.common import configure_backend
 configure_backend(1)
 folder, out, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 settings = {**models.get("deepbind").defaults, **settings}
-train_keras("deepbind", folder, None, (60,), settings, f"{out}/model.keras", f"{out}/history.tsv",
-            checkpoint=f"{out}/checkpoint.npz")
+print(json.dumps(train_keras("deepbind", folder, None, (60,), settings, f"{out}/model.keras", f"{out}/history.tsv",
+                             checkpoint=f"{out}/checkpoint.npz")))
 """
 
 
@@ -106,6 +106,7 @@ def test_a_killed_training_run_resumes_to_the_uninterrupted_result(tmp_path):
     assert 2 <= epoch_at_kill < 5
     proc = _train(folder, killed, {**settings, "keep_checkpoint": False})
     assert f"resuming from the checkpoint of epoch {epoch_at_kill}" in proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["resumed_from_epoch"] == epoch_at_kill  # for run.json
     assert not (killed / "checkpoint.npz").exists()  # removed once training completed
 
     a = pd.read_csv(whole / "history.tsv", sep="\t")
@@ -148,6 +149,7 @@ def test_a_killed_deepcpg_training_resumes_to_the_uninterrupted_history(tmp_path
     assert 2 <= epoch_at_kill < 5
     proc = _train(folder, killed, {**settings, "keep_checkpoint": False}, script=DEEPCPG_SCRIPT)
     assert f"resuming from the checkpoint of epoch {epoch_at_kill}" in proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["resumed_from_epoch"] == epoch_at_kill  # for run.json
     a = pd.read_csv(whole / "history.tsv", sep="\t")
     b = pd.read_csv(killed / "history.tsv", sep="\t")
     assert {"loss", "val_loss", "val_mean_auroc"} <= set(a.columns) and len(a) == 5

@@ -239,8 +239,15 @@ def fit_length(codes: np.ndarray, length: int) -> np.ndarray:
 
 
 def write_sequence_codes(sequences: pd.Series, length: int, dest: str | os.PathLike) -> None:
-    """Encode strings to a ``(n, length)`` uint8 ``.npy`` (centre-cropped / N-padded), atomically."""
+    """Encode strings to a ``(n, length)`` uint8 ``.npy`` (centre-cropped / N-padded), atomically;
+    the log counts the sequences cropped and padded."""
     seqs = list(sequences)
+    lengths = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=len(seqs))
+    cropped, padded = int((lengths > length).sum()), int((lengths < length).sum())
+    if cropped or padded:
+        log.warning("%s: %d of %d sequences longer than the %d-bp window were centre-cropped and %d shorter were "
+                    "N-padded (lengths %d-%d bp)", dest, cropped, len(seqs), length, padded,
+                    int(lengths.min()), int(lengths.max()))
     with npy_rows(dest, (len(seqs), length), np.uint8) as write:
         for first in range(0, len(seqs), BLOCK_ROWS):
             write(np.stack([fit_length(encode_codes(s), length) for s in seqs[first:first + BLOCK_ROWS]])

@@ -485,8 +485,9 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
             here when there is a checkpoint).
 
     Returns:
-        ``{"epochs": n, "best_epoch": k, "best_<metric>": value, "stopped_by", "converged",
-        "train_s", "parameters", "trainable_parameters"}`` (``best_val_auroc`` for binary).
+        ``{"epochs": n, "best_epoch": k, "best_<metric>": value, "resumed_from_epoch", "stopped_by",
+        "converged", "train_s", "parameters", "trainable_parameters"}`` (``best_val_auroc`` for
+        binary; ``resumed_from_epoch``: the checkpoint's epoch this run went on from, or None).
         ``stopped_by``: ``patience`` (early stopping), ``max_epochs`` or ``time_cap``
         (``max_train_s``); ``converged``: stopped by patience after a best epoch that is not the
         last; ``train_s``: seconds of ``fit`` in this job (after a resumed checkpoint, the rest).
@@ -610,7 +611,7 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
     stopped_by = ("time_cap" if time_cap is not None and time_cap.fired
                   else "max_epochs" if len(history) >= max_epochs else "patience")
     return {"epochs": int(len(history)), "best_epoch": best + 1, f"best_{monitor}": float(values.iloc[best]),
-            "stopped_by": stopped_by, "converged": bool(stopped_by == "patience" and best + 1 < len(history)),
+            "resumed_from_epoch": first_epoch or None, "stopped_by": stopped_by, "converged": bool(stopped_by == "patience" and best + 1 < len(history)),
             "train_s": round(train_s, 1), "parameters": int(model.count_params()),
             "trainable_parameters": int(trainable)}
 
