@@ -61,7 +61,8 @@ folder, out, settings = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 # the settings the train rule gives a DeepCpG model on a methylation dataset (val_loss, class weights)
 config = {"datasets": {"m": {"kind": "methylation", "training": settings}}}
 train_stage("deepcpg_cpg_FcAvg", folder, "methylation", (), training_settings(config, "deepcpg_cpg_FcAvg", "m"),
-            f"{out}/model.keras", f"{out}/history.tsv", 1, checkpoint=f"{out}/checkpoint.npz")
+            f"{out}/model.keras", f"{out}/history.tsv", 1, checkpoint=f"{out}/checkpoint.npz",
+            record_out=f"{out}/run.json", dataset="m")
 """
 
 
@@ -149,7 +150,8 @@ def test_a_killed_deepcpg_training_resumes_to_the_uninterrupted_history(tmp_path
     assert 2 <= epoch_at_kill < 5
     proc = _train(folder, killed, {**settings, "keep_checkpoint": False}, script=DEEPCPG_SCRIPT)
     assert f"resuming from the checkpoint of epoch {epoch_at_kill}" in proc.stderr
-    assert json.loads(proc.stdout.strip().splitlines()[-1])["resumed_from_epoch"] == epoch_at_kill  # for run.json
+    record = json.loads((killed / "run.json").read_text())
+    assert record["result"]["resumed_from_epoch"] == epoch_at_kill and record["seed"] == 3  # marked in run.json
     a = pd.read_csv(whole / "history.tsv", sep="\t")
     b = pd.read_csv(killed / "history.tsv", sep="\t")
     assert {"loss", "val_loss", "val_mean_auroc"} <= set(a.columns) and len(a) == 5
