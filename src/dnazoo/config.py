@@ -323,7 +323,7 @@ def check_local_columns(key: str, ds: dict) -> None:
     Raises:
         ConfigError: naming the key, the file and its columns.
     """
-    import gzip
+    from dnazoo.io import open_maybe_gzip
 
     need = {"sequence_column": [ds.get("sequence_column", "sequence")],
             "label_columns": list(ds.get("label_columns") or ["label"]),
@@ -335,9 +335,7 @@ def check_local_columns(key: str, ds: dict) -> None:
         path = Path(src["path"])
         if not path.is_file():
             continue  # rule download_table names a missing file
-        with open(path, "rb") as fh:
-            gz = fh.read(2) == b"\x1f\x8b"
-        with (gzip.open if gz else open)(path, "rt", errors="replace") as fh:
+        with open_maybe_gzip(path, "rt", errors="replace") as fh:
             header = fh.readline().rstrip("\r\n").split("," if src["format"] == "csv" else "\t")
         for setting, columns in need.items():
             missing = [c for c in columns if c not in header]

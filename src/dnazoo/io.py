@@ -30,6 +30,14 @@ log = logging.getLogger(__name__)
 GZIP_MAGIC = b"\x1f\x8b"
 
 
+def open_maybe_gzip(path: str | os.PathLike, mode: str = "rt", **kwargs):
+    """Open ``path`` for reading, through gzip when its first bytes are the gzip magic number
+    (whatever its name); ``mode`` ``rt`` or ``rb``, ``kwargs`` for the text layer (``errors``)."""
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == GZIP_MAGIC
+    return gzip.open(path, mode, **kwargs) if gz else open(path, mode, **kwargs)
+
+
 class ChecksumError(ValueError):
     """A downloaded or local file does not have the checksum given in the config."""
 

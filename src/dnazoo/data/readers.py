@@ -22,13 +22,14 @@ row (or the R object for ``.rda`` files).
 
 from __future__ import annotations
 
-import gzip
 import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from dnazoo.io import open_maybe_gzip
 
 PAIR_COLUMNS = ["pair_id", "chrom1", "start1", "end1", "chrom2", "start2", "end2", "label", "distance"]
 SEQUENCE_COLUMNS = ["seq_id", "sequence", "label", "source"]
@@ -41,10 +42,7 @@ class TableError(ValueError):
 
 
 def _open_text(path: str | os.PathLike):
-    path = Path(path)
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
+    return open_maybe_gzip(path, "rt")
 
 
 def _line_numbers(n: int, first: int) -> np.ndarray:

@@ -146,11 +146,9 @@ def _named_errors(read: Callable, path, options: dict) -> pd.DataFrame:
 
 def _not_utf8(path) -> str:
     """Where the first byte that is not UTF-8 lies in ``path`` (gzip read through): ``file:line``."""
-    import gzip
+    from dnazoo.io import open_maybe_gzip
 
-    with open(path, "rb") as fh:
-        gz = fh.read(2) == b"\x1f\x8b"
-    with (gzip.open if gz else open)(path, "rb") as fh:
+    with open_maybe_gzip(path, "rb") as fh:
         data = fh.read()
     try:
         data.decode("utf-8")

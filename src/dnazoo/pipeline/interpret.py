@@ -92,6 +92,7 @@ def interpret_table_stage(runs: list[dict], out, jaspar_release: str | None = No
     import pandas as pd
 
     from dnazoo import interpret
+    from dnazoo.evaluation.suite import HEADLINE, headline_metric
     from dnazoo.io import read_table
 
     jaspar = {}
@@ -100,7 +101,7 @@ def interpret_table_stage(runs: list[dict], out, jaspar_release: str | None = No
         summary = json.loads(Path(run["summary"]).read_text())
         metrics = json.loads(Path(run["metrics"]).read_text())
         motifs = read_table(run["motifs"])
-        metric = next((k for k in ("auroc", "mean_auroc", "mean_pearson_r") if k in metrics), None)
+        metric = headline_metric(metrics["task"]) if metrics.get("task") in HEADLINE else None
         row = {"dataset": run["dataset"], "model": run["model"], "tf": run.get("tf") or "",
                "test_metric": metric, "test_value": None if metric is None else round(float(metrics[metric]), 4),
                "n_sequences": summary["n_sequences"],
