@@ -40,6 +40,9 @@ FILES = {
                                   "results/deepcpg_serum/per_target.tsv"),
     "gue_tf_overlap.tsv": ("GUE tf0-tf4: validation (dev) and test rows whose sequence is also a training "
                            "sequence (those training rows are dropped)", GUE, "results/overlap.tsv"),
+    "motif_calibration.tsv": ("the null test of the JASPAR matching: the share of queries without a motif (random, "
+                              "flat, GC-rich, column-shuffled JASPAR) that get q < 0.05, with and without the "
+                              "calibration", "`snakemake --cores 1 motif_calibration`", "results/motif_calibration.tsv"),
     "encode_interpret.tsv": ("ENCODE ChIP-seq (USF1, SRF, YY1, ZNF143): each model's top TF-MoDISco pattern, "
                              "its JASPAR match and whether it is the TF's own motif or its family's",
                              ENCODE_INTERPRET, "results/interpret.tsv"),

@@ -4,6 +4,7 @@ then the whole chain (train → ISM → TF-MoDISco → Tomtom/JASPAR) on a plant
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dnazoo import interpret as it
@@ -152,8 +153,50 @@ def test_tomtom_matches_a_jaspar_motif_to_itself_on_both_strands(jaspar):
     assert fwd["match_name"] == rc["match_name"] == "CTCF" and fwd["q_value"] < 1e-3
     assert fwd["strand[MA0139.2]"] == "+" and rc["strand[MA0139.2]"] == "-"
     assert "zinc finger" in fwd["match_family"]
+    assert (fwd["core_start"], fwd["core_end"]) == (1, len(ctcf) - 1)  # MA0139.2's flat first and last columns
     empty = it.tomtom_matches({}, jaspar)
     assert list(empty.columns[:5]) == ["query", "match_id", "match_name", "match_family", "p_value"]
+
+
+def test_a_query_without_information_gets_no_match(jaspar):
+    """A flat query (once matched to the long CTCF matrices at q << 0.05) is not matched at all."""
+    from dnazoo.interpret.motifs import NO_MOTIF
+
+    flat = np.random.default_rng(0).dirichlet(np.full(4, 50.0), size=12)
+    ap1 = it.pwm_from_consensus("ATGACTCATC", 0.8)
+    table = it.tomtom_matches({"flat": flat, "ap1": ap1}, jaspar).set_index("query")
+    assert table.loc["flat", "note"] == NO_MOTIF and pd.isna(table.loc["flat", "match_id"])
+    assert np.isnan(table.loc["flat", "q_value"])
+    assert table.loc["ap1", "note"] == "" and table.loc["ap1", "q_value"] < 0.05
+    assert "JUN" in table.loc["ap1", "match_name"].upper() or "FOS" in table.loc["ap1", "match_name"].upper()
+    assert it.tf_match("JUN", table.loc["flat", "match_id"], jaspar) == "none"
+    uncalibrated = it.tomtom_matches({"flat": flat}, jaspar, calibrate=False)
+    assert uncalibrated.loc[0, "q_value"] < 0.05  # what the calibration removes
+
+
+def test_motif_matches_are_calibrated_on_queries_without_a_motif(jaspar):
+    """The null test: random (Dirichlet) PWMs of widths 8–20, flat and GC-rich PWMs and JASPAR
+    matrices with shuffled columns. At most 5 % of each kind gets q < 0.05 (at most 10 % p < 0.05:
+    a calibrated p is uniform), while before the calibration most of the random, flat and GC-rich
+    ones did; perturbed JASPAR matrices and planted consensus PWMs still match."""
+    from dnazoo.interpret.motifs import null_rates
+
+    rates = null_rates(jaspar, n=40, seed=1, n_shuffles=100).set_index(["kind", "calibrated"])
+    calibrated = rates.xs(True, level="calibrated")
+    assert (calibrated["q_below"] <= 0.05).all(), rates.to_string()
+    assert (calibrated["p_below"] <= 0.10).all(), rates.to_string()
+    before = rates.xs(False, level="calibrated")
+    assert (before.loc[["random", "flat", "gc_rich"], "q_below"] >= 0.5).all(), rates.to_string()
+
+    rng = np.random.default_rng(2)
+    ids = sorted(jaspar)
+    real = {}
+    for i in rng.choice(len(ids), 20, replace=False):
+        m = jaspar[ids[i]]["ppm"]
+        real[ids[i]] = np.array([rng.dirichlet(20 * col + 0.5) for col in m])  # a noisy copy
+    table = it.tomtom_matches(real, jaspar, n_shuffles=100)
+    informative = table[table["note"] == ""]
+    assert len(informative) >= 18 and (informative["q_value"] < 0.05).mean() >= 0.8, table.to_string()
 
 
 def test_tf_match_tells_own_motif_family_and_other(jaspar):

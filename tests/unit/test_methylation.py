@@ -169,3 +169,33 @@ def test_a_profile_on_no_genome_chromosome_fails_naming_both_and_writes_nothing(
     assert not (tmp_path / "data").exists()
 
 
+
+
+def test_a_zero_based_profile_is_refused_with_an_off_by_one_hint(tmp_path):
+    """A profile written 0-based puts every site one base before its C: refused, naming the file
+    and the fix, and nothing is written."""
+    paths, _ = _simulated(tmp_path)
+    df = pd.read_csv(paths["cell2"], sep="\t", header=None, names=["chromo", "pos", "value"], dtype={"chromo": str})
+    zero = tmp_path / "zero_based.tsv.gz"
+    df.assign(pos=df["pos"] - 1).to_csv(zero, sep="\t", header=False, index=False)
+    with pytest.raises(M.ProfileError) as err:
+        M.build({**paths, "cell2": zero}, tmp_path / "data", {"train": ["1"], "test": ["3"]}, fasta=tmp_path / "g.fa")
+    msg = str(err.value)
+    assert "zero_based.tsv.gz" in msg and "0-based" in msg and "add 1" in msg
+    assert not (tmp_path / "data").exists()
+    assert M.check_sites_on_genome(tmp_path / "g.fa", M.read_profiles(paths, ["chr1", "chr2", "chr3"]),
+                                   paths)["cell1"] == 1.0  # the simulator's profiles are on the C
+
+
+def test_sites_past_the_chromosome_end_are_refused_with_their_count(tmp_path):
+    paths, _ = _simulated(tmp_path)
+    df = pd.read_csv(paths["cell3"], sep="\t", header=None, names=["chromo", "pos", "value"], dtype={"chromo": str})
+    tail = pd.DataFrame({"chromo": ["1", "1"], "pos": [70_001, 90_000], "value": [1, 0]})  # chromosomes are 60 kbp
+    longer = tmp_path / "longer.tsv.gz"
+    pd.concat([df[df["chromo"] == "1"], tail, df[df["chromo"] != "1"]]).to_csv(longer, sep="\t", header=False,
+                                                                                 index=False)
+    with pytest.raises(M.ProfileError) as err:
+        M.build({**paths, "cell3": longer}, tmp_path / "data", {"train": ["1"], "test": ["3"]}, fasta=tmp_path / "g.fa")
+    msg = str(err.value)
+    assert "longer.tsv.gz" in msg and "2 of" in msg and "past the end" in msg and "chr1:70001" in msg
+    assert not (tmp_path / "data").exists()

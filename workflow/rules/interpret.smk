@@ -38,3 +38,24 @@ rule interpret:
         "../../envs/training.yaml"
     script:
         "../scripts/interpret.py"
+
+
+rule motif_calibration:
+    """The null test of the JASPAR matching (dnazoo.interpret.motifs.null_rates): random, flat and
+    GC-rich PWMs and JASPAR matrices with shuffled columns, matched with and without the
+    calibration; the share of each kind that gets q < 0.05. Not part of rule all: ask for it."""
+    output:
+        "results/motif_calibration.tsv",
+    params:
+        settings=lambda wc: {"release": (config.get("interpret") or {}).get("jaspar"), "n": 100,
+                             "n_shuffles": (config.get("interpret") or {}).get("motif_shuffles", 200),
+                             "seed": (config.get("interpret") or {}).get("seed", 0)},
+    threads: 1
+    log:
+        "logs/motif_calibration.log",
+    benchmark:
+        "benchmarks/out/motif_calibration.tsv"
+    conda:
+        "../../envs/training.yaml"
+    script:
+        "../scripts/motif_calibration.py"

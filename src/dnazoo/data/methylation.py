@@ -305,6 +305,75 @@ def chromosome_split(sites: pd.DataFrame, split: dict, seed: int = 0) -> np.ndar
     return out
 
 
+#: Below this share of sites with a C (or the G of a reverse-strand CpG) at their 1-based position,
+#: a profile is refused as not matching the genome.
+MIN_C_SHARE = 0.9
+
+
+def check_sites_on_genome(fasta: str | os.PathLike, profiles: dict[str, pd.DataFrame],
+                          paths: dict[str, str | os.PathLike], min_share: float = MIN_C_SHARE) -> dict[str, float]:
+    """Check that each profile's sites are CpG cytosines of the genome.
+
+    A site at 1-based ``pos`` must lie on its chromosome (``1 ≤ pos ≤ length``), and at least
+    ``min_share`` of a profile's sites must hold a C (or the G of the reverse strand) there. A
+    profile written 0-based puts its sites one base before the C; the error then says so.
+
+    Args:
+        fasta: indexed FASTA; profiles: ``{name: DataFrame chromo, pos}`` with chromosomes already
+            named as in the FASTA (:func:`read_profiles` with a reference); paths: ``{name: file}``
+            for the messages.
+
+    Returns:
+        ``{name: share of sites with a C or G}``.
+
+    Raises:
+        ProfileError: naming the file: sites past the end of their chromosome (with their count and
+            the first one), or too few sites on a C or G (with the share one base to either side,
+            and an off-by-one hint when that side fits).
+    """
+    from pyfaidx import Fasta
+
+    shares = {}
+    with Fasta(str(fasta), as_raw=True, sequence_always_upper=True) as fa:
+        seqs = {}
+        for name, df in profiles.items():
+            if not len(df):
+                continue
+            hits = np.zeros((3, len(df)), dtype=bool)  # base at pos - 1, pos, pos + 1 (1-based) is C or G
+            past, first_past = 0, None
+            for chrom, rows in df.groupby("chromo", sort=False).indices.items():
+                if chrom not in seqs:
+                    seqs[chrom] = np.frombuffer(str(fa[chrom][:]).encode("ascii"), dtype=np.uint8)
+                seq = seqs[chrom]
+                pos = df["pos"].to_numpy(np.int64)[rows]
+                out = pos > len(seq)
+                if out.any():
+                    past += int(out.sum())
+                    first_past = first_past or f"{chrom}:{int(pos[out][0])} (length {len(seq):,} bp)"
+                for k, shift in enumerate((-1, 0, 1)):
+                    i = pos - 1 + shift
+                    ok = (i >= 0) & (i < len(seq))
+                    base = np.zeros(len(pos), dtype=np.uint8)
+                    base[ok] = seq[i[ok]]
+                    hits[k, rows] = (base == ord("C")) | (base == ord("G"))
+            if past:
+                raise ProfileError(f"{paths[name]}: {past} of {len(df)} sites lie past the end of their chromosome in "
+                                   f"{fasta} (first: {first_past}); is the profile for another assembly?")
+            before, at, after = hits.mean(axis=1)
+            shares[name] = float(at)
+            if at < min_share:
+                hint = ""
+                if after >= min_share:
+                    hint = (f"; {after:.0%} have one one base to the right: the positions look 0-based, and DeepCpG "
+                            "profiles are 1-based (add 1 to pos)")
+                elif before >= min_share:
+                    hint = f"; {before:.0%} have one one base to the left: the positions look shifted by +1"
+                raise ProfileError(f"{paths[name]}: only {at:.0%} of {len(df)} sites have a C (or the G of the "
+                                   f"reverse strand) at their 1-based position in {fasta} (at least {min_share:.0%} "
+                                   f"expected){hint}")
+    return shares
+
+
 def dna_windows(fasta: str | os.PathLike, sites: pd.DataFrame, length: int) -> np.ndarray:
     """``(n, length)`` uint8 base codes of windows centred on the sites' C (N beyond the ends).
 
@@ -394,7 +463,8 @@ def build(cells: dict[str, str | os.PathLike], out: str | os.PathLike, split: di
         The spec (also in ``spec.json``).
 
     Raises:
-        ProfileError: bad profiles (file and line).
+        ProfileError: bad profiles (file and line); with ``fasta``, sites past a chromosome's end or
+            not on a CpG's C (:func:`check_sites_on_genome`).
         ValueError: chromosomes matching none of the genome's (both sets named), an empty split,
             an even ``dna_window``.
     """
@@ -409,6 +479,9 @@ def build(cells: dict[str, str | os.PathLike], out: str | os.PathLike, split: di
 
         reference = list(index_fasta(fasta))
     profiles = read_profiles(cells, reference, f"the genome {fasta}")
+    if fasta is not None:
+        shares = check_sites_on_genome(fasta, profiles, cells)
+        log.info("share of sites on a C or G of %s: %s", fasta, {k: round(v, 4) for k, v in shares.items()})
     sites, labels = sites_and_labels(profiles)
     which = chromosome_split(sites, split, seed)
     state, dist = cell_neighbours(sites, profiles, cpg_wlen, max_dist)

@@ -25,7 +25,8 @@ regression head, and the counts of track ``target`` summed over bins of a profil
   2016; DeepCpG's ``dcpg_filter_motifs.py``, Angermueller et al. 2017).
 * :func:`run_modisco`: TF-MoDISco (Shrikumar et al. 2018) through modisco-lite.
 * :func:`tomtom_matches`: Tomtom (Gupta et al. 2007) through memelite, against JASPAR CORE
-  vertebrates from pyjaspar (offline).
+  vertebrates from pyjaspar (offline), calibrated against column-shuffled queries
+  (:mod:`dnazoo.interpret.motifs`).
 
 k-mer token models (``kmer6`` encoder) have no one-hot input to differentiate: only ISM and the
 deletion scan apply (a deleted base is an N, which zeroes every k-mer token holding it).
@@ -514,10 +515,11 @@ def filter_pwms(model, onehots: list, threshold: float = 0.5, pseudocount: float
 
 
 def filter_motifs(model, onehots: list, targets: dict[str, dict], also: tuple[str, ...] = (), min_sites: int = 10,
-                  prefix_tower: bool = True) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+                  prefix_tower: bool = True, n_shuffles: int = 200,
+                  seed: int = 0) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """First-layer filters as motifs (:func:`filter_pwms`) matched by Tomtom (:func:`tomtom_matches`):
     the filters with at least ``min_sites`` sites, named ``<tower>.filter<i>`` (``filter<i>``
-    without ``prefix_tower``).
+    without ``prefix_tower``); ``n_shuffles`` and ``seed`` calibrate the matches.
 
     Returns:
         ``(table, pwms)``: one row per kept filter (``filter, n_sites``, then the match columns)
@@ -530,7 +532,7 @@ def filter_motifs(model, onehots: list, targets: dict[str, dict], also: tuple[st
             sites[name] = int(n)
             if n >= min_sites:
                 pwms[name] = pwm
-    table = tomtom_matches(pwms, targets, also).rename(columns={"query": "filter"})
+    table = tomtom_matches(pwms, targets, also, n_shuffles=n_shuffles, seed=seed).rename(columns={"query": "filter"})
     table.insert(1, "n_sites", [sites[f] for f in table["filter"]])
     return table, pwms
 
@@ -615,53 +617,7 @@ def run_modisco(onehot: np.ndarray, hypothetical: np.ndarray, max_seqlets: int =
 
 
 from dnazoo.data.jaspar import JASPAR_RELEASE, jaspar_motifs  # noqa: E402,F401  (re-exported for the rules)
-
-
-def tomtom_matches(queries: dict[str, np.ndarray], targets: dict[str, dict], also: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Each query's best target by Tomtom (Gupta et al., Genome Biol 2007) as memelite implements it
-    (no MEME binary), with q-values by Benjamini–Hochberg over the query's p-values against all
-    targets (scipy's ``false_discovery_control``).
-
-    Args:
-        queries: ``{name: (width, 4) probabilities}``.
-        targets: ``{id: {"name": str, "ppm": (width, 4)}}`` (e.g. :func:`jaspar_motifs`).
-        also: target ids reported in their own columns (``q_value[id]``, ``strand[id]``), e.g. an
-            expected JASPAR motif, or a simulator's planted motif added to the database as
-            ``planted:<name>`` (so its p-values share the database's background; ``planted:``
-            targets are never the best match).
-
-    Returns:
-        one row per query: ``query, match_id, match_name, match_family, p_value, q_value, strand``
-        (``+``: the query as given matches the target; ``-``: its reverse complement does),
-        ``offset``, and the ``also`` columns.
-    """
-    from memelite import tomtom
-    from scipy.stats import false_discovery_control
-
-    cols = ["query", "match_id", "match_name", "match_family", "p_value", "q_value", "strand", "offset"]
-    cols += [f"{k}[{a}]" for a in also for k in ("q_value", "strand")]
-    if not queries:
-        return pd.DataFrame(columns=cols)
-    ids = list(targets)
-    qs = [np.ascontiguousarray(np.asarray(q, dtype=np.float64).T) for q in queries.values()]
-    ts = [np.ascontiguousarray(np.asarray(targets[i]["ppm"], dtype=np.float64).T) for i in ids]
-    p, _scores, offsets, _overlaps, strands = tomtom(qs, ts, n_jobs=1)
-    eligible = np.array([not i.startswith("planted:") for i in ids])
-    rows = []
-    for qi, name in enumerate(queries):
-        pv = np.clip(np.nan_to_num(np.asarray(p[qi], dtype=np.float64), nan=1.0), 0.0, 1.0)
-        q = false_discovery_control(pv)
-        best = int(np.argmin(np.where(eligible, pv, np.inf)))
-        row = {"query": name, "match_id": ids[best], "match_name": targets[ids[best]]["name"],
-               "match_family": targets[ids[best]].get("family", ""), "p_value": float(pv[best]),
-               "q_value": float(q[best]), "strand": "-" if int(strands[qi, best]) else "+",
-               "offset": int(offsets[qi, best])}
-        for a in also:
-            j = ids.index(a)
-            row[f"q_value[{a}]"] = float(q[j])
-            row[f"strand[{a}]"] = "-" if int(strands[qi, j]) else "+"
-        rows.append(row)
-    return pd.DataFrame(rows, columns=cols)
+from dnazoo.interpret.motifs import NO_MOTIF, tomtom_matches  # noqa: E402,F401  (calibrated matching)
 
 
 def reverse_complement_pwm(pwm: np.ndarray) -> np.ndarray:
@@ -681,6 +637,8 @@ def pwm_from_consensus(consensus: str, fidelity: float) -> np.ndarray:
 def seqlet_orientation(pattern: Pattern, strand: str) -> float:
     """Fraction of a pattern's seqlets that carry the matched motif on the forward strand of the
     input sequence, given the pattern's Tomtom ``strand`` against it."""
+    if strand not in ("+", "-"):
+        return float("nan")
     rc = pattern.seqlets["is_revcomp"].to_numpy(bool)
     forward = ~rc if strand == "+" else rc
     return float(forward.mean()) if len(rc) else float("nan")
@@ -714,6 +672,8 @@ class InterpretSettings:
         max_seqlets: per TF-MoDISco metacluster.
         top_patterns: patterns drawn beside their JASPAR match.
         jaspar: the pyjaspar release.
+        motif_shuffles: column-shuffled copies of each filter or pattern that calibrate its JASPAR
+            match (:func:`dnazoo.interpret.motifs.tomtom_matches`).
         seed: sample and shuffles.
         batch_size: rows per model call.
     """
@@ -726,6 +686,7 @@ class InterpretSettings:
     max_seqlets: int = 2000
     top_patterns: int = 3
     jaspar: str = JASPAR_RELEASE
+    motif_shuffles: int = 200
     seed: int = 0
     batch_size: int = 1024
 
@@ -848,7 +809,8 @@ def interpret_model(model, inputs: dict, labels: np.ndarray, ids: np.ndarray, se
     filter_rows, filter_pwm_map = pd.DataFrame(), {}
     if ex.onehot:
         t = time.perf_counter()
-        filter_rows, filter_pwm_map = filter_motifs(model, xs, targets, also)
+        filter_rows, filter_pwm_map = filter_motifs(model, xs, targets, also, n_shuffles=settings.motif_shuffles,
+                                                    seed=settings.seed)
         seconds["filters"] = time.perf_counter() - t
     else:
         notes.append("no first-layer filters over bases: filters.meme holds no motif")
@@ -865,20 +827,23 @@ def interpret_model(model, inputs: dict, labels: np.ndarray, ids: np.ndarray, se
             log.warning("TF-MoDISco found no patterns in %s: %s", k, err)
             found = []
         patterns[k] = found
-        table = tomtom_matches({p.name: p.ppm for p in found}, targets, also)
+        table = tomtom_matches({p.name: p.ppm for p in found}, targets, also, n_shuffles=settings.motif_shuffles,
+                               seed=settings.seed)
         for p, (_, row) in zip(found, table.iterrows()):
             rec = {"pattern": p.name if len(names) == 1 else f"{k}.{p.name}", "n_seqlets": p.n_seqlets,
                    "match_id": row["match_id"], "match_name": row["match_name"], "q_value": row["q_value"],
-                   "match_family": row["match_family"], "strand": row["strand"], "input": k,
-                   "forward_fraction": seqlet_orientation(p, row["strand"])}
+                   "p_value": row["p_value"], "match_family": row["match_family"], "strand": row["strand"],
+                   "input": k, "forward_fraction": seqlet_orientation(p, row["strand"]),
+                   "core_bits": row["core_bits"], "note": row["note"]}
             for a in also:
-                rec[f"q_value[{a}]"] = row[f"q_value[{a}]"]
-                rec[f"strand[{a}]"] = row[f"strand[{a}]"]
+                for c in ("p_value", "q_value", "strand"):
+                    rec[f"{c}[{a}]"] = row[f"{c}[{a}]"]
                 rec[f"forward_fraction[{a}]"] = seqlet_orientation(p, row[f"strand[{a}]"])
             motif_rows.append(rec)
     seconds["modisco_tomtom"] = time.perf_counter() - t
-    cols = ["pattern", "n_seqlets", "match_id", "match_name", "q_value", "match_family", "strand", "input",
-            "forward_fraction"] + [f"{c}[{a}]" for a in also for c in ("q_value", "strand", "forward_fraction")]
+    cols = ["pattern", "n_seqlets", "match_id", "match_name", "q_value", "p_value", "match_family", "strand",
+            "input", "forward_fraction", "core_bits", "note"]
+    cols += [f"{c}[{a}]" for a in also for c in ("p_value", "q_value", "strand", "forward_fraction")]
     motifs = pd.DataFrame(motif_rows, columns=cols)
     summary = {"model": model.name, "n_sequences": int(n), "n_test": int(len(all_scores)),
                "inputs": names, "explained": _explained_words(model, settings.target),
@@ -967,10 +932,13 @@ def tf_match(tf: str, match_id: str, targets: dict) -> str:
     TF's own matrices, by name, case-insensitive, a dimer's parts included), ``family`` (it shares a
     structural family with one of them, e.g. USF1 and USF2: bHLH-ZIP; the families of
     :data:`BROAD_FAMILIES` do not count), else ``other``; ``other`` too when the release has no
-    matrix for ``tf``."""
+    matrix for ``tf``; ``none`` when there is no match (a query without an informative motif:
+    ``match_id`` NaN or empty)."""
     def parts(name):
         return {p.upper() for p in name.split("::")}
 
+    if not isinstance(match_id, str) or match_id not in targets:
+        return "none"
     own = [k for k, v in targets.items() if tf.upper() in parts(v["name"])]
     if match_id in own:
         return "own"

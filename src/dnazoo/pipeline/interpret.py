@@ -127,3 +127,23 @@ def interpret_table_stage(runs: list[dict], out, jaspar_release: str | None = No
     table = pd.DataFrame(rows)
     write_table(table, out)
     return table
+
+
+def motif_calibration_stage(out, release: str | None = None, n: int = 100, n_shuffles: int = 200,
+                            seed: int = 0) -> None:
+    """Rule ``motif_calibration``: the null test of the JASPAR matching
+    (:func:`dnazoo.interpret.motifs.null_rates`): ``n`` queries of each kind that carry no motif,
+    matched calibrated and not, written to ``out`` (TSV).
+
+    Args:
+        release: the pyjaspar release (default :data:`dnazoo.data.jaspar.JASPAR_RELEASE`).
+    """
+    from dnazoo.data.jaspar import JASPAR_RELEASE, jaspar_motifs
+    from dnazoo.interpret.motifs import null_rates
+
+    release = release or JASPAR_RELEASE
+    table = null_rates(jaspar_motifs(release), n=n, seed=seed, n_shuffles=n_shuffles)
+    table.insert(0, "jaspar", release)
+    table.insert(len(table.columns), "n_shuffles", n_shuffles)
+    write_table(table, out)
+    log.info("motif matches on queries without a motif (share with q < 0.05):\n%s", table.to_string(index=False))
