@@ -100,6 +100,8 @@ marks a run that was still improving when its epoch budget ended (`converged: Fa
 `results/summary.tsv`).
 """)
 sim = pd.read_csv(P / "deepcpg_simulated_summary.tsv", sep="\t")[["model", "mean_auroc", "mean_auprc", "mean_mcc"]]
+filt = pd.read_csv(P / "deepcpg_simulated_dna_filters.tsv", sep="\t")
+hits = filt[filt["q_value"] < 0.05].sort_values("q_value")
 parts.append(f"""## DeepCpG
 
 **Simulated default** (`config/demo_deepcpg.yaml`: 4 × 400 kbp, 3 cells; test chromosome 4;
@@ -110,10 +112,13 @@ DNA window 201 bp). Mean test AUROC, AUPRC and MCC over cells
 
 """ + md(sim) + f"""
 
-The Joint model beats both of its parts. Its DNA part's first-layer filters
+The Joint model beats both of its parts. Of its DNA part's {len(filt)} first-layer filters
 ({cite("deepcpg_simulated_dna_filters.tsv")}, same run,
-`results/simulated_methylation/interpret/deepcpg_dna_CnnL2h128/filters.tsv`) include matches to
-Fos/Jun-related JASPAR motifs, the family of the planted site `ATGACTCATC`.
+`results/simulated_methylation/interpret/deepcpg_dna_CnnL2h128/filters.tsv`),
+{int((filt["note"] == "no informative motif").sum())} carry no informative motif and
+{len(hits)} match a JASPAR motif at q < 0.05: {", ".join(f"{n} ({f})" for n, f in
+zip(hits["match_name"], hits["match_family"]))}. The planted site `ATGACTCATC` is an AP-1 site
+(Basic leucine zipper factors).
 """)
 real = pd.read_csv(P / "deepcpg_real_summary.tsv", sep="\t")
 parts.append(f"""**DeepCpG's own test profiles** (`config/deepcpg.yaml`: two serum cells of 10,000 CpGs, two
