@@ -716,6 +716,14 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     assert records[0]["outputs"][f"{keras_dir}/history.tsv"] == records[1]["outputs"][f"{keras_dir}/history.tsv"]
     assert {"keras", "numpy", "python"} <= set(records[0]["packages"])
     assert records[0]["dataset_config"]["simulate"]["n_pairs"] == 240
+    # a deleted model folder is rebuilt by the plain command (rule all names every model's files)
+    import shutil
+
+    shutil.rmtree(tmp_path / "b" / "results" / "simulated_demo" / "models" / "kmer_baseline")
+    plan = subprocess.run([sys.executable, "-m", "snakemake", "-n", "-s", str(REPO / "Snakefile"), "--directory",
+                           str(tmp_path / "b"), "--configfile", str(tmp_path / "b" / "config.yaml"), "--cores", "1"],
+                          capture_output=True, text=True).stdout
+    assert "Nothing to be done" not in plan and "train_baseline" in plan and "evaluate" in plan, plan[-2000:]
 
 
 def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files(tmp_path):

@@ -344,6 +344,11 @@ def all_targets():
             if ds["embedding"] == "dna2vec":
                 targets.append(f"results/dna2vec/{dz_config.genome_of(config, name)}/report.json")
         targets += dataset_figures(name)
+        # every model's own files, so that a deleted model folder is rebuilt (summary.tsv alone would not
+        # ask for them again: Snakemake leaves a missing intermediate file alone while its consumers are newer)
+        for m in dataset_models(name):
+            suffix = "keras" if dz_models.get(m).framework == "keras" else "joblib"
+            targets += [f"results/{name}/models/{m}/model.{suffix}", f"results/{name}/models/{m}/metrics.json"]
         targets += [f"results/{name}/figures/training/{m}.{ext}" for m in dataset_models(name)
                     if dz_models.get(m).framework == "keras" for ext in ("png", "pdf")]
         if task_of(name) != "binary":
