@@ -328,7 +328,7 @@ def interpret_table_inputs(wildcards):
 
 
 def all_targets():
-    targets = ["results/summary.tsv", "results/suite/per_model.tsv"] if DATASETS else []
+    targets = ["results/summary.tsv", "results/suite/per_model.tsv", "results/leaderboard/ranks.tsv"] if DATASETS else []
     if interpret_runs():
         targets.append("results/interpret.tsv")
     if read_sequence_datasets():

@@ -195,6 +195,34 @@ rule suite:
         "../scripts/suite.py"
 
 
+rule leaderboard:
+    """Every model across the datasets (dnazoo.evaluation.leaderboard): rank per dataset on the headline
+    test metric, mean rank, the Friedman test and the Nemenyi critical difference (autorank; from 5
+    datasets), the critical-difference diagram, the heatmap and the cost (parameters, training seconds)."""
+    input:
+        per_dataset="results/suite/per_dataset.tsv",
+        records=lambda wc: [f"results/{d}/models/{m}/run.json" for d in DATASETS for m in dataset_models(d)],
+    output:
+        table=report("results/leaderboard/leaderboard.tsv", caption="../report/leaderboard.rst", category="Leaderboard"),
+        ranks=report("results/leaderboard/ranks.tsv", caption="../report/leaderboard.rst", category="Leaderboard"),
+        statistics="results/leaderboard/statistics.json",
+        cost="results/leaderboard/cost.tsv",
+        png=report(expand("results/leaderboard/{fig}.png", fig=["cd", "heatmap", "pareto"]),
+                   caption="../report/leaderboard.rst", category="Leaderboard"),
+        pdf=expand("results/leaderboard/{fig}.pdf", fig=["cd", "heatmap", "pareto"]),
+    params:
+        records=lambda wc: {f"{d}/{m}": f"results/{d}/models/{m}/run.json" for d in DATASETS for m in dataset_models(d)},
+        title=lambda wc: config.get("label") or "",
+    log:
+        "logs/leaderboard.log",
+    benchmark:
+        "benchmarks/out/leaderboard.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/leaderboard.py"
+
+
 rule overlap:
     """Validation and test rows whose sequence is also a training sequence, per dataset read from
     sequence files (the training copies are dropped by rule read_sequences; this counts them)."""

@@ -307,3 +307,39 @@ def suite_stage(summary, comparisons: dict, published: dict, per_dataset_out, pe
     write_table(_rounded(rows, digits), per_dataset_out)
     write_table(_rounded(models_, digits), per_model_out)
     return rows
+
+
+def leaderboard_stage(per_dataset, records: dict, out_dir, title: str = "", alpha: float = 0.05,
+                      digits: int = 4) -> dict:
+    """``results/leaderboard/`` (:mod:`dnazoo.evaluation.leaderboard`): ``leaderboard.tsv`` (each
+    (dataset, model) with its headline metric, CI, rank and convergence), ``ranks.tsv`` (mean rank per
+    model, Nemenyi groups), ``statistics.json`` (Friedman p, critical difference, or why no test),
+    ``cost.tsv`` (parameters, training seconds) and the figures ``cd``, ``heatmap``, ``pareto``
+    (PNG + PDF).
+
+    Args:
+        per_dataset: ``results/suite/per_dataset.tsv``.
+        records: ``{"<dataset>/<model>": run.json path}``.
+    """
+    import json
+
+    from dnazoo.evaluation.leaderboard import cost_table, leaderboard_table, mean_ranks
+    from dnazoo.plots.leaderboard import plot_critical_difference, plot_heatmap, plot_pareto
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table = leaderboard_table(read_table(per_dataset))
+    ranks, stats = mean_ranks(table, alpha)
+    recs = {tuple(k.split("/", 1)): json.loads(Path(p).read_text()) for k, p in records.items()}
+    cost = cost_table(table, recs)
+    write_table(_rounded(table, digits), out / "leaderboard.tsv")
+    write_table(_rounded(ranks, digits), out / "ranks.tsv")
+    write_table(_rounded(cost, digits), out / "cost.tsv")
+    public = {k: v for k, v in stats.items() if k != "result"}
+    write_json(public, out / "statistics.json")
+    log.info("leaderboard over %d dataset(s):\n%s\n%s", table["dataset"].nunique() if len(table) else 0,
+             ranks.to_string(), public)
+    plot_critical_difference(stats, out / "cd", title)
+    plot_heatmap(table, list(ranks["model"]), out / "heatmap", title)
+    plot_pareto(cost, out / "pareto", title)
+    return public
