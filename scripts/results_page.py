@@ -141,14 +141,36 @@ counts them first ({cite("gue_tf_overlap.tsv")}, made by {GUE}):
 
 """ + md(overlap[overlap["in_train"] > 0]) + "\n")
 interp = P / "encode_interpret.tsv"
+demo_motifs = pd.read_csv(P / "demo_interpret_motifs.tsv", sep="\t")
+planted = json.loads((P / "demo_interpret_summary.json").read_text())["planted"]
+calib = pd.read_csv(P / "motif_calibration.tsv", sep="\t").fillna({"top_match": "-"})
+
+
+def _anchor(key):
+    r = planted[key]
+    m = demo_motifs.set_index("pattern").loc[r["pattern"]]
+    return (f"`{r['pattern']}` ({r['n_seqlets']} seqlets; planted motif q = {r['q_value']:.1g}, orientation "
+            f"{r['orientation']}; best JASPAR match {m['match_name']}, q = {m['q_value']:.2g})")
+
+
 text = f"""## Interpretation
 
-On the simulated demo, rule `interpret` finds the planted CTCF-like motif: the top TF-MoDISco
-pattern of `deepbind` matches JASPAR's CTCF ({cite("demo_interpret_motifs.tsv")},
-{cite("demo_interpret_summary.json")}; made by {DEMO})."""
+On the simulated demo, rule `interpret` finds the planted CTCF-like motif in both anchors of
+`deepbind`'s pairs, in the convergent orientation the simulation plants: in anchor 1
+{_anchor("anchor1/ctcf_like")}, in anchor 2 {_anchor("anchor2/ctcf_like")}
+({cite("demo_interpret_motifs.tsv")}, {cite("demo_interpret_summary.json")}; made by {DEMO}).
+{int((demo_motifs["note"] == "no informative motif").sum())} of the {len(demo_motifs)} patterns
+carry no informative motif. JASPAR q-values are calibrated against column-shuffled copies of each
+pattern (see [Interpretation](guides/interpretation.md#motif-matches-and-their-q-values)); the
+planted consensus is GC-rich, and shuffled GC-rich patterns match GC-rich JASPAR motifs, so its
+JASPAR q-values are modest. The null test ({cite("motif_calibration.tsv")}, made by
+`snakemake --cores 1 motif_calibration`):
+
+""" + md(calib[["kind", "calibrated", "n", "no_motif", "p_below", "q_below", "top_match"]]) + "\n"
 if interp.exists():
     t = pd.read_csv(interp, sep="\t")
-    text += f""" On ENCODE ChIP-seq ({cite("encode_interpret.tsv")}, made by {ENCODE_INTERPRET},
+    text += f"""
+On ENCODE ChIP-seq ({cite("encode_interpret.tsv")}, made by {ENCODE_INTERPRET},
 then `results/interpret.tsv`), the top pattern of each model against the ChIP-ed factor:
 
 """ + md(t[[c for c in ("tf", "model", "test_value", "top_pattern", "match_name", "q_value", "relation", "passes")
