@@ -160,6 +160,42 @@ def replicate_names(config: dict, name: str) -> list[tuple[str, int | None, int 
 
 
 
+def tuning_plan(config: dict, name: str) -> tuple[list[str], dict]:
+    """What rule ``tune`` searches on dataset ``name``: ``(models, settings)``.
+
+    The dataset's ``tuning:`` block overrides the top-level one key by key; with neither, or
+    ``enabled: false``, nothing is tuned. ``models``: the listed Keras models, by default every
+    Keras model the dataset trains. ``settings``: ``trials`` (20), ``seed`` (0), ``parallel`` (1),
+    ``storage`` (``sqlite``, or ``journal`` when ``parallel`` > 1), ``max_epochs`` (none: the
+    training's) and ``space`` ({}).
+
+    Raises:
+        ConfigError: a listed model the dataset does not train, or a baseline; ``storage: sqlite``
+            with ``parallel`` > 1.
+    """
+    ds = config["datasets"][name]
+    top, own = config.get("tuning"), ds.get("tuning")
+    if top is None and own is None:
+        return [], {}
+    merged = {**(top or {}), **(own or {})}
+    if not merged.get("enabled", True):
+        return [], {}
+    keras_models = [m for m in dataset_models(config, name) if models.get(m).framework == "keras"]
+    listed = merged.get("models")
+    for i, m in enumerate(listed or []):
+        if m not in keras_models:
+            raise ConfigError(f"tuning.models[{i}] (dataset {name}): {m!r} is not a Keras model this dataset trains; "
+                              f"tunable: {keras_models}")
+    parallel = int(merged.get("parallel", 1))
+    storage = merged.get("storage") or ("journal" if parallel > 1 else "sqlite")
+    if storage == "sqlite" and parallel > 1:
+        raise ConfigError(f"tuning.storage (dataset {name}): sqlite with parallel: {parallel}; SQLite's locks are "
+                          "not safe between jobs on a shared file system: use journal or an RDB URL")
+    settings = {"trials": int(merged.get("trials", 20)), "seed": int(merged.get("seed", 0)), "parallel": parallel,
+                "storage": storage, "max_epochs": merged.get("max_epochs"), "space": merged.get("space") or {}}
+    return (keras_models if listed is None else list(listed)), settings
+
+
 def interpret_plan(config: dict, name: str) -> tuple[list[str], dict, list[str]]:
     """What the ``interpret`` rule explains on dataset ``name``: ``(models, settings, expected)``.
 
@@ -490,6 +526,15 @@ def check(config: dict) -> None:
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")
     for name in config["datasets"]:
+        tuned, tuning = tuning_plan(config, name)
+        for m in tuned:
+            from dnazoo.training.tuning import search_space
+
+            key = f"datasets.{name}.tuning" if "tuning" in config["datasets"][name] else "tuning"
+            try:
+                search_space(m, training_settings(config, m, name), tuning["space"])
+            except ValueError as err:
+                raise ConfigError(f"{key} ({m}): {err}") from None
         chosen, settings, expected = interpret_plan(config, name)
         if chosen:
             from dnazoo.interpret import InterpretSettings

@@ -322,3 +322,24 @@ def test_a_column_typo_in_a_local_csv_fails_at_config_time(tmp_path):
                                           r"\(datasets.d.train.path\), which has \['seq', 'label'\]"):
         check({"datasets": {"d": dict(ds)}, "models": ["deepbind"]})
     check({"datasets": {"d": {**ds, "sequence_column": "seq"}}, "models": ["deepbind"]})
+
+
+@pytest.mark.parametrize("tuning, message", [
+    ({"parallel": 2, "storage": "sqlite"}, r"tuning.storage \(dataset simulated_demo\): sqlite with parallel: 2"),
+    ({"models": ["kmer_baseline"]}, r"tuning.models\[0\] \(dataset simulated_demo\): 'kmer_baseline' is not a Keras"),
+    ({"space": {"momentum": {"low": 0.1, "high": 0.9}}}, r"tuning \(deepbind\): tuning.space.momentum: not a tunable"),
+])
+def test_tuning_errors_name_the_key(tuning, message):
+    from dnazoo.config import tuning_plan
+
+    c = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    c["tuning"] = tuning
+    with pytest.raises(ConfigError, match=message):
+        check(c)
+    c["tuning"] = {"trials": 5, "parallel": 3}
+    check(c)
+    tuned, settings = tuning_plan(c, "simulated_demo")
+    assert "deepbind" in tuned and "kmer_baseline" not in tuned
+    assert settings == {"trials": 5, "seed": 0, "parallel": 3, "storage": "journal", "max_epochs": None, "space": {}}
+    c["datasets"]["simulated_demo"]["tuning"] = {"enabled": False}
+    assert tuning_plan(c, "simulated_demo") == ([], {})

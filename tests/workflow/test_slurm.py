@@ -47,7 +47,8 @@ def _demo_config(tmp_path: Path) -> dict:
     return config
 
 
-def _run_on_slurm(workdir: Path, config: dict, targets: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def _run_on_slurm(workdir: Path, config: dict, targets: tuple[str, ...] = (),
+                  extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     cfg = workdir / "config.yaml"
     cfg.write_text(yaml.safe_dump(config, sort_keys=False))
     cmd = [sys.executable, "-m", "snakemake", *targets, "-s", str(REPO / "Snakefile"), "--directory", str(workdir),
@@ -55,7 +56,7 @@ def _run_on_slurm(workdir: Path, config: dict, targets: tuple[str, ...] = ()) ->
            # CI-sized cluster: 2 CPUs; fast status checks; no resubmission of the failing test job
            "--max-threads", "2", "--slurm-init-seconds-before-status-checks", "2", "--seconds-between-status-checks",
            "2", "--latency-wait", "5",
-           "--retries", "0", "--jobs", "4"]
+           "--retries", "0", "--jobs", "4", *extra]
     # the plugin hangs when status queries fail; bound every run (timeout -k semantics)
     return subprocess.run(["timeout", "-k", "30", "900", *cmd], capture_output=True, text=True)
 
@@ -115,3 +116,25 @@ def test_failing_slurm_job_fails_the_run_and_names_its_log(tmp_path):
     assert "logs/broken/read_pairs.log" in proc.stderr
     assert "start1 100 > end1 50" in (tmp_path / "logs" / "broken" / "read_pairs.log").read_text()
     assert not (tmp_path / "results" / "broken" / "pairs.tsv.gz").exists()
+
+
+@needs_slurm
+def test_two_tuning_workers_share_one_study_as_slurm_jobs(tmp_path):
+    """tuning.parallel: 2 submits two tune_worker jobs that run trials of one Optuna study (journal
+    storage on the shared file system) at once: the 6 finished trials come from both jobs. (The CI
+    cluster has one stand-in GPU, so the workers run on CPU here: gpu=0, one thread each.)"""
+    config = _demo_config(tmp_path)
+    config["models"] = ["deepbind"]
+    config["tuning"] = {"trials": 6, "parallel": 2, "seed": 0}
+    proc = _run_on_slurm(tmp_path, config, ("results/simulated_demo/tuning/deepbind/best_params.json",),
+                         ("--set-resources", "tune_worker:gpu=0", "--set-threads", "tune_worker=1"))
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    jobs = _slurm_jobs(tmp_path)
+    assert len(jobs["tune_worker"]) == 2 and len(jobs["tune"]) == 1, jobs
+    acct = _sacct(jobs["tune_worker"] + jobs["tune"])
+    assert (acct["state"] == "COMPLETED").all(), acct.to_string()
+    trials = pd.read_csv(tmp_path / "results" / "simulated_demo" / "tuning" / "deepbind" / "trials.tsv", sep="\t")
+    finished = trials[trials["state"].isin(["COMPLETE", "PRUNED"])]
+    print("\ntrials:\n" + trials.to_string())
+    assert len(finished) >= 6
+    assert finished["user_attrs_worker"].nunique() == 2  # both jobs ran trials of the one study

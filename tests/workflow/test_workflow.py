@@ -937,3 +937,35 @@ def test_user_bigwig_tracks_from_a_path_and_a_url_give_exact_window_sums(tmp_pat
         brute = [per_base[r.chrom][r.start:r.end].sum() for r in table.itertuples()]
         np.testing.assert_allclose(cov[table["row"].to_numpy(), 0, k], brute, rtol=1e-5, err_msg=name)
         assert max(brute) > 0
+
+
+def test_tuning_searches_on_validation_then_train_uses_the_best_parameters(tmp_path):
+    """Rule tune on a reduced demo (deepbind, 4 trials of 2 epochs, two workers sharing a journal
+    study): trials.tsv holds the 4 finished trials, the first one untuned; best_params.json is at
+    least the untuned validation AUROC; rule train then trains with the best parameters (run.json)."""
+    import pandas as pd
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    ds = config["datasets"]["simulated_demo"]
+    ds.pop("embedding")
+    ds["simulate"].update(n_chromosomes=3, chrom_length=400_000, n_pairs=200, max_distance=200_000)
+    ds["split"] = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
+    config.update(models=["deepbind"], baselines=[], training={"seed": 0, "max_epochs": 2, "patience": 2},
+                  evaluation={"bootstrap": 0}, interpret={"enabled": False},
+                  tuning={"trials": 4, "parallel": 2, "seed": 0})
+    config.pop("model_overrides")
+    run_snakemake(tmp_path, config, ["results/simulated_demo/models/deepbind/metrics.json"])
+    folder = tmp_path / "results" / "simulated_demo" / "tuning" / "deepbind"
+    assert (folder / "study.journal").exists() and not (folder / "study.db").exists()  # parallel: journal storage
+    trials = pd.read_csv(folder / "trials.tsv", sep="\t")
+    finished = trials[trials["state"].isin(["COMPLETE", "PRUNED"])]
+    assert len(finished) == 4
+    first = trials.iloc[0]
+    assert first["params_learning_rate"] == pytest.approx(1e-3) and first["params_batch_size"] == 64  # untuned
+    best = json.loads((folder / "best_params.json").read_text())
+    assert best["value"] >= best["untuned_value"] and best["trials"] == len(trials)
+    record = json.loads((tmp_path / "results" / "simulated_demo" / "models" / "deepbind" / "run.json").read_text())
+    assert record["settings"]["tuned_params"] == best["params"]
+    assert record["settings"]["learning_rate"] == pytest.approx(best["params"]["learning_rate"])
+    for fig in ("history", "importance"):
+        assert (folder / f"{fig}.png").stat().st_size > 3000

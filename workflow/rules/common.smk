@@ -142,7 +142,25 @@ def get_train_inputs(wildcards):
             raise ValueError(f"dataset {wildcards.dataset}: model {wildcards.model} needs a trained {role} model; "
                              "list it under joint_models")
         inputs[f"parent_{role}"] = model_file(wildcards.dataset, parents[role])
+    if wildcards.model in dz_config.tuning_plan(config, wildcards.dataset)[0]:
+        inputs["best_params"] = f"results/{wildcards.dataset}/tuning/{wildcards.model}/best_params.json"
     return inputs
+
+
+def get_tune_worker_inputs(wildcards):
+    """A tuning worker reads what training reads, but no tuned parameters."""
+    inputs = get_train_inputs(wildcards)
+    inputs.pop("best_params", None)
+    return inputs
+
+
+def tuning_settings(wildcards):
+    return dz_config.tuning_plan(config, wildcards.dataset)[1]
+
+
+def tuning_workers(wildcards):
+    n = int(tuning_settings(wildcards).get("parallel", 1))
+    return [f"results/{wildcards.dataset}/tuning/{wildcards.model}/worker_{i}.json" for i in range(n)]
 
 
 def get_raw_table(wildcards):
@@ -356,6 +374,7 @@ def all_targets():
         if task_of(name) == "binary" and any(dz_models.get(m).framework == "sklearn" for m in dataset_models(name)):
             targets.append(f"results/{name}/baseline_comparison.tsv")
         targets += interpret_targets(name)
+        targets += [f"results/{name}/tuning/{m}/best_params.json" for m in dz_config.tuning_plan(config, name)[0]]
     return targets
 
 

@@ -53,3 +53,62 @@ rule train_baseline:
         "../../envs/training.yaml"
     script:
         "../scripts/train.py"
+
+
+rule tune_worker:
+    """Trials of one (dataset, model) hyperparameter search (Optuna; dnazoo.training.tuning) until its
+    study holds tuning.trials finished trials; `tuning.parallel` such jobs share one study. The study
+    database is not an output: a killed job's rerun resumes it."""
+    input:
+        unpack(get_tune_worker_inputs),
+    output:
+        "results/{dataset}/tuning/{model}/worker_{worker}.json",
+    wildcard_constraints:
+        model="|".join(KERAS_MODELS),
+        worker=r"\d+",
+    params:
+        kind=lambda wc: dataset(wc)["kind"],
+        lengths=lambda wc: dz_config.windows(dataset(wc)),
+        settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
+        tuning=tuning_settings,
+        study_dir="results/{dataset}/tuning/{model}",
+    threads: min(4, MAX_THREADS)
+    resources:
+        gpu=1,
+        mem_mb=16000,
+        runtime=1440,
+    log:
+        "logs/{dataset}/tune_{model}_{worker}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/tune_{model}_{worker}.tsv"
+    conda:
+        "../../envs/training.yaml"
+    script:
+        "../scripts/tune_worker.py"
+
+
+rule tune:
+    """The finished study of one (dataset, model): trials.tsv, best_params.json (which train then
+    uses), and the optimisation-history and parameter-importance figures."""
+    input:
+        tuning_workers,
+    output:
+        trials="results/{dataset}/tuning/{model}/trials.tsv",
+        best=report("results/{dataset}/tuning/{model}/best_params.json", caption="../report/tuning.rst",
+                    category="Tuning", subcategory="{dataset}", labels={"model": "{model}", "file": "best_params"}),
+        png=report(expand("results/{{dataset}}/tuning/{{model}}/{fig}.png", fig=["history", "importance"]),
+                   caption="../report/tuning.rst", category="Tuning", subcategory="{dataset}"),
+        pdf=expand("results/{{dataset}}/tuning/{{model}}/{fig}.pdf", fig=["history", "importance"]),
+    wildcard_constraints:
+        model="|".join(KERAS_MODELS),
+    params:
+        tuning=tuning_settings,
+        study_dir="results/{dataset}/tuning/{model}",
+    log:
+        "logs/{dataset}/tune_{model}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/tune_{model}.tsv"
+    conda:
+        "../../envs/training.yaml"
+    script:
+        "../scripts/tune.py"

@@ -9,4 +9,5 @@ train_stage(sm.wildcards.model, sm.input.encoded, sm.params.kind, tuple(sm.param
                    dict(sm.params.settings), sm.output.model, sm.output.history, sm.threads,
                    embedding=sm.input.get("embedding"), checkpoint=sm.params.get("checkpoint"),
                    record_out=sm.output.record, dataset=sm.wildcards.dataset, dataset_config=dict(sm.params.ds),
-                   parents={k[len("parent_"):]: v for k, v in sm.input.items() if k.startswith("parent_")})
+                   parents={k[len("parent_"):]: v for k, v in sm.input.items() if k.startswith("parent_")},
+                   best_params=sm.input.get("best_params"))

@@ -458,7 +458,8 @@ def target_class_weights(labels: np.ndarray) -> list[list[float]]:
 
 def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows: tuple[int, ...], settings: dict,
                 model_out: str | os.PathLike, history_out: str | os.PathLike, embedding=None,
-                checkpoint: str | os.PathLike | None = None, data_digest: str | None = None) -> dict:
+                checkpoint: str | os.PathLike | None = None, data_digest: str | None = None,
+                callbacks: list | None = None) -> dict:
     """Train registry model ``name`` on an encoded dataset; keep the epoch with the best validation metric.
 
     Args:
@@ -483,6 +484,8 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
             an uninterrupted run. Removed after a completed run unless ``keep_checkpoint``.
         data_digest: :func:`encoded_digest` of ``folder`` when the caller has it (None: computed
             here when there is a checkpoint).
+        callbacks: more Keras callbacks, run after the validation metric is in the epoch's logs
+            (e.g. :func:`dnazoo.training.tuning.pruning_callback`).
 
     Returns:
         ``{"epochs": n, "best_epoch": k, "best_<metric>": value, "resumed_from_epoch", "stopped_by",
@@ -523,13 +526,13 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
             data_digest = encoded_digest(folder) if checkpoint else ""
         fingerprint = checkpoint_fingerprint(name, windows, settings, data_spec, data_digest, embedding)
         return _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed,
-                    checkpoint, fingerprint)
+                    checkpoint, fingerprint, callbacks)
     finally:
         keras.mixed_precision.set_global_policy(policy)
 
 
 def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed,
-         checkpoint=None, fingerprint=None) -> dict:
+         checkpoint=None, fingerprint=None, extra_callbacks=None) -> dict:
     """The body of :func:`train_keras` (under its dtype policy)."""
     import keras
 
@@ -576,6 +579,7 @@ def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_o
         callbacks.append(time_cap)
     if checkpoint:
         callbacks.append(checkpoint_callback(checkpoint, fingerprint, stopper, history))
+    callbacks += list(extra_callbacks or [])
     weights = None
     if settings.get("class_weight") and task.name not in ("binary", "multilabel"):
         raise ValueError(f"training.class_weight: binary and multilabel tasks take class weights, not {task.name!r}")
