@@ -76,7 +76,10 @@ def test_a_search_never_ends_below_the_untuned_model(tmp_path):
     result = T.run_trials("deepbind", tmp_path / "data", None, (60,), settings, space, storage, "deepbind", 4,
                           seed=0, scratch=tmp_path / "scratch")
     assert result["finished"] == 4 and result["best_value"] >= untuned - 1e-6
-    best = T.study_report(storage, "deepbind", tmp_path / "report")
+    best, study = T.study_report(storage, "deepbind", tmp_path / "report")
+    from dnazoo.plots.tuning import plot_study
+
+    plot_study(study, tmp_path / "report")
     assert best["untuned_value"] == pytest.approx(untuned, abs=1e-4) and best["trials"] == 4
     assert json.loads((tmp_path / "report" / "best_params.json").read_text())["params"] == result["best_params"]
     assert len((tmp_path / "report" / "trials.tsv").read_text().splitlines()) == 5

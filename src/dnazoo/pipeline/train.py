@@ -89,9 +89,11 @@ def tune_worker_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ..
 def tune_stage(model: str, tuning: dict, study_dir, out_dir) -> dict:
     """Rule ``tune``: the finished study's ``trials.tsv``, ``best_params.json`` and figures
     (:func:`dnazoo.training.tuning.study_report`)."""
+    from dnazoo.plots.tuning import plot_study
     from dnazoo.training.tuning import storage_url, study_report
 
-    best = study_report(storage_url(tuning["storage"], study_dir), model, out_dir)
+    best, study = study_report(storage_url(tuning["storage"], study_dir), model, out_dir)
+    plot_study(study, out_dir)
     log.info("%s: best %s (untuned %s) over %d trials: %s", model, best["value"], best["untuned_value"],
              best["trials"], best["params"])
     return best

@@ -241,25 +241,19 @@ def run_trials(model: str, folder: str | os.PathLike, kind: str | None, windows:
             "best_params": study.best_params}
 
 
-def study_report(storage: str, study_name: str, out_dir: str | os.PathLike) -> dict:
+def study_report(storage: str, study_name: str, out_dir: str | os.PathLike) -> tuple[dict, object]:
     """Write a study's ``trials.tsv`` (one row per trial: number, state, value, params, epochs,
-    seconds), ``best_params.json`` and the optimisation-history and parameter-importance figures
-    (``optuna.visualization.matplotlib``; PNG + PDF).
+    seconds, worker) and ``best_params.json``; the figures are
+    :func:`dnazoo.plots.tuning.plot_study`'s.
 
     Returns:
-        the ``best_params.json`` content: ``{"value", "params", "trials", "untuned_value"}``.
+        ``(best, study)``: ``best`` is the ``best_params.json`` content ``{"value", "params",
+        "trials", "untuned_value", "direction"}``; ``study`` the loaded Optuna study.
     """
     import optuna
-    from optuna.visualization import matplotlib as ovm
 
     from dnazoo.io import write_table
-    from dnazoo.plots import save_figure
     from dnazoo.training import write_json
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -276,14 +270,4 @@ def study_report(storage: str, study_name: str, out_dir: str | os.PathLike) -> d
     best = {"value": study.best_value, "params": study.best_params, "trials": len(study.trials),
             "untuned_value": first, "direction": study.direction.name.lower()}
     write_json(best, out / "best_params.json")
-    for name, draw in (("history", ovm.plot_optimization_history), ("importance", ovm.plot_param_importances)):
-        try:
-            ax = draw(study)
-            fig = ax.figure if hasattr(ax, "figure") else ax
-        except Exception as err:  # noqa: BLE001  (importance needs >= 2 finished trials with varying params)
-            fig, ax = plt.subplots(figsize=(5, 2))
-            ax.text(0.5, 0.5, f"{name}: {err}", ha="center", va="center", fontsize=7, wrap=True)
-            ax.axis("off")
-        save_figure(fig, out / name)
-        plt.close(fig)
-    return best
+    return best, study
