@@ -99,3 +99,33 @@ def test_live_units_finds_a_dead_relu_layer_inside_a_nested_model():
                       rows=30, batch=8)
     by_layer = {r["layer"]: (r["units"], r["live_units"]) for r in rows}
     assert by_layer == {"conv": (3, 3), "dead": (2, 0)}  # "pre" is sigmoid, "out" linear: not counted
+
+
+def test_summary_rows_say_which_augmentation_and_whether_tuned(tmp_path):
+    """summary.tsv carries each Keras run's augmentation and tuning from its run.json (equal budgets
+    are visible in every row); a baseline's row has neither."""
+    import json
+
+    import pandas as pd
+
+    from dnazoo.pipeline.evaluate import augmentation_label, summary_stage
+
+    assert augmentation_label({}) == "none"
+    assert augmentation_label({"augment_reverse_complement": True, "augment_shift": 3,
+                               "average_strands": True}) == "rc+shift3+strand_avg"
+    metrics, records = [], []
+    runs = {"deepbind": {"settings": {"augment_reverse_complement": True, "average_strands": True},
+                         "result": {"epochs": 5, "best_epoch": 3, "stopped_by": "patience", "converged": True}},
+            "danq": {"settings": {"tuned_params": {"learning_rate": 0.01}},
+                     "result": {"epochs": 5, "best_epoch": 5, "stopped_by": "max_epochs", "converged": False}},
+            "kmer_baseline": {"settings": {"seed": 0}, "result": {}}}
+    for i, (model, record) in enumerate(runs.items()):
+        metrics.append(tmp_path / f"m{i}.json")
+        metrics[-1].write_text(json.dumps({"dataset": "d", "model": model, "task": "binary", "auroc": 0.9 - i / 10}))
+        records.append(tmp_path / f"r{i}.json")
+        records[-1].write_text(json.dumps(record))
+    summary_stage(metrics, tmp_path / "summary.tsv", record_files=records)
+    table = pd.read_csv(tmp_path / "summary.tsv", sep="\t").set_index("model")
+    assert table.loc["deepbind", "augmentation"] == "rc+strand_avg" and not table.loc["deepbind", "tuned"]
+    assert table.loc["danq", "augmentation"] == "none" and table.loc["danq", "tuned"]
+    assert pd.isna(table.loc["kmer_baseline", "augmentation"])

@@ -29,16 +29,18 @@ def leaderboard_table(per_dataset: pd.DataFrame) -> pd.DataFrame:
             value`` and optionally ``auroc_ci_low, auroc_ci_high, converged``).
 
     Returns:
-        ``dataset, model, metric, value, ci_low, ci_high, rank, converged``, sorted by dataset and rank.
+        ``dataset, model, metric, value, ci_low, ci_high, rank, converged, augmentation, tuned``
+        (the last three from the training record; empty for baselines), sorted by dataset and rank.
     """
-    cols = ["dataset", "model", "metric", "value", "ci_low", "ci_high", "rank", "converged"]
+    cols = ["dataset", "model", "metric", "value", "ci_low", "ci_high", "rank", "converged", "augmentation", "tuned"]
     if per_dataset.empty:
         return pd.DataFrame(columns=cols)
     df = per_dataset.copy()
     df["ci_low"] = df["auroc_ci_low"] if "auroc_ci_low" in df else np.nan
     df["ci_high"] = df["auroc_ci_high"] if "auroc_ci_high" in df else np.nan
-    if "converged" not in df:
-        df["converged"] = np.nan
+    for c in ("converged", "augmentation", "tuned"):
+        if c not in df:
+            df[c] = np.nan
     df["rank"] = df.groupby("dataset")["value"].rank(ascending=False, method="average")
     return df[cols].sort_values(["dataset", "rank"], kind="stable").reset_index(drop=True)
 

@@ -33,7 +33,7 @@ def per_dataset_table(summary: pd.DataFrame, comparisons: dict[str, pd.DataFrame
     AUPRC, MCC at 0.5 and at the validation threshold), the paired-bootstrap comparison with the
     dataset's best baseline (``vs_baseline, auroc_difference, difference_ci_low,
     difference_ci_high, p_value``), the training record (``epochs, best_epoch, stopped_by,
-    converged``) and, for a dataset with a ``published:`` reference, ``published_metric``,
+    converged, augmentation, tuned``) and, for a dataset with a ``published:`` reference, ``published_metric``,
     ``published_value``, ``published_source`` and ``reaches_published`` (the row's value of that
     metric is at least the published one).
 
@@ -47,7 +47,7 @@ def per_dataset_table(summary: pd.DataFrame, comparisons: dict[str, pd.DataFrame
     """
     comparisons, published = comparisons or {}, published or {}
     keep = ["n", "auroc_ci_low", "auroc_ci_high", "auprc", "mcc", "mcc_val_threshold", "val_threshold",
-            "epochs", "best_epoch", "stopped_by", "converged"]
+            "epochs", "best_epoch", "stopped_by", "converged", "augmentation", "tuned"]
     rows = []
     for _, r in summary.iterrows():
         metric = headline_metric(str(r["task"]))

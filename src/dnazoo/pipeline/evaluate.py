@@ -190,7 +190,17 @@ SUMMARY_KEYS = ("dataset", "model", "kind", "task", "split")
 #: The training record (``run.json`` ``result``) that ``summary.tsv`` shows after the test metrics
 #: (not ``train_s``, the seconds of training, which ``run.json`` keeps: the table stays the same
 #: from one run to the next).
-TRAINING_KEYS = ("epochs", "best_epoch", "stopped_by", "converged")
+TRAINING_KEYS = ("epochs", "best_epoch", "stopped_by", "converged", "augmentation", "tuned")
+
+
+def augmentation_label(settings: dict) -> str:
+    """What a Keras run's training saw beyond its data, for ``summary.tsv``: ``rc`` (reverse-
+    complement augmentation), ``shift<n>`` (random shifts up to n bp), ``strand_avg`` (test-time
+    averaging over both strands), joined by ``+``; ``none`` without any."""
+    parts = (["rc"] if settings.get("augment_reverse_complement") else []) + \
+        ([f"shift{int(settings['augment_shift'])}"] if settings.get("augment_shift") else []) + \
+        (["strand_avg"] if settings.get("average_strands") else [])
+    return "+".join(parts) or "none"
 
 
 def summary_table(rows: list[dict], digits: int = 4) -> pd.DataFrame:
@@ -239,16 +249,20 @@ def summary_stage(metrics_files: list, out, dataset_kinds: dict | None = None,
     Each file is one model's ``metrics.json``; ``dataset_kinds`` (``{dataset: kind}``) fills the
     ``kind`` column where a file has none. ``record_files``: the models' ``run.json``, in the same
     order; their :data:`TRAINING_KEYS` (epochs run, best epoch, what stopped training, whether it
-    converged) join each row (Keras models; baselines have no epochs)."""
+    converged, the augmentation (:func:`augmentation_label`), whether the parameters were tuned)
+    join each row (Keras models; baselines have none)."""
     import json
 
     rows = [json.loads(Path(f).read_text()) for f in metrics_files]
     for i, row in enumerate(rows):
         row.setdefault("kind", (dataset_kinds or {}).get(row.get("dataset"), ""))
         if record_files:
-            result = json.loads(Path(record_files[i]).read_text()).get("result", {})
+            record = json.loads(Path(record_files[i]).read_text())
+            result = record.get("result", {})
             if "stopped_by" in result:  # a Keras model's training
                 row.update({k: result[k] for k in TRAINING_KEYS if k in result})
+                settings = record.get("settings") or {}
+                row.update(augmentation=augmentation_label(settings), tuned=bool(settings.get("tuned_params")))
     df = summary_table(rows)
     write_table(df, out)
     return df
