@@ -55,6 +55,42 @@ def dataset_models(config: dict, name: str) -> list[str]:
     return out
 
 
+def dataset_ensembles(config: dict, name: str) -> dict[str, dict]:
+    """The ensembles evaluated on dataset ``name``: ``{ensemble: {"models": [...], "average":
+    "probability" | "logit"}}``, each of the config's ``ensembles`` whose ``datasets`` (default:
+    every dataset) include ``name`` and whose members the dataset trains.
+
+    Raises:
+        ConfigError: an ensemble named like a registry model, with fewer than 2 members, a member
+            the dataset does not train (when the ensemble lists the dataset), or ``logit`` on a
+            regression or profile dataset.
+    """
+    ds = config["datasets"][name]
+    trained = dataset_models(config, name)
+    out = {}
+    for ens, spec in (config.get("ensembles") or {}).items():
+        if ens in models.REGISTRY:
+            raise ConfigError(f"ensembles.{ens}: the name of a registry model; name the ensemble otherwise")
+        members = list(spec.get("models") or [])
+        if len(members) < 2:
+            raise ConfigError(f"ensembles.{ens}.models: an ensemble needs at least 2 models, got {members}")
+        listed = spec.get("datasets")
+        base = ds.get("replicate_of", name)
+        if listed is not None and name not in listed and base not in listed:
+            continue
+        missing = [m for m in members if m not in trained]
+        if missing:
+            if listed is None:
+                continue  # every dataset by default: only those that train all members
+            raise ConfigError(f"ensembles.{ens}.models: {missing} not trained on dataset {name} (it trains {trained})")
+        average = spec.get("average", "probability")
+        if average == "logit" and ds.get("task", "binary") not in ("binary", "multilabel"):
+            raise ConfigError(f"ensembles.{ens}.average: logit needs probabilities; dataset {name} is "
+                              f"{ds.get('task')}")
+        out[ens] = {"models": members, "average": average}
+    return out
+
+
 def genome_of(config: dict, name: str) -> str | None:
     """Genome name of dataset ``name``: its ``genome`` key, ``simulated_<name>`` for a simulated
     dataset, None for a sequences dataset."""
@@ -526,6 +562,7 @@ def check(config: dict) -> None:
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")
     for name in config["datasets"]:
+        dataset_ensembles(config, name)
         tuned, tuning = tuning_plan(config, name)
         for m in tuned:
             from dnazoo.training.tuning import search_space

@@ -955,19 +955,23 @@ def test_user_bigwig_tracks_from_a_path_and_a_url_give_exact_window_sums(tmp_pat
 def test_tuning_searches_on_validation_then_train_uses_the_best_parameters(tmp_path):
     """Rule tune on a reduced demo (deepbind, 4 trials of 2 epochs, two workers sharing a journal
     study): trials.tsv holds the 4 finished trials, the first one untuned; best_params.json is at
-    least the untuned validation AUROC; rule train then trains with the best parameters (run.json)."""
-    import pandas as pd
+    least the untuned validation AUROC; rule train then trains with the best parameters (run.json).
+    In the same run, rule ensemble averages deepbind and the k-mer baseline: its own summary row
+    with CIs, its AUROC that of the averaged predictions, and its comparison with the baselines."""
+    from sklearn.metrics import roc_auc_score
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     ds = config["datasets"]["simulated_demo"]
     ds.pop("embedding")
     ds["simulate"].update(n_chromosomes=3, chrom_length=400_000, n_pairs=200, max_distance=200_000)
     ds["split"] = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
-    config.update(models=["deepbind"], baselines=[], training={"seed": 0, "max_epochs": 2, "patience": 2},
-                  evaluation={"bootstrap": 0}, interpret={"enabled": False},
-                  tuning={"trials": 4, "parallel": 2, "seed": 0})
+    config.update(models=["deepbind"], baselines=["kmer_baseline"],
+                  training={"seed": 0, "max_epochs": 2, "patience": 2},
+                  evaluation={"bootstrap": 50}, interpret={"enabled": False},
+                  tuning={"trials": 4, "parallel": 2, "seed": 0},
+                  ensembles={"mix": {"models": ["deepbind", "kmer_baseline"]}})
     config.pop("model_overrides")
-    run_snakemake(tmp_path, config, ["results/simulated_demo/models/deepbind/metrics.json"])
+    run_snakemake(tmp_path, config, ["results/summary.tsv", "results/simulated_demo/baseline_comparison.tsv"])
     folder = tmp_path / "results" / "simulated_demo" / "tuning" / "deepbind"
     assert (folder / "study.journal").exists() and not (folder / "study.db").exists()  # parallel: journal storage
     trials = pd.read_csv(folder / "trials.tsv", sep="\t")
@@ -982,3 +986,15 @@ def test_tuning_searches_on_validation_then_train_uses_the_best_parameters(tmp_p
     assert record["settings"]["learning_rate"] == pytest.approx(best["params"]["learning_rate"])
     for fig in ("history", "importance"):
         assert (folder / f"{fig}.png").stat().st_size > 3000
+    summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
+    assert {"deepbind", "kmer_baseline", "mix"} <= set(summary.index) and summary.loc["deepbind", "tuned"]
+    models_dir = tmp_path / "results" / "simulated_demo" / "models"
+    preds = {m: pd.read_csv(models_dir / m / "predictions.tsv.gz", sep="\t") for m in ("deepbind", "kmer_baseline", "mix")}
+    mean = (preds["deepbind"]["score"] + preds["kmer_baseline"]["score"]) / 2
+    assert np.allclose(preds["mix"]["score"], mean)
+    assert summary.loc["mix", "auroc"] == pytest.approx(roc_auc_score(preds["mix"]["label"], mean), abs=1e-4)
+    assert summary.loc["mix", "auroc_ci_low"] < summary.loc["mix", "auroc"] < summary.loc["mix", "auroc_ci_high"]
+    record = json.loads((models_dir / "mix" / "run.json").read_text())
+    assert record["ensemble"] == {"models": ["deepbind", "kmer_baseline"], "average": "probability"}
+    comparison = pd.read_csv(tmp_path / "results" / "simulated_demo" / "baseline_comparison.tsv", sep="\t")
+    assert "mix" in set(comparison["model"])

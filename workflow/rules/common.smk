@@ -40,6 +40,8 @@ wildcard_constraints:
 
 
 KERAS_MODELS = [m for m, s in dz_models.REGISTRY.items() if s.framework == "keras"]
+#: the names of the config's ensembles (rule ensemble writes their model folders)
+ENSEMBLES = sorted(config.get("ensembles") or {})
 SKLEARN_MODELS = [m for m, s in dz_models.REGISTRY.items() if s.framework == "sklearn"]
 
 
@@ -282,6 +284,24 @@ def dataset_models(name):
     return dz_config.dataset_models(config, name)
 
 
+def dataset_ensembles(name):
+    return dz_config.dataset_ensembles(config, name)
+
+
+def scored_models(name):
+    """Every row of a dataset's tables: its trained models and its ensembles (rule ensemble)."""
+    return dataset_models(name) + list(dataset_ensembles(name))
+
+
+def ensemble_inputs(wildcards):
+    members = dataset_ensembles(wildcards.dataset)[wildcards.model]["models"]
+    out = {"encoded": f"results/{wildcards.dataset}/encoded"}
+    for m in members:
+        out[f"predictions_{m}"] = f"results/{wildcards.dataset}/models/{m}/predictions.tsv.gz"
+        out[f"record_{m}"] = f"results/{wildcards.dataset}/models/{m}/run.json"
+    return out
+
+
 def figure_note(name):
     notes = []
     if DATASETS[name].get("simulated") or "simulate" in DATASETS[name]:
@@ -367,6 +387,7 @@ def all_targets():
         for m in dataset_models(name):
             suffix = "keras" if dz_models.get(m).framework == "keras" else "joblib"
             targets += [f"results/{name}/models/{m}/model.{suffix}", f"results/{name}/models/{m}/metrics.json"]
+        targets += [f"results/{name}/models/{e}/metrics.json" for e in dataset_ensembles(name)]
         targets += [f"results/{name}/figures/training/{m}.{ext}" for m in dataset_models(name)
                     if dz_models.get(m).framework == "keras" for ext in ("png", "pdf")]
         if task_of(name) != "binary":

@@ -12,6 +12,8 @@ rule evaluate:
         per_target="results/{dataset}/models/{model}/per_target.tsv",
         examples="results/{dataset}/models/{model}/examples.npz",
         diagnostics="results/{dataset}/models/{model}/diagnostics.json",
+    wildcard_constraints:
+        model="|".join(re.escape(m) for m in dz_models.REGISTRY),
     params:
         kind=lambda wc: dataset(wc)["kind"],
         evaluation=config["evaluation"],
@@ -31,16 +33,43 @@ rule evaluate:
         "../scripts/evaluate.py"
 
 
+rule ensemble:
+    """An ensemble of trained models (config `ensembles:`; dnazoo.evaluation.ensemble): the members'
+    test predictions averaged in probability or logit space, evaluated like a model, in the model
+    folder of its name (its own row in summary.tsv, CIs and the comparison with the baselines)."""
+    input:
+        unpack(ensemble_inputs),
+    output:
+        metrics="results/{dataset}/models/{model}/metrics.json",
+        predictions="results/{dataset}/models/{model}/predictions.tsv.gz",
+        per_target="results/{dataset}/models/{model}/per_target.tsv",
+        record="results/{dataset}/models/{model}/run.json",
+    wildcard_constraints:
+        model="|".join(re.escape(e) for e in ENSEMBLES) or "(?!)",
+    params:
+        members=lambda wc: dataset_ensembles(wc.dataset)[wc.model]["models"],
+        average=lambda wc: dataset_ensembles(wc.dataset)[wc.model]["average"],
+        evaluation=config["evaluation"],
+    log:
+        "logs/{dataset}/ensemble_{model}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/ensemble_{model}.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/ensemble.py"
+
+
 rule baseline_comparison:
     """Every model of a dataset against its best baseline: AUROC difference, paired-bootstrap CI, p-value."""
     input:
         lambda wc: expand("results/{dataset}/models/{model}/predictions.tsv.gz", dataset=wc.dataset,
-                          model=dataset_models(wc.dataset)),
+                          model=scored_models(wc.dataset)),
     output:
         report("results/{dataset}/baseline_comparison.tsv", caption="../report/baseline_comparison.rst",
                category="Models against baselines", subcategory="{dataset}"),
     params:
-        models=lambda wc: dataset_models(wc.dataset),
+        models=lambda wc: scored_models(wc.dataset),
         baselines=lambda wc: [m for m in dataset_models(wc.dataset) if dz_models.get(m).framework == "sklearn"],
         evaluation=config["evaluation"],
     log:

@@ -104,8 +104,8 @@ rule figures_profile:
 rule summary:
     """Datasets x models table of test metrics."""
     input:
-        metrics=[f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in dataset_models(d)],
-        records=[f"results/{d}/models/{m}/run.json" for d in DATASETS for m in dataset_models(d)],
+        metrics=[f"results/{d}/models/{m}/metrics.json" for d in DATASETS for m in scored_models(d)],
+        records=[f"results/{d}/models/{m}/run.json" for d in DATASETS for m in scored_models(d)],
     output:
         report("results/summary.tsv", caption="../report/summary.rst", category="Summary"),
     params:
@@ -201,7 +201,7 @@ rule leaderboard:
     datasets), the critical-difference diagram, the heatmap and the cost (parameters, training seconds)."""
     input:
         per_dataset="results/suite/per_dataset.tsv",
-        records=lambda wc: [f"results/{d}/models/{m}/run.json" for d in DATASETS for m in dataset_models(d)],
+        records=lambda wc: [f"results/{d}/models/{m}/run.json" for d in DATASETS for m in scored_models(d)],
     output:
         table=report("results/leaderboard/leaderboard.tsv", caption="../report/leaderboard.rst", category="Leaderboard"),
         ranks=report("results/leaderboard/ranks.tsv", caption="../report/leaderboard.rst", category="Leaderboard"),
@@ -211,7 +211,7 @@ rule leaderboard:
                    caption="../report/leaderboard.rst", category="Leaderboard"),
         pdf=expand("results/leaderboard/{fig}.pdf", fig=["cd", "heatmap", "pareto"]),
     params:
-        records=lambda wc: {f"{d}/{m}": f"results/{d}/models/{m}/run.json" for d in DATASETS for m in dataset_models(d)},
+        records=lambda wc: {f"{d}/{m}": f"results/{d}/models/{m}/run.json" for d in DATASETS for m in scored_models(d)},
         title=lambda wc: config.get("label") or "",
     log:
         "logs/leaderboard.log",

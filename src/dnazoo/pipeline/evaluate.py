@@ -357,3 +357,53 @@ def leaderboard_stage(per_dataset, records: dict, out_dir, title: str = "", alph
     plot_heatmap(table, list(ranks["model"]), out / "heatmap", title)
     plot_pareto(cost, out / "pareto", title)
     return public
+
+
+def ensemble_stage(name: str, members: dict, encoded_dir, average: str, metrics_out, predictions_out,
+                   per_target_out, record_out, dataset: str = "", evaluation: dict | None = None,
+                   member_records: dict | None = None) -> dict:
+    """Rule ``ensemble``: the members' test predictions averaged
+    (:func:`dnazoo.evaluation.ensemble.average_predictions`) and evaluated as
+    :func:`evaluate_stage` evaluates a model: ``metrics.json`` (bootstrap CIs of AUROC and AUPRC
+    for binary tasks; MCC at 0.5 only, since the members' validation scores are not kept),
+    ``predictions.tsv.gz``, ``per_target.tsv`` and a ``run.json`` naming the members, the average
+    and their summed parameters and training seconds.
+
+    Args:
+        members: ``{model: predictions.tsv.gz}``; member_records: ``{model: run.json}``.
+    """
+    import json
+
+    from dnazoo.data.dataset import read_spec
+    from dnazoo.evaluation.ensemble import average_predictions
+    from dnazoo.tasks import from_spec
+    from dnazoo.tasks.metrics import bootstrap_ci
+    from dnazoo.training import split_targets
+
+    spec = read_spec(encoded_dir)
+    task = from_spec(spec)
+    pred = average_predictions({m: read_table(p) for m, p in members.items()}, average, task.name)
+    targets, scores = split_targets(pred, task)
+    summary, per_target = task.metrics(targets, scores)
+    metrics = {"dataset": dataset, "model": name, "kind": spec.get("kind", ""), "split": "test", "task": task.name,
+               **summary}
+    ev = evaluation_settings(evaluation)
+    if task.name == "multilabel" and ev["bootstrap"] and task.n_targets <= MAX_CI_TARGETS:
+        per_target = per_target_ci(per_target, targets, scores, ev)
+    if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:
+        metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))
+    results = [json.loads(Path(p).read_text()).get("result", {}) for p in (member_records or {}).values()]
+    cost = {}
+    if results and all(r.get("parameters") for r in results):
+        cost["parameters"] = int(sum(r["parameters"] for r in results))
+    if results and all(r.get("train_s") is not None for r in results):
+        cost["train_s"] = round(sum(float(r["train_s"]) for r in results), 1)
+    log.info("ensemble %s (%s mean of %s) on %s: %s", name, average, list(members), dataset, metrics)
+    write_table(pred, predictions_out)
+    if per_target is None:
+        per_target = pd.DataFrame([{"target": "label", **{k: metrics[k] for k in ("n", "auroc", "auprc")}}])
+    write_table(per_target.assign(model=name), per_target_out)
+    write_json({"dataset": dataset, "model": name, "ensemble": {"models": list(members), "average": average},
+                "result": cost}, record_out)
+    write_json(metrics, metrics_out)
+    return metrics
