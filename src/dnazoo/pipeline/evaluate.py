@@ -55,7 +55,6 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
     (:mod:`dnazoo.evaluation.diagnostics`).
     """
     from dnazoo import models
-    from dnazoo.tasks.metrics import bootstrap_ci
     from dnazoo.training import predict_arrays, prediction_table, split_targets
 
     if models.get(model).framework == "keras":
@@ -100,19 +99,35 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
         if "relu_layers" in diagnostics:
             metrics["dead_relu_layers"] = sum(r["live_units"] == 0 for r in diagnostics["relu_layers"])
         write_json(diagnostics, diagnostics_out)
+    per_target = _add_cis(metrics, per_target, pred, targets, scores, task, evaluation)
+    log.info("%s on %s: %s", model, dataset, metrics)
+    _write_scores(model, pred, per_target, metrics, predictions_out, per_target_out, metrics_out)
+    return metrics
+
+
+def _add_cis(metrics: dict, per_target, pred: pd.DataFrame, targets, scores, task, evaluation: dict | None):
+    """The bootstrap CIs of the ``evaluation`` block: AUROC and AUPRC into ``metrics`` (binary), per
+    label into the returned ``per_target`` (multilabel with at most :data:`MAX_CI_TARGETS` labels)."""
+    from dnazoo.tasks.metrics import bootstrap_ci
+
     ev = evaluation_settings(evaluation)
     if task.name == "multilabel" and ev["bootstrap"] and task.n_targets <= MAX_CI_TARGETS:
         per_target = per_target_ci(per_target, targets, scores, ev)
     if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:
         metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))
-    log.info("%s on %s: %s", model, dataset, metrics)
+    return per_target
+
+
+def _write_scores(model: str, pred: pd.DataFrame, per_target, metrics: dict, predictions_out, per_target_out,
+                  metrics_out) -> None:
+    """``predictions.tsv.gz``, ``per_target.tsv`` (one ``label`` row for a binary task) and
+    ``metrics.json`` of one model or ensemble (metrics last)."""
     write_table(pred, predictions_out)
     if per_target_out is not None:
         if per_target is None:
             per_target = pd.DataFrame([{"target": "label", **{k: metrics[k] for k in ("n", "auroc", "auprc")}}])
         write_table(per_target.assign(model=model), per_target_out)
     write_json(metrics, metrics_out)
-    return metrics
 
 
 def model_diagnostics(name: str, trained, encoded_dir, kind: str, test: dict) -> dict:
@@ -377,7 +392,6 @@ def ensemble_stage(name: str, members: dict, encoded_dir, average: str, metrics_
     from dnazoo.data.dataset import read_spec
     from dnazoo.evaluation.ensemble import average_predictions
     from dnazoo.tasks import from_spec
-    from dnazoo.tasks.metrics import bootstrap_ci
     from dnazoo.training import split_targets
 
     spec = read_spec(encoded_dir)
@@ -387,11 +401,7 @@ def ensemble_stage(name: str, members: dict, encoded_dir, average: str, metrics_
     summary, per_target = task.metrics(targets, scores)
     metrics = {"dataset": dataset, "model": name, "kind": spec.get("kind", ""), "split": "test", "task": task.name,
                **summary}
-    ev = evaluation_settings(evaluation)
-    if task.name == "multilabel" and ev["bootstrap"] and task.n_targets <= MAX_CI_TARGETS:
-        per_target = per_target_ci(per_target, targets, scores, ev)
-    if task.name == "binary" and ev["bootstrap"] and pred["label"].nunique() == 2:
-        metrics.update(bootstrap_ci(pred["label"], pred["score"], ev["bootstrap"], ev["ci"], ev["seed"]))
+    per_target = _add_cis(metrics, per_target, pred, targets, scores, task, evaluation)
     results = [json.loads(Path(p).read_text()).get("result", {}) for p in (member_records or {}).values()]
     cost = {}
     if results and all(r.get("parameters") for r in results):
@@ -399,11 +409,7 @@ def ensemble_stage(name: str, members: dict, encoded_dir, average: str, metrics_
     if results and all(r.get("train_s") is not None for r in results):
         cost["train_s"] = round(sum(float(r["train_s"]) for r in results), 1)
     log.info("ensemble %s (%s mean of %s) on %s: %s", name, average, list(members), dataset, metrics)
-    write_table(pred, predictions_out)
-    if per_target is None:
-        per_target = pd.DataFrame([{"target": "label", **{k: metrics[k] for k in ("n", "auroc", "auprc")}}])
-    write_table(per_target.assign(model=name), per_target_out)
     write_json({"dataset": dataset, "model": name, "ensemble": {"models": list(members), "average": average},
                 "result": cost}, record_out)
-    write_json(metrics, metrics_out)
+    _write_scores(name, pred, per_target, metrics, predictions_out, per_target_out, metrics_out)
     return metrics

@@ -22,10 +22,10 @@ def _logo(ax, matrix: np.ndarray, title: str = "") -> None:
 
 def information_content(ppm: np.ndarray) -> np.ndarray:
     """``(width, 4)`` probabilities → per-base information (bits) for a logo, uniform background."""
-    p = np.clip(np.asarray(ppm, dtype=np.float64), 1e-9, 1.0)
-    p = p / p.sum(axis=1, keepdims=True)
-    ic = 2.0 + (p * np.log2(p)).sum(axis=1, keepdims=True)
-    return p * ic
+    from dnazoo.interpret.motifs import column_bits
+
+    p = np.clip(np.asarray(ppm, dtype=np.float64), 1e-12, None)
+    return p / p.sum(axis=1, keepdims=True) * column_bits(ppm)[:, None]
 
 
 def plot_patterns(motifs: pd.DataFrame, patterns: dict, targets: dict, stem, title: str, top: int = 3,

@@ -133,19 +133,22 @@ def storage_url(kind: str, folder: str | os.PathLike) -> str:
     return kind
 
 
+def _backend(storage: str):
+    """An RDB URL as it is; a journal file path as Optuna's journal storage."""
+    if "://" in storage:
+        return storage
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    return JournalStorage(JournalFileBackend(storage))
+
+
 def open_study(storage: str, name: str, direction: str, seed: int):
     """Create or load the study ``name`` (TPE seeded with ``seed``, median pruner after 3 trials
     and 2 epochs)."""
     import optuna
 
-    if "://" in storage:
-        backend = storage
-    else:
-        from optuna.storages import JournalStorage
-        from optuna.storages.journal import JournalFileBackend
-
-        backend = JournalStorage(JournalFileBackend(storage))
-    return optuna.create_study(study_name=name, storage=backend, load_if_exists=True, direction=direction,
+    return optuna.create_study(study_name=name, storage=_backend(storage), load_if_exists=True, direction=direction,
                                sampler=optuna.samplers.TPESampler(seed=seed),
                                pruner=optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=2))
 
@@ -257,13 +260,7 @@ def study_report(storage: str, study_name: str, out_dir: str | os.PathLike) -> t
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    backend = storage
-    if "://" not in storage:
-        from optuna.storages import JournalStorage
-        from optuna.storages.journal import JournalFileBackend
-
-        backend = JournalStorage(JournalFileBackend(storage))
-    study = optuna.load_study(study_name=study_name, storage=backend)
+    study = optuna.load_study(study_name=study_name, storage=_backend(storage))
     table = study.trials_dataframe(attrs=("number", "state", "value", "params", "user_attrs"))
     write_table(table, out / "trials.tsv")
     first = study.trials[0].value if study.trials else None
