@@ -60,22 +60,35 @@ def test_each_space_is_built_around_the_models_own_defaults():
         T.search_space("danq", models.get("danq").defaults, {"dropout": {"low": 0, "high": 0.5}})
 
 
+SEARCH = """
+import json, sys
+from dnazoo import models
+from dnazoo.pipeline.common import configure_backend
+from dnazoo.training import train_keras
+from dnazoo.training import tuning as T
+configure_backend(1)
+folder, out = sys.argv[1], sys.argv[2]
+settings = {**models.get("deepbind").defaults, "max_epochs": 3, "patience": 2}
+untuned = train_keras("deepbind", folder, None, (60,), settings, out + "/m.keras", out + "/h.tsv")["best_val_auroc"]
+storage = T.storage_url("sqlite", out)
+result = T.run_trials("deepbind", folder, None, (60,), settings, T.search_space("deepbind", settings), storage,
+                      "deepbind", 4, seed=0, scratch=out + "/scratch")
+print(json.dumps({"untuned": untuned, **result}))
+"""
+
+
 def test_a_search_never_ends_below_the_untuned_model(tmp_path):
     """The first trial is the untuned settings and reproduces the untuned training's validation
-    AUROC; the study's best is at least that."""
-    from dnazoo.pipeline.common import configure_backend
-    from dnazoo.training import train_keras
-
-    configure_backend(1)
+    AUROC (one thread, in a fresh process); the study's best is at least that."""
     _encoded(tmp_path / "data")
-    settings = {**models.get("deepbind").defaults, "max_epochs": 3, "patience": 2}
-    untuned = train_keras("deepbind", tmp_path / "data", None, (60,), settings, tmp_path / "m.keras",
-                          tmp_path / "h.tsv")["best_val_auroc"]
-    space = T.search_space("deepbind", settings)
-    storage = T.storage_url("sqlite", tmp_path)
-    result = T.run_trials("deepbind", tmp_path / "data", None, (60,), settings, space, storage, "deepbind", 4,
-                          seed=0, scratch=tmp_path / "scratch")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.run([sys.executable, "-c", SEARCH, str(tmp_path / "data"), str(tmp_path)], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    untuned = result["untuned"]
     assert result["finished"] == 4 and result["best_value"] >= untuned - 1e-6
+    storage = T.storage_url("sqlite", tmp_path)
     best, study = T.study_report(storage, "deepbind", tmp_path / "report")
     from dnazoo.plots.tuning import plot_study
 
