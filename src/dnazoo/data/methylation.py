@@ -364,10 +364,10 @@ def check_sites_on_genome(fasta: str | os.PathLike, profiles: dict[str, pd.DataF
             if at < min_share:
                 hint = ""
                 if after >= min_share:
-                    hint = (f"; {after:.0%} have one one base to the right: the positions look 0-based, and DeepCpG "
+                    hint = (f"; {after:.0%} have a C or G one base to the right: the positions look 0-based, and DeepCpG "
                             "profiles are 1-based (add 1 to pos)")
                 elif before >= min_share:
-                    hint = f"; {before:.0%} have one one base to the left: the positions look shifted by +1"
+                    hint = f"; {before:.0%} have a C or G one base to the left: the positions look shifted by +1"
                 raise ProfileError(f"{paths[name]}: only {at:.0%} of {len(df)} sites have a C (or the G of the "
                                    f"reverse strand) at their 1-based position in {fasta} (at least {min_share:.0%} "
                                    f"expected){hint}")
