@@ -34,6 +34,13 @@ WIDTH = [0.5, 1.0, 2.0]
 WIDTH_PARAMS = ("filters", "motifs")
 
 
+def _model_params(model: str, model_params: dict | None) -> dict:
+    """The registry entry's hyperparameters with the settings' ``model_params`` over them."""
+    from dnazoo import models
+
+    return {**models.get(model).params, **(model_params or {})}
+
+
 def search_space(model: str, settings: dict, override: dict | None = None) -> dict[str, dict]:
     """The search space of registry model ``model`` around ``settings`` (its merged training
     settings).
@@ -47,10 +54,7 @@ def search_space(model: str, settings: dict, override: dict | None = None) -> di
     Raises:
         ValueError: an override for a parameter the model cannot take, or a malformed range.
     """
-    from dnazoo import models
-
-    spec = models.get(model)
-    params = {**spec.params, **(settings.get("model_params") or {})}
+    params = _model_params(model, settings.get("model_params"))
     lr = float(settings["learning_rate"])
     bs = int(settings["batch_size"])
     space = {"learning_rate": {"type": "float", "low": lr / 10, "high": lr * 10, "log": True},
@@ -81,9 +85,8 @@ def search_space(model: str, settings: dict, override: dict | None = None) -> di
 
 def default_params(space: dict, settings: dict, model: str) -> dict:
     """The untuned point of ``space``: the settings' own values (enqueued as the first trial)."""
-    from dnazoo import models
 
-    params = {**models.get(model).params, **(settings.get("model_params") or {})}
+    params = _model_params(model, settings.get("model_params"))
     point = {"learning_rate": float(settings["learning_rate"]), "batch_size": int(settings["batch_size"]),
              "weight_decay": float(settings.get("weight_decay") or 0.0), "width": 1.0,
              "dropout": float(params.get("dropout") or 0.0)}
@@ -101,7 +104,6 @@ def default_params(space: dict, settings: dict, model: str) -> dict:
 def apply_params(settings: dict, params: dict, model: str) -> dict:
     """Training settings with a trial's ``params`` applied (``dropout`` and ``width`` go into
     ``model_params``; a weight decay of 0 leaves the optimizer as it was)."""
-    from dnazoo import models
 
     out = {**settings}
     model_params = dict(out.get("model_params") or {})
@@ -114,7 +116,7 @@ def apply_params(settings: dict, params: dict, model: str) -> dict:
     if "dropout" in params:
         model_params["dropout"] = float(params["dropout"])
     if params.get("width", 1.0) != 1.0:
-        base = {**models.get(model).params, **model_params}
+        base = _model_params(model, model_params)
         key = next(p for p in WIDTH_PARAMS if p in base)
         model_params[key] = max(1, int(round(int(base[key]) * float(params["width"]))))
     if model_params:
