@@ -61,7 +61,8 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
 def tune_worker_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], settings: dict, tuning: dict,
                       study_dir, done_out, threads: int = 1, embedding=None, worker: int = 0) -> dict:
     """One worker of rule ``tune``: trials of the (dataset, model) study until it holds
-    ``tuning["trials"]`` finished ones (:func:`dnazoo.training.tuning.run_trials`); writes
+    ``tuning["trials"]`` finished ones, running at most its share ``ceil(trials / parallel)``
+    (:func:`dnazoo.training.tuning.run_trials`); writes
     ``done_out`` (JSON: the worker, the study's best so far) when the study is complete.
 
     Args:
@@ -69,6 +70,8 @@ def tune_worker_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ..
             ``tuning``: :func:`dnazoo.config.tuning_plan`'s settings; ``study_dir``: the folder of
             the study's database (``study.db`` or ``study.journal``).
     """
+    import math
+
     from dnazoo.training.tuning import run_trials, search_space, storage_url
 
     configure_backend(threads)
@@ -76,11 +79,13 @@ def tune_worker_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ..
     if tuning.get("max_epochs"):
         settings = {**settings, "max_epochs": int(tuning["max_epochs"])}
     space = search_space(model, settings, tuning.get("space"))
+    parallel = int(tuning.get("parallel", 1))
     matrix = np.load(embedding) if embedding else None
     result = run_trials(model, encoded_dir, kind, tuple(lengths), settings, space,
                         storage_url(tuning["storage"], study_dir), model, int(tuning["trials"]),
                         int(tuning.get("seed", 0)), matrix, scratch=Path(study_dir) / f"scratch_{worker}",
-                        single_worker=int(tuning.get("parallel", 1)) == 1, first_worker=worker == 0)
+                        single_worker=parallel == 1, first_worker=worker == 0,
+                        share=math.ceil(int(tuning["trials"]) / parallel))
     log.info("%s: study %s: %s", model, study_dir, result)
     write_json({"worker": worker, **result}, done_out)
     return result

@@ -187,9 +187,12 @@ def pruning_callback(trial, monitor: str):
 
 def run_trials(model: str, folder: str | os.PathLike, kind: str | None, windows: tuple[int, ...], settings: dict,
                space: dict, storage: str, study_name: str, trials: int, seed: int = 0, embedding=None,
-               scratch: str | os.PathLike | None = None, single_worker: bool = True, first_worker: bool = True) -> dict:
+               scratch: str | os.PathLike | None = None, single_worker: bool = True, first_worker: bool = True,
+               share: int | None = None) -> dict:
     """Run trials of study ``study_name`` until it holds ``trials`` finished (complete or pruned)
-    ones, with any other worker on the same storage; the first trial of a new study is the
+    ones, with any other worker on the same storage, this call running at most ``share`` of them
+    (``ceil(trials / parallel)`` for one of ``parallel`` workers, so that each worker takes its part
+    even when one starts after another has finished); the first trial of a new study is the
     untuned point (enqueued by the ``first_worker`` only). With ``single_worker``, a trial left
     running by a killed job is marked failed and not counted, so a rerun resumes the study. Each
     trial records the host and process that ran it (``worker``).
@@ -239,6 +242,8 @@ def run_trials(model: str, folder: str | os.PathLike, kind: str | None, windows:
 
     done = (TrialState.COMPLETE, TrialState.PRUNED)
     left = trials - len(study.get_trials(deepcopy=False, states=done))
+    if share is not None:
+        left = min(left, int(share))
     if left > 0:
         study.optimize(objective, n_trials=left, callbacks=[MaxTrialsCallback(trials, states=done)])
     finished = study.get_trials(deepcopy=False, states=done)
