@@ -30,6 +30,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/transfer.smk"
 include: "workflow/rules/interpret.smk"
 include: "workflow/rules/methylation.smk"
+include: "workflow/rules/variants.smk"
 
 
 rule all:

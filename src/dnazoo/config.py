@@ -431,6 +431,13 @@ def select_datasets(config: dict) -> None:
         if name not in known:
             raise ConfigError(f"run_datasets[{i}]: {name!r} is not a dataset of this config; known: {known}")
     config["datasets"] = {n: d for n, d in config["datasets"].items() if n in only}
+    variants = {}
+    for name, vs in (config.get("variants") or {}).items():
+        kept = [d for d in vs["datasets"] if d in only]
+        if kept and (vs.get("simulated") is None or vs["simulated"] in only):
+            variants[name] = {**vs, "datasets": kept}
+    if "variants" in config:
+        config["variants"] = variants
     if methylation:
         config["methylation"] = {n: d for n, d in methylation.items() if n in only}
 
@@ -561,6 +568,7 @@ def check(config: dict) -> None:
     for m, over in (config.get("model_overrides") or {}).items():
         if m not in models.REGISTRY:
             raise ConfigError(f"model_overrides.{m}: unknown model")
+    variant_plan(config)
     for name in config["datasets"]:
         dataset_ensembles(config, name)
         tuned, tuning = tuning_plan(config, name)
@@ -584,6 +592,46 @@ def check(config: dict) -> None:
             for i, e in enumerate(expected):
                 if not re.fullmatch(r"MA\d{4}(\.\d+)?", e):
                     raise ConfigError(f"{key}.expected[{i}]: {e!r} is not a JASPAR matrix id (MA0139 or MA0139.2)")
+
+
+def variant_plan(config: dict) -> dict[str, dict[str, list[str]]]:
+    """The scoring jobs of the ``variants:`` block: ``{set: {dataset: [models]}}`` (default: every
+    model and baseline the dataset trains).
+
+    Raises:
+        ConfigError: naming the key: a set with neither or both of ``source`` + ``genome`` and
+            ``simulated``; an undefined genome; a ``simulated`` name that is not a simulated pairs
+            dataset; an unknown dataset; a model the dataset does not train; a methylation dataset.
+    """
+    plan = {}
+    for name, vs in (config.get("variants") or {}).items():
+        key = f"variants.{name}"
+        sim = vs.get("simulated")
+        if sim is not None and ("source" in vs or "genome" in vs):
+            raise ConfigError(f"{key}: give either simulated or source and genome, not both")
+        if sim is None and not ("source" in vs and "genome" in vs):
+            raise ConfigError(f"{key}: give source and genome (the VCF and the genome it refers to), or simulated")
+        if sim is not None:
+            ds = config["datasets"].get(sim)
+            if ds is None or "simulate" not in ds or ds["kind"] != "pairs" or coverage_task(ds):
+                raise ConfigError(f"{key}.simulated: {sim!r} is not a simulated pairs dataset")
+        elif vs["genome"] not in (config.get("genomes") or {}):
+            raise ConfigError(f"{key}.genome: genome {vs['genome']!r} is not defined under genomes:")
+        plan[name] = {}
+        for i, d in enumerate(vs["datasets"]):
+            if d not in config["datasets"]:
+                raise ConfigError(f"{key}.datasets[{i}]: unknown dataset {d!r} (or not selected by run_datasets)")
+            ds = config["datasets"][d]
+            if ds["kind"] not in ("pairs", "sequences") or ds.get("methylation"):
+                raise ConfigError(f"{key}.datasets[{i}]: {d!r} is a {ds['kind']} dataset; variants score pairs and "
+                                  "sequences datasets")
+            trained = dataset_models(config, d)
+            chosen = vs.get("models") or trained
+            for j, m in enumerate(chosen):
+                if m not in trained:
+                    raise ConfigError(f"{key}.models[{j}]: dataset {d} does not train {m!r}")
+            plan[name][d] = [m for m in chosen if m in trained]
+    return plan
 
 
 def schema_errors(config: dict, source: str = "config") -> None:

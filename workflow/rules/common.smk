@@ -396,7 +396,7 @@ def all_targets():
             targets.append(f"results/{name}/baseline_comparison.tsv")
         targets += interpret_targets(name)
         targets += [f"results/{name}/tuning/{m}/best_params.json" for m in dz_config.tuning_plan(config, name)[0]]
-    return targets
+    return targets + variant_targets()  # workflow/rules/variants.smk
 
 
 # --- methylation datasets (workflow/rules/methylation.smk) -------------------------------------------

@@ -92,8 +92,14 @@ def _revcomp(seq: np.ndarray) -> np.ndarray:
     return np.array([_COMP[int(b)] for b in seq[::-1]], dtype=np.uint8)
 
 
-def simulate(params: SimulationParams) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+def simulate(params: SimulationParams, sites: list | None = None) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
     """Simulate the demo genome and pair table.
+
+    Args:
+        params: the simulation's parameters.
+        sites: when given, one dict per planted motif is appended: ``pair_id``, ``anchor`` (1 or 2),
+            ``chrom``, ``start`` (0-based), ``strand``, ``grammar``, ``label`` (the draws, and so the
+            genome and pairs, are the same with or without it).
 
     Returns:
         ``(genome, pairs)``: ``{chrom: (chrom_length,) uint8 ASCII letters}`` and a table with
@@ -152,6 +158,9 @@ def simulate(params: SimulationParams) -> tuple[dict[str, np.ndarray], pd.DataFr
                     centre = mid + int(rng.integers(-p.plant_radius, p.plant_radius + 1))
                     s = centre - len(motif) // 2
                     genome[c][s : s + len(motif)] = motif
+                    if sites is not None:
+                        sites.append({"pair_id": f"sim{len(rows) + 1:06d}", "anchor": len(coords) // 2,
+                                      "chrom": c, "start": s, "strand": strand, "grammar": grammar, "label": label})
             rows.append({"chrom1": c, "start1": coords[0], "end1": coords[1],
                          "chrom2": c, "start2": coords[2], "end2": coords[3],
                          "name": f"sim{len(rows) + 1:06d}", "label": label, "grammar": grammar})
@@ -439,3 +448,90 @@ def write_profile(profile: pd.DataFrame, dest: str | os.PathLike) -> None:
     with atomic_path(dest) as tmp, open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="",
                                                                           mtime=0) as gz:
         gz.write(body.encode())
+
+
+# --------------------------------------------------------------------------------------------
+# variants of the demo genome
+# --------------------------------------------------------------------------------------------
+
+def simulate_variants(params: SimulationParams, window: int = 500, seed: int = 0,
+                      min_motif_distance: int = 20) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """SNVs of the demo genome with known effect: the truth of the variant-effect benchmark.
+
+    For every motif planted in an interacting (convergent) pair, where the grammar makes it matter:
+
+    * one ``motif_break`` SNV at a position of the planted instance that carries the consensus base
+      (every position of the simulated PWM has the same information, ``motif_fidelity`` on the
+      consensus), changed to another base drawn uniformly;
+    * one ``random`` SNV at a uniform position of the same anchor's ``window``-bp window (re-centred
+      as rule ``windows`` does), at least ``min_motif_distance`` bp from either end of any planted
+      motif, changed to another base.
+
+    Args:
+        params: the demo's :class:`SimulationParams` (the genome is simulated again, identically).
+        window: the dataset's anchor window in bp.
+        seed: the variants' own seed (the genome keeps ``params.seed``).
+
+    Returns:
+        ``(genome, variants)``: the genome as :func:`simulate` returns it, and a table sorted by
+        position with ``chrom``, ``pos`` (0-based), ``ref``, ``alt``, ``id``, ``class``
+        (``motif_break`` or ``random``), ``pair_id`` and ``anchor``.
+    """
+    from dnazoo.data.genome import recentre
+
+    sites: list = []
+    genome, pairs = simulate(params, sites)
+    rng = np.random.default_rng(seed)
+    cons = np.frombuffer(MOTIF.encode(), dtype=np.uint8)
+    by_anchor: dict[tuple, list] = {}
+    for s in sites:
+        by_anchor.setdefault((s["pair_id"], s["anchor"]), []).append(s["start"])
+    pair_rows = pairs.set_index("name")
+    rows = []
+    for s in sites:
+        if s["grammar"] != "convergent":
+            continue
+        c, start = s["chrom"], s["start"]
+        oriented = cons if s["strand"] == "+" else _revcomp(cons)
+        seq = genome[c][start:start + len(cons)]
+        at = np.flatnonzero(seq == oriented)
+        if not len(at):
+            continue
+        j = int(at[rng.integers(len(at))])
+        ref = chr(seq[j])
+        alt = "ACGT".replace(ref, "")[rng.integers(3)]
+        rows.append((c, start + j, ref, alt, "motif_break", s["pair_id"], s["anchor"]))
+        pr = pair_rows.loc[s["pair_id"]]
+        a = s["anchor"]
+        wstart, _ = recentre(np.array([pr[f"start{a}"]]), np.array([pr[f"end{a}"]]), window)
+        wstart = int(wstart[0])
+        blocked = np.zeros(window, dtype=bool)
+        for m in by_anchor[(s["pair_id"], a)]:
+            lo, hi = m - min_motif_distance - wstart, m + len(cons) + min_motif_distance - wstart
+            blocked[max(lo, 0):max(hi, 0)] = True
+        free = np.flatnonzero(~blocked)
+        p = wstart + int(free[rng.integers(len(free))])
+        ref = chr(genome[c][p])
+        alt = "ACGT".replace(ref, "")[rng.integers(3)]
+        rows.append((c, p, ref, alt, "random", s["pair_id"], a))
+    out = pd.DataFrame(rows, columns=["chrom", "pos", "ref", "alt", "class", "pair_id", "anchor"])
+    out = out.sort_values(["chrom", "pos"], kind="stable", ignore_index=True)
+    out.insert(4, "id", [f"{k}_{i + 1:05d}" for i, k in enumerate(out["class"])])
+    return genome, out
+
+
+def write_vcf(variants: pd.DataFrame, sizes: dict[str, int], dest: str | os.PathLike, info: tuple[str, ...] = ()) -> None:
+    """Write variants (``chrom``, 0-based ``pos``, ``id``, ``ref``, ``alt``) as a bgzipped VCF 4.2,
+    atomically, with cyvcf2 (htslib); ``info`` names string columns written as INFO fields."""
+    import cyvcf2
+
+    header = ["##fileformat=VCFv4.2", *(f"##contig=<ID={c},length={n}>" for c, n in sizes.items()),
+              *(f'##INFO=<ID={k.upper()},Number=1,Type=String,Description="{k}">' for k in info),
+              "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO"]
+    with atomic_path(dest) as tmp:
+        w = cyvcf2.Writer.from_string(str(tmp), "\n".join(header) + "\n", mode="wz")
+        for r in variants.to_dict("records"):
+            fields = ";".join(f"{k.upper()}={r[k]}" for k in info) or "."
+            w.write_record(w.variant_from_string(
+                f"{r['chrom']}\t{r['pos'] + 1}\t{r['id']}\t{r['ref']}\t{r['alt']}\t.\tPASS\t{fields}"))
+        w.close()

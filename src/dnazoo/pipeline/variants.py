@@ -1,0 +1,202 @@
+"""The variant-effect stages (rules simulate_variants, variant_effects, variant_table)."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dnazoo.io import atomic_path, read_table, write_table
+from dnazoo.pipeline.common import configure_backend
+from dnazoo.training import write_json
+
+log = logging.getLogger("dnazoo")
+
+
+def simulate_variants_stage(simulate: dict, window: int, seed: int, vcf_out, truth_out) -> None:
+    """Rule ``simulate_variants``: the demo genome's benchmark variants
+    (:func:`dnazoo.data.simulate.simulate_variants`) as a bgzipped VCF and their truth table."""
+    from dnazoo.data.simulate import SimulationParams, simulate_variants, write_vcf
+
+    genome, variants = simulate_variants(SimulationParams(**simulate), window=window, seed=seed)
+    write_vcf(variants, {c: len(s) for c, s in genome.items()}, vcf_out, info=("class",))
+    write_table(variants, truth_out)
+    log.info("simulated %d variants: %s", len(variants), variants["class"].value_counts().to_dict())
+
+
+def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, source: str, settings: dict,
+                          out, counts_out, windows=None, threads: int = 1) -> dict:
+    """Rule ``variant_effects``: one model's effects on a variant set, read and scored
+    ``chunk_size`` variants at a time (:func:`dnazoo.data.variants.read_vcf`,
+    :func:`dnazoo.interpret.variants.score_variants`), written to ``out`` (gzipped TSV) atomically.
+
+    Args:
+        settings: the set's ``on_ref_mismatch``, ``indels``, ``average_strands``, ``chunk_size``.
+        source: the VCF's name for messages (its URL or path).
+        windows: a pairs dataset's ``split.tsv.gz``.
+
+    Returns:
+        The counts written to ``counts_out`` (JSON): records, variants, skipped and flagged ones,
+        rows scored, windows with N, and variants/s of the scoring.
+    """
+    from dnazoo import models
+    from dnazoo.data.dataset import read_spec
+    from dnazoo.data.genome import read_chrom_sizes
+    from dnazoo.data.variants import ReadCounts, apply_ref_policy, check_ref, GenomeCodes, read_vcf
+    from dnazoo.interpret.variants import score_variants
+    from dnazoo.training import load_trained
+
+    configure_backend(threads)
+    spec = read_spec(encoded_dir)
+    loaded = load_trained(model, model_path)
+    keras_model = models.get(model).framework == "keras"
+    average = bool(settings.get("average_strands", True)) and keras_model
+    pair_windows = read_table(windows) if windows else None
+    sizes = read_chrom_sizes(f"{fasta}.fai")
+    counts = ReadCounts()
+    stats = {"rows": 0, "scored": 0, "window_off_chromosome": 0, "no_pair": 0, "window_with_n": 0, "score_s": 0.0}
+    genome = GenomeCodes(fasta)
+    with atomic_path(out) as tmp:
+        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            header = True
+            for chunk in read_vcf(vcf, sizes, source=source, chunk_size=int(settings.get("chunk_size", 50_000)),
+                                  indels=settings.get("indels", "score"), counts=counts):
+                chunk = chunk.assign(ref_match=check_ref(chunk, genome))
+                chunk = apply_ref_policy(chunk, settings.get("on_ref_mismatch", "flag"), source, counts)
+                t0 = time.perf_counter()
+                table = score_variants(loaded, fasta, chunk, name=model, spec=spec, windows=pair_windows,
+                                       average_strands=average)
+                stats["score_s"] += time.perf_counter() - t0
+                stats["rows"] += len(table)
+                for status, n in table.drop_duplicates(
+                        [c for c in ("variant_id", "pair_id", "anchor") if c in table])["status"].value_counts().items():
+                    stats[status] = stats.get(status, 0) + int(n)
+                if "window_n" in table:
+                    stats["window_with_n"] += int((table.drop_duplicates("variant_id")["window_n"].fillna(0) > 0).sum())
+                gz.write(table.to_csv(sep="\t", index=False, header=header, float_format="%.6g").encode())
+                header = False
+    genome.close()
+    result = {**counts.as_dict(), **stats,
+              "variants_per_s": round(counts.variants / stats["score_s"], 1) if stats["score_s"] else None,
+              "average_strands": average}
+    result["score_s"] = round(stats["score_s"], 2)
+    for what, n in (("REF alleles that do not match the genome", counts.ref_mismatch),
+                    ("REF/ALT swapped (the genome has ALT)", counts.ref_swapped),
+                    ("windows off a chromosome end (not scored, status window_off_chromosome)",
+                     stats["window_off_chromosome"]),
+                    ("variants in no pair's anchor window (status no_pair)", stats["no_pair"]),
+                    ("windows holding N bases (window_n > 0)", stats["window_with_n"])):
+        if n:
+            log.warning("%s: %d %s", source, n, what)
+    write_json(result, counts_out)
+    log.info("%s on %s: %s", model, source, result)
+    return result
+
+
+def _per_variant(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per (variant, target): the largest |effect| over the pairs and anchors that hold it."""
+    scored = table[table["status"] == "scored"]
+    keys = ["variant_id", "target"]
+    idx = scored.groupby(keys)["abs_diff"].idxmax()
+    return scored.loc[idx].reset_index(drop=True)
+
+
+def benchmark_table(effects: dict[tuple[str, str], pd.DataFrame], truth: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """AUROC of |effect| separating the simulator's ``motif_break`` variants from ``random`` ones,
+    per (dataset, model), on every variant and on those of test pairs; plus a null row per model
+    (random variants split at random into two halves: the AUROC a score with no information gets,
+    which must be near 0.5).
+
+    Args:
+        effects: ``{(dataset, model): variant_effects table}``.
+        truth: the simulator's truth (``id``, ``class``).
+
+    Returns:
+        Columns ``dataset, model, variants, comparison, n_positive, n_negative, auroc``.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    cls = dict(zip(truth["id"], truth["class"]))
+    rows = []
+    for (dataset, model), table in effects.items():
+        v = _per_variant(table)
+        v = v.assign(cls=v["id"].map(cls))
+        subsets = {"all": v}
+        if "split" in v:
+            subsets["test"] = v[v["split"] == "test"]
+        for name, sub in subsets.items():
+            pos = (sub["cls"] == "motif_break").to_numpy()
+            ok = len(np.unique(pos)) == 2
+            rows.append({"dataset": dataset, "model": model, "variants": name,
+                         "comparison": "motif_break vs random", "n_positive": int(pos.sum()),
+                         "n_negative": int((~pos).sum()),
+                         "auroc": round(float(roc_auc_score(pos, sub["abs_diff"])), 4) if ok else np.nan})
+        rnd = v[v["cls"] == "random"]
+        half = np.random.default_rng(seed).random(len(rnd)) < 0.5
+        ok = 0 < half.sum() < len(half)
+        rows.append({"dataset": dataset, "model": model, "variants": "all",
+                     "comparison": "null: random vs random", "n_positive": int(half.sum()),
+                     "n_negative": int((~half).sum()),
+                     "auroc": round(float(roc_auc_score(half, rnd["abs_diff"])), 4) if ok else np.nan})
+    return pd.DataFrame(rows)
+
+
+def agreement_table(effects: dict[tuple[str, str], pd.DataFrame]) -> pd.DataFrame:
+    """Spearman correlation of the effects (``diff``) of every two models of a dataset, per target,
+    over the variants both scored (one value per variant: the largest |effect| over its pairs).
+
+    Returns:
+        Columns ``dataset, target, model_a, model_b, n, spearman_rho``.
+    """
+    from scipy.stats import spearmanr
+
+    rows = []
+    datasets = sorted({d for d, _ in effects})
+    for d in datasets:
+        per = {m: _per_variant(t).set_index(["variant_id", "target"])["diff"] for (dd, m), t in effects.items()
+               if dd == d}
+        names = list(per)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                joined = pd.concat([per[a].rename("a"), per[b].rename("b")], axis=1, join="inner")
+                for target, sub in joined.groupby(level="target"):
+                    varied = sub["a"].nunique() > 1 and sub["b"].nunique() > 1
+                    rho = spearmanr(sub["a"], sub["b"]).statistic if varied and len(sub) > 2 else np.nan
+                    rows.append({"dataset": d, "target": target, "model_a": a, "model_b": b, "n": len(sub),
+                                 "spearman_rho": round(float(rho), 4) if rho == rho else np.nan})
+    return pd.DataFrame(rows, columns=["dataset", "target", "model_a", "model_b", "n", "spearman_rho"])
+
+
+def variant_table_stage(runs: list[dict], out_dir, truth=None, seed: int = 0) -> None:
+    """Rule ``variant_table``: one variant set across datasets and models.
+
+    Writes ``out_dir``/``effects.tsv.gz`` (one row per variant, target and model: the largest
+    |effect| over the pairs that hold it), ``agreement.tsv`` (:func:`agreement_table`),
+    ``benchmark.tsv`` (:func:`benchmark_table`; simulated sets only, else an empty table) and the
+    figure ``effects.png``/``.pdf`` (distribution of |effect| per model).
+
+    Args:
+        runs: ``[{"dataset", "model", "table"}]`` with the per-model ``variant_effects`` tables.
+        truth: the simulator's truth table (simulated sets).
+    """
+    from dnazoo.plots.variants import plot_effects
+
+    out_dir = Path(out_dir)
+    effects = {(r["dataset"], r["model"]): read_table(r["table"]) for r in runs}
+    combined = pd.concat([_per_variant(t).assign(dataset=d, model=m) for (d, m), t in effects.items()],
+                         ignore_index=True)
+    first = ["dataset", "model", "variant_id", "target"]
+    combined = combined[first + [c for c in combined if c not in first]]
+    write_table(combined, out_dir / "effects.tsv.gz")
+    write_table(agreement_table(effects), out_dir / "agreement.tsv")
+    bench = benchmark_table(effects, read_table(truth), seed) if truth else pd.DataFrame(
+        columns=["dataset", "model", "variants", "comparison", "n_positive", "n_negative", "auroc"])
+    write_table(bench, out_dir / "benchmark.tsv")
+    cls = dict(zip(*read_table(truth)[["id", "class"]].T.values)) if truth else None
+    plot_effects(combined, out_dir / "effects", classes=cls)
+    log.info("variant set %s: %d models; benchmark:\n%s", out_dir.name, len(effects),
+             bench.to_string(index=False) if len(bench) else "(not simulated)")

@@ -1,0 +1,129 @@
+VARIANTS = config.get("variants") or {}
+VARIANT_PLAN = dz_config.variant_plan(config)
+
+
+def variant_vcf(wildcards):
+    vs = VARIANTS[wildcards.vset]
+    if vs.get("simulated"):
+        return f"resources/simulated/{vs['simulated']}/variants.vcf.gz"
+    return f"resources/variants/{wildcards.vset}.vcf"
+
+
+def variant_fasta(wildcards):
+    vs = VARIANTS[wildcards.vset]
+    return genome_fasta(f"simulated_{vs['simulated']}" if vs.get("simulated") else vs["genome"])
+
+
+def variant_source_name(wildcards):
+    vs = VARIANTS[wildcards.vset]
+    if vs.get("simulated"):
+        return f"the simulated variants of {vs['simulated']}"
+    return vs["source"].get("url") or vs["source"]["path"]
+
+
+def get_variant_effect_inputs(wildcards):
+    inputs = {"model": model_file(wildcards.dataset, wildcards.model), "vcf": variant_vcf(wildcards),
+              "fasta": variant_fasta(wildcards), "encoded": f"results/{wildcards.dataset}/encoded"}
+    inputs["fai"] = inputs["fasta"] + ".fai"
+    if DATASETS[wildcards.dataset]["kind"] == "pairs":
+        inputs["windows"] = f"results/{wildcards.dataset}/split.tsv.gz"
+    return inputs
+
+
+def variant_runs(vset):
+    return [{"dataset": d, "model": m, "table": f"results/{d}/variants/{vset}/{m}.tsv.gz"}
+            for d, ms in VARIANT_PLAN[vset].items() for m in ms]
+
+
+def variant_targets():
+    return [f"results/variants/{v}/{f}" for v in VARIANT_PLAN
+            for f in ("effects.tsv.gz", "agreement.tsv", "benchmark.tsv", "effects.png", "effects.pdf")]
+
+
+rule simulate_variants:
+    """The demo's benchmark variants (dnazoo.data.simulate.simulate_variants): SNVs that break motifs
+    planted in interacting pairs, and SNVs at random positions of the same anchor windows."""
+    output:
+        vcf="resources/simulated/{dataset}/variants.vcf.gz",
+        truth="resources/simulated/{dataset}/variants_truth.tsv",
+    params:
+        simulate=lambda wc: SIMULATIONS[wc.dataset],
+        window=lambda wc: dz_config.windows(DATASETS[wc.dataset])[0],
+        seed=lambda wc: next((vs.get("seed", 0) for vs in VARIANTS.values() if vs.get("simulated") == wc.dataset), 0),
+    log:
+        "logs/{dataset}/simulate_variants.log",
+    benchmark:
+        "benchmarks/out/{dataset}/simulate_variants.tsv"
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/simulate_variants.py"
+
+
+rule download_variants:
+    """Fetch a variant set's VCF or BCF (URL or path; checksum verified; gunzipped)."""
+    input:
+        lambda wc: local_source_path(VARIANTS[wc.vset]["source"]),
+    output:
+        "resources/variants/{vset}.vcf",
+    params:
+        source=lambda wc: VARIANTS[wc.vset]["source"],
+    log:
+        "logs/variants/download_{vset}.log",
+    benchmark:
+        "benchmarks/out/variants/download_{vset}.tsv"
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/download_variants.py"
+
+
+rule variant_effects:
+    """One model's effects on a variant set (dnazoo.interpret.variants): REF and ALT windows from the
+    genome, REF checked, read and scored in chunks."""
+    input:
+        unpack(get_variant_effect_inputs),
+    output:
+        table="results/{dataset}/variants/{vset}/{model}.tsv.gz",
+        counts="results/{dataset}/variants/{vset}/{model}.json",
+    params:
+        settings=lambda wc: VARIANTS[wc.vset],
+        source=variant_source_name,
+    threads: min(2, MAX_THREADS)
+    resources:
+        mem_mb=8000,
+    log:
+        "logs/{dataset}/variants_{vset}_{model}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/variants_{vset}_{model}.tsv"
+    conda:
+        "../../envs/training.yaml"
+    script:
+        "../scripts/variant_effects.py"
+
+
+rule variant_table:
+    """A variant set across datasets and models: effects, the models' agreement (Spearman), the
+    simulated benchmark (AUROC of |effect|) and the distribution figure."""
+    input:
+        tables=lambda wc: [r["table"] for r in variant_runs(wc.vset)],
+        truth=lambda wc: ([f"resources/simulated/{VARIANTS[wc.vset]['simulated']}/variants_truth.tsv"]
+                          if VARIANTS[wc.vset].get("simulated") else []),
+    output:
+        effects="results/variants/{vset}/effects.tsv.gz",
+        agreement="results/variants/{vset}/agreement.tsv",
+        benchmark=report("results/variants/{vset}/benchmark.tsv", caption="../report/variants.rst",
+                         category="Variant effects"),
+        png=report("results/variants/{vset}/effects.png", caption="../report/variants.rst", category="Variant effects"),
+        pdf="results/variants/{vset}/effects.pdf",
+    params:
+        runs=lambda wc: variant_runs(wc.vset),
+        seed=lambda wc: VARIANTS[wc.vset].get("seed", 0),
+    log:
+        "logs/variants/{vset}.log",
+    benchmark:
+        "benchmarks/out/variants/{vset}.tsv"
+    conda:
+        "../../envs/plots.yaml"
+    script:
+        "../scripts/variant_table.py"
