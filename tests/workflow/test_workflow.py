@@ -110,6 +110,17 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     assert list(motifs.columns[:5]) == ["pattern", "n_seqlets", "match_id", "match_name", "q_value"]
     assert any(n.endswith("/patterns.png") for n in names) and any(n.endswith("/ism.png") for n in names)
     assert "MOTIF" in (interp / "filters.meme").read_text()
+    # variant effects: deepbind's |effect| tells SNVs that break a planted motif from random SNVs of the
+    # same anchors, on the held-out chromosome; a score with no information (random vs random) gets ~0.5
+    bench = pd.read_csv(tmp_path / "results" / "variants" / "demo_variants" / "benchmark.tsv", sep="\t")
+    bench = bench.set_index(["model", "variants", "comparison"])["auroc"]
+    assert bench.loc[("deepbind", "test", "motif_break vs random")] >= 0.9, bench.to_string()
+    assert all(abs(bench.loc[(m, "all", "null: random vs random")] - 0.5) < 0.06 for m in summary.index), bench
+    assert abs(bench.loc[("distance_baseline", "all", "motif_break vs random")] - 0.5) < 1e-9  # it sees no sequence
+    counts = json.loads((tmp_path / "results" / "simulated_demo" / "variants" / "demo_variants" / "deepbind.json")
+                        .read_text())
+    assert counts["ref_mismatch"] == counts["ref_swapped"] == 0 and counts["scored"] == counts["variants"] > 0
+    assert any(n.endswith("/effects.png") for n in names) and any(n.endswith("/benchmark.tsv") for n in names)
 
 
 def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):

@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 
 from dnazoo.data.encoding import N_CODE, encode_codes
-from dnazoo.data.genome import other_naming
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +108,22 @@ def _is_bcf(path: str | os.PathLike) -> bool:
         return fh.read(3) == b"BCF"
 
 
+def _header_lines(path: str | os.PathLike) -> int:
+    """The lines of a text VCF's header as written in the file (htslib adds lines of its own to
+    ``raw_header``), so that a record's line number is the one the user sees."""
+    import gzip
+
+    with open(path, "rb") as fh:
+        head = fh.read(2)
+    n = 0
+    with (gzip.open if head == b"\x1f\x8b" else open)(path, "rb") as fh:
+        for line in fh:
+            if not line.startswith(b"#"):
+                break
+            n += 1
+    return n
+
+
 def harmonise_chromosomes(vcf_chroms, sizes: dict[str, int]) -> dict[str, str]:
     """Map a VCF's chromosome names onto the genome's: exact names first, else the other naming
     (``chr1`` ↔ ``1``, ``chrM`` ↔ ``MT``)."""
@@ -162,7 +177,7 @@ def read_vcf(path: str | os.PathLike, sizes: dict[str, int], *, source: str = ""
     except OSError as err:
         raise VariantError(f"{name}: not a readable VCF or BCF ({err})") from None
     is_bcf = _is_bcf(path)
-    header_lines = 0 if is_bcf else len(vcf.raw_header.rstrip("\n").split("\n"))
+    header_lines = 0 if is_bcf else _header_lines(path)
     mapping: dict[str, str] = {}
     seen_chroms: list[str] = []
     last_pos = -1
@@ -241,8 +256,9 @@ def read_vcf(path: str | os.PathLike, sizes: dict[str, int], *, source: str = ""
     if not matched_any:
         names = sorted(counts.unknown_chromosomes)
         raise VariantError(f"{name}: line {counts.unknown_chromosomes[names[0]]}: no chromosome of the VCF "
-                           f"({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}) is in the genome"
-                           f"{other_naming(names, sizes)}")
+                           f"({', '.join(names[:5])}{', ...' if len(names) > 5 else ''}) is in the genome, "
+                           f"which has {', '.join(list(sizes)[:5])}{', ...' if len(sizes) > 5 else ''}: is the VCF "
+                           "on another genome?")
     if rows:
         yield _table(rows)
     if counts.unknown_chromosome:

@@ -6,11 +6,11 @@ baselines, in or outside Snakemake.
 
 Effects, per variant and target (:func:`effect_table`):
 
-* ``ref``, ``alt``: the task's scores (:meth:`dnazoo.tasks.Task.scores`): P(1) for binary and
+* ``ref_score``, ``alt_score``: the task's scores (:meth:`dnazoo.tasks.Task.scores`): P(1) for binary and
   multilabel targets, the prediction for regression, counts summed over the window's bins for
   profile tracks;
-* ``diff`` = alt − ref, ``abs_diff`` = |diff|;
-* ``logit_diff`` = logit(alt) − logit(ref) (natural log-odds, probabilities clipped to
+* ``diff`` = alt_score − ref_score, ``abs_diff`` = |diff|;
+* ``logit_diff`` = logit(alt_score) − logit(ref_score) (natural log-odds, probabilities clipped to
   [1e-7, 1 − 1e-7]; DeepSEA's and Basenji's "log-odds" effect) for binary and multilabel tasks,
   empty otherwise;
 * profile tasks add ``max_abs_bin_diff``: the largest |alt − ref| over the bins of the window.
@@ -39,7 +39,7 @@ from dnazoo.data.variants import GenomeCodes, alt_window, centred_windows, ref_w
 log = logging.getLogger(__name__)
 
 EPS = 1e-7
-EFFECT_COLUMNS = ("ref", "alt", "diff", "abs_diff", "logit_diff")
+EFFECT_COLUMNS = ("ref_score", "alt_score", "diff", "abs_diff", "logit_diff")
 
 
 def predict_codes(name: str, model, inputs: dict, task, distance: np.ndarray | None = None,
@@ -106,7 +106,7 @@ def effect_table(ref: np.ndarray, alt: np.ndarray, task) -> pd.DataFrame:
     targets = list(task.targets)[:k] if len(task.targets) >= k else [f"output{j}" for j in range(k)]
     diff = alt2 - ref2
     out = {"row": np.repeat(np.arange(n), k), "target": np.tile(np.asarray(targets, dtype=object), n),
-           "ref": ref2.ravel(), "alt": alt2.ravel(), "diff": diff.ravel(), "abs_diff": np.abs(diff).ravel()}
+           "ref_score": ref2.ravel(), "alt_score": alt2.ravel(), "diff": diff.ravel(), "abs_diff": np.abs(diff).ravel()}
     if task.name in ("binary", "multilabel"):
         out["logit_diff"] = (_logit(alt2) - _logit(ref2)).ravel()
     else:
