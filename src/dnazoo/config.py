@@ -594,9 +594,16 @@ def check(config: dict) -> None:
                     raise ConfigError(f"{key}.expected[{i}]: {e!r} is not a JASPAR matrix id (MA0139 or MA0139.2)")
 
 
+def _replicates(config: dict, name: str) -> list[str]:
+    """``[name]``, or the replicates (cv folds, seeds, protocols) that ``name`` became."""
+    if name in config["datasets"]:
+        return [name]
+    return [n for n, ds in config["datasets"].items() if ds.get("replicate_of") == name]
+
+
 def variant_plan(config: dict) -> dict[str, dict[str, list[str]]]:
     """The scoring jobs of the ``variants:`` block: ``{set: {dataset: [models]}}`` (default: every
-    model and baseline the dataset trains).
+    model and baseline the dataset trains; a dataset made into replicates is scored in each).
 
     Raises:
         ConfigError: naming the key: a set with neither or both of ``source`` + ``genome`` and
@@ -612,13 +619,13 @@ def variant_plan(config: dict) -> dict[str, dict[str, list[str]]]:
         if sim is None and not ("source" in vs and "genome" in vs):
             raise ConfigError(f"{key}: give source and genome (the VCF and the genome it refers to), or simulated")
         if sim is not None:
-            ds = config["datasets"].get(sim)
-            if ds is None or "simulate" not in ds or ds["kind"] != "pairs" or coverage_task(ds):
+            made = [config["datasets"][r] for r in _replicates(config, sim)]
+            if not made or any("simulate" not in ds or ds["kind"] != "pairs" or coverage_task(ds) for ds in made):
                 raise ConfigError(f"{key}.simulated: {sim!r} is not a simulated pairs dataset")
         elif vs["genome"] not in (config.get("genomes") or {}):
             raise ConfigError(f"{key}.genome: genome {vs['genome']!r} is not defined under genomes:")
         plan[name] = {}
-        for i, d in enumerate(vs["datasets"]):
+        for i, d in ((i, r) for i, name in enumerate(vs["datasets"]) for r in _replicates(config, name) or [name]):
             if d not in config["datasets"]:
                 raise ConfigError(f"{key}.datasets[{i}]: unknown dataset {d!r} (or not selected by run_datasets)")
             ds = config["datasets"][d]

@@ -461,3 +461,46 @@ def methylation_copies(wildcards):
     out = {p: ds["profiles"][c].get("url") or ds["profiles"][c]["path"] for c, p in methylation_cells(wildcards).items()}
     out.update({p: ds["bulk"][b].get("url") or ds["bulk"][b]["path"] for b, p in methylation_bulk(wildcards).items()})
     return out
+
+
+# variant effects (workflow/rules/variants.smk)
+VARIANTS = config.get("variants") or {}
+VARIANT_PLAN = dz_config.variant_plan(config)
+
+
+def variant_vcf(wildcards):
+    vs = VARIANTS[wildcards.vset]
+    if vs.get("simulated"):
+        return f"resources/simulated/{vs['simulated']}/variants.vcf.gz"
+    return f"resources/variants/{wildcards.vset}.vcf"
+
+
+def variant_fasta(wildcards):
+    vs = VARIANTS[wildcards.vset]
+    return genome_fasta(f"simulated_{vs['simulated']}" if vs.get("simulated") else vs["genome"])
+
+
+def variant_source_name(wildcards):
+    vs = VARIANTS[wildcards.vset]
+    if vs.get("simulated"):
+        return f"the simulated variants of {vs['simulated']}"
+    return vs["source"].get("url") or vs["source"]["path"]
+
+
+def get_variant_effect_inputs(wildcards):
+    inputs = {"model": model_file(wildcards.dataset, wildcards.model), "vcf": variant_vcf(wildcards),
+              "fasta": variant_fasta(wildcards), "encoded": f"results/{wildcards.dataset}/encoded"}
+    inputs["fai"] = inputs["fasta"] + ".fai"
+    if DATASETS[wildcards.dataset]["kind"] == "pairs":
+        inputs["windows"] = f"results/{wildcards.dataset}/split.tsv.gz"
+    return inputs
+
+
+def variant_runs(vset):
+    return [{"dataset": d, "model": m, "table": f"results/{d}/variants/{vset}/{m}.tsv.gz"}
+            for d, ms in VARIANT_PLAN[vset].items() for m in ms]
+
+
+def variant_targets():
+    return [f"results/variants/{v}/{f}" for v in VARIANT_PLAN
+            for f in ("effects.tsv.gz", "agreement.tsv", "benchmark.tsv", "effects.png", "effects.pdf")]

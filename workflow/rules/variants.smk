@@ -1,45 +1,3 @@
-VARIANTS = config.get("variants") or {}
-VARIANT_PLAN = dz_config.variant_plan(config)
-
-
-def variant_vcf(wildcards):
-    vs = VARIANTS[wildcards.vset]
-    if vs.get("simulated"):
-        return f"resources/simulated/{vs['simulated']}/variants.vcf.gz"
-    return f"resources/variants/{wildcards.vset}.vcf"
-
-
-def variant_fasta(wildcards):
-    vs = VARIANTS[wildcards.vset]
-    return genome_fasta(f"simulated_{vs['simulated']}" if vs.get("simulated") else vs["genome"])
-
-
-def variant_source_name(wildcards):
-    vs = VARIANTS[wildcards.vset]
-    if vs.get("simulated"):
-        return f"the simulated variants of {vs['simulated']}"
-    return vs["source"].get("url") or vs["source"]["path"]
-
-
-def get_variant_effect_inputs(wildcards):
-    inputs = {"model": model_file(wildcards.dataset, wildcards.model), "vcf": variant_vcf(wildcards),
-              "fasta": variant_fasta(wildcards), "encoded": f"results/{wildcards.dataset}/encoded"}
-    inputs["fai"] = inputs["fasta"] + ".fai"
-    if DATASETS[wildcards.dataset]["kind"] == "pairs":
-        inputs["windows"] = f"results/{wildcards.dataset}/split.tsv.gz"
-    return inputs
-
-
-def variant_runs(vset):
-    return [{"dataset": d, "model": m, "table": f"results/{d}/variants/{vset}/{m}.tsv.gz"}
-            for d, ms in VARIANT_PLAN[vset].items() for m in ms]
-
-
-def variant_targets():
-    return [f"results/variants/{v}/{f}" for v in VARIANT_PLAN
-            for f in ("effects.tsv.gz", "agreement.tsv", "benchmark.tsv", "effects.png", "effects.pdf")]
-
-
 rule simulate_variants:
     """The demo's benchmark variants (dnazoo.data.simulate.simulate_variants): SNVs that break motifs
     planted in interacting pairs, and SNVs at random positions of the same anchor windows."""
@@ -48,7 +6,7 @@ rule simulate_variants:
         truth="resources/simulated/{dataset}/variants_truth.tsv",
     params:
         simulate=lambda wc: SIMULATIONS[wc.dataset],
-        window=lambda wc: dz_config.windows(DATASETS[wc.dataset])[0],
+        window=lambda wc: dz_config.windows(next(d for n, d in DATASETS.items() if base_name(n) == wc.dataset))[0],
         seed=lambda wc: next((vs.get("seed", 0) for vs in VARIANTS.values() if vs.get("simulated") == wc.dataset), 0),
     log:
         "logs/{dataset}/simulate_variants.log",
