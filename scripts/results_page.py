@@ -18,11 +18,20 @@ GUE = ("`DNAZOO_MIRROR=../shared/data/tfbs/gue_tf_human snakemake --cores 2 --co
        "results/overlap.tsv`")
 ENCODE_INTERPRET = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
                     "--resources gpu=1 --configfile config/encode_interpret.yaml`")
+ENCODE_EQUAL = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
+                "--resources gpu=1 --configfile config/encode_tfbs.yaml config/experiments/encode_tfbs_equal_budget.yaml`")
 
 #: Every committed result file: (what it holds, the command, the run's output it is a copy of).
 FILES = {
     "demo_summary.tsv": ("the simulated demo (default config): one row per model, with its training record",
                          DEMO, "results/summary.tsv"),
+    "encode_equal_budget_ranks.tsv": ("ENCODE ChIP-seq, 6 TFs, 8 classifiers, baselines and an ensemble at an equal "
+                                      "budget: mean rank per model, Friedman rank and Nemenyi group", ENCODE_EQUAL,
+                                      "results/leaderboard/ranks.tsv"),
+    "encode_equal_budget_leaderboard.tsv": ("the same run: test AUROC with its 95 % CI, rank and convergence per TF "
+                                            "and model", ENCODE_EQUAL, "results/leaderboard/leaderboard.tsv"),
+    "encode_equal_budget_statistics.json": ("the same run: the Friedman test and the critical difference",
+                                            ENCODE_EQUAL, "results/leaderboard/statistics.json"),
     "demo_variants_benchmark.tsv": ("the demo's variant set: AUROC of the absolute effect separating SNVs that break a "
                                     "planted motif from random SNVs, per model, with a random-vs-random null", DEMO,
                                     "results/variants/demo_variants/benchmark.tsv"),
@@ -156,6 +165,30 @@ offline through the mirror by {DEEPCPG_REAL}:
 """ + md(real[["model", "mean_auroc", "mean_auprc", "mean_mcc"]]) + """
 
 Two cells of 10,000 CpGs are a smoke test, not a benchmark.
+""")
+if (P / "encode_equal_budget_ranks.tsv").exists():
+    ranks = pd.read_csv(P / "encode_equal_budget_ranks.tsv", sep="\t")
+    board = pd.read_csv(P / "encode_equal_budget_leaderboard.tsv", sep="\t")
+    stats = json.loads((P / "encode_equal_budget_statistics.json").read_text())
+    unconverged = board[board["converged"].astype(str) == "False"]
+    parts.append(f"""## ENCODE ChIP-seq at an equal budget
+
+DeepBind's ENCODE sets for the 6 TFs with the smallest training files, 8 classifiers of the zoo, the
+k-mer and GC baselines and one ensemble (`three_architectures`: deepbind, residualbind and danq,
+averaged in probability space; members picked before the run). Every Keras model trains to early
+stopping (patience 3, at most 20 epochs) on reverse-complement-augmented rows and predicts the mean
+over both strands. Mean rank of test AUROC over the TFs (1 = best), the Friedman test
+(p = {stats["friedman_p"]:.2g}, {stats["n_datasets"]} TFs, {stats["n_models"]} models) and the
+Nemenyi critical difference ({stats["critical_difference"]:.2f} ranks); models in one `group` do
+not differ by more than it ({cite("encode_equal_budget_ranks.tsv")}; per TF, with CIs and
+convergence, {cite("encode_equal_budget_leaderboard.tsv")}; {cite("encode_equal_budget_statistics.json")};
+made by {ENCODE_EQUAL}, then `results/leaderboard/`):
+
+""" + md(ranks[[c for c in ("model", "n_datasets", "mean_value", "mean_rank", "group") if c in ranks]]) + f"""
+
+{len(unconverged)} of the {int(board["converged"].notna().sum())} Keras runs had not converged (their best
+epoch was the last, or they hit the 20-epoch cap): {", ".join(sorted(set(unconverged["model"])))}.
+With 6 TFs the critical difference is wide: only models far apart in mean rank differ.
 """)
 overlap = pd.read_csv(P / "gue_tf_overlap.tsv", sep="\t")
 parts.append(f"""## GUE: held-out sequences that also occur in training

@@ -44,6 +44,7 @@ def _demo_config(tmp_path: Path) -> dict:
     config["baselines"] = []
     config["training"].update(max_epochs=2, patience=1)
     config["interpret"] = {"enabled": False}  # test time (tests/workflow/test_workflow.py runs it)
+    config.pop("variants")  # test time (the demo test runs it)
     return config
 
 

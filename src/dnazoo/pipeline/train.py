@@ -84,7 +84,7 @@ def tune_worker_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ..
     result = run_trials(model, encoded_dir, kind, tuple(lengths), settings, space,
                         storage_url(tuning["storage"], study_dir), model, int(tuning["trials"]),
                         int(tuning.get("seed", 0)), matrix, scratch=Path(study_dir) / f"scratch_{worker}",
-                        single_worker=parallel == 1, first_worker=worker == 0,
+                        single_worker=parallel == 1,
                         share=math.ceil(int(tuning["trials"]) / parallel))
     log.info("%s: study %s: %s", model, study_dir, result)
     write_json({"worker": worker, **result}, done_out)

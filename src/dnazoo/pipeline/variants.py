@@ -41,7 +41,8 @@ def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, sourc
 
     Returns:
         The counts written to ``counts_out`` (JSON): records, variants, skipped and flagged ones,
-        rows scored, windows with N, and variants/s of the scoring.
+        rows scored, windows with N (the scoring's variants/s goes to the log only, so that a rerun
+        writes the same file).
     """
     from dnazoo import models
     from dnazoo.data.dataset import read_spec
@@ -80,10 +81,8 @@ def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, sourc
                 gz.write(table.to_csv(sep="\t", index=False, header=header, float_format="%.6g").encode())
                 header = False
     genome.close()
-    result = {**counts.as_dict(), **stats,
-              "variants_per_s": round(counts.variants / stats["score_s"], 1) if stats["score_s"] else None,
-              "average_strands": average}
-    result["score_s"] = round(stats["score_s"], 2)
+    score_s = stats.pop("score_s")
+    result = {**counts.as_dict(), **stats, "average_strands": average}  # no seconds: a rerun writes the same bytes
     for what, n in (("REF alleles that do not match the genome", counts.ref_mismatch),
                     ("REF/ALT swapped (the genome has ALT)", counts.ref_swapped),
                     ("windows off a chromosome end (not scored, status window_off_chromosome)",
@@ -93,7 +92,8 @@ def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, sourc
         if n:
             log.warning("%s: %d %s", source, n, what)
     write_json(result, counts_out)
-    log.info("%s on %s: %s", model, source, result)
+    log.info("%s on %s: %s; scored in %.1f s (%.0f variants/s)", model, source, result, score_s,
+             counts.variants / score_s if score_s else float("nan"))
     return result
 
 

@@ -187,13 +187,13 @@ def pruning_callback(trial, monitor: str):
 
 def run_trials(model: str, folder: str | os.PathLike, kind: str | None, windows: tuple[int, ...], settings: dict,
                space: dict, storage: str, study_name: str, trials: int, seed: int = 0, embedding=None,
-               scratch: str | os.PathLike | None = None, single_worker: bool = True, first_worker: bool = True,
+               scratch: str | os.PathLike | None = None, single_worker: bool = True,
                share: int | None = None) -> dict:
     """Run trials of study ``study_name`` until it holds ``trials`` finished (complete or pruned)
     ones, with any other worker on the same storage, this call running at most ``share`` of them
     (``ceil(trials / parallel)`` for one of ``parallel`` workers, so that each worker takes its part
     even when one starts after another has finished); the first trial of a new study is the
-    untuned point (enqueued by the ``first_worker`` only). With ``single_worker``, a trial left
+    untuned point (every worker enqueues it; Optuna keeps one). With ``single_worker``, a trial left
     running by a killed job is marked failed and not counted, so a rerun resumes the study. Each
     trial records the host and process that ran it (``worker``).
 
@@ -218,8 +218,10 @@ def run_trials(model: str, folder: str | os.PathLike, kind: str | None, windows:
         for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
             study.tell(t.number, state=TrialState.FAIL)
             log.warning("%s: trial %d was left running by a stopped job: marked failed", study_name, t.number)
-    if first_worker and not study.trials:
-        study.enqueue_trial(default_params(space, settings, model))
+    if not study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)):
+        # every worker enqueues the untuned point before asking for a trial (Optuna skips a copy),
+        # so trial 0 is the untuned one whichever worker starts first
+        study.enqueue_trial(default_params(space, settings, model), skip_if_exists=True)
     scratch = Path(scratch or Path(folder) / "tuning_scratch")
     scratch.mkdir(parents=True, exist_ok=True)
 
