@@ -272,7 +272,7 @@ def score_sequence_variants(name: str, model, codes: np.ndarray, ids: np.ndarray
     return _attach(effect_table(ref_s, alt_s, task), rows)
 
 
-def score_variants(model, fasta: str | os.PathLike, variants: pd.DataFrame, *, name: str | None = None,
+def score_variants(model, fasta: "str | os.PathLike | GenomeCodes", variants: pd.DataFrame, *, name: str | None = None,
                    spec: dict | None = None, windows: pd.DataFrame | None = None,
                    average_strands: bool | None = None, batch_size: int = 256) -> pd.DataFrame:
     """Variant effects of one trained model on a genome: the Python API of rule ``variant_effects``.
@@ -280,7 +280,9 @@ def score_variants(model, fasta: str | os.PathLike, variants: pd.DataFrame, *, n
     Args:
         model: a ``model.keras`` / ``model.joblib`` path of the workflow layout, or a loaded model
             (then give ``name`` and ``spec``).
-        fasta: the indexed FASTA the variants refer to.
+        fasta: the indexed FASTA the variants refer to, or an open
+            :class:`dnazoo.data.variants.GenomeCodes` of it (kept open, so a caller that scores a
+            VCF chunk by chunk reads each chromosome once).
         variants: ``chrom``, ``pos`` (0-based REF start), ``ref``, ``alt``; e.g. a chunk of
             :func:`dnazoo.data.variants.read_vcf`. Chromosome names must be the FASTA's.
         name: the registry name (default: the model file's folder name).
@@ -318,7 +320,7 @@ def score_variants(model, fasta: str | os.PathLike, variants: pd.DataFrame, *, n
     if average_strands is None:
         average_strands = models.get(name).framework == "keras"
     task = from_spec(spec)
-    genome = GenomeCodes(fasta)
+    genome = fasta if isinstance(fasta, GenomeCodes) else GenomeCodes(fasta)
     try:
         variants = variants.reset_index(drop=True)
         if "ref_match" not in variants:
@@ -331,4 +333,5 @@ def score_variants(model, fasta: str | os.PathLike, variants: pd.DataFrame, *, n
         return score_centred(name, model, genome, variants, task, int(first["shape"][0]), average_strands,
                              batch_size, first["name"])
     finally:
-        genome.close()
+        if genome is not fasta:
+            genome.close()

@@ -69,7 +69,7 @@ def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, sourc
                 chunk = chunk.assign(ref_match=check_ref(chunk, genome))
                 chunk = apply_ref_policy(chunk, settings.get("on_ref_mismatch", "flag"), source, counts)
                 t0 = time.perf_counter()
-                table = score_variants(loaded, fasta, chunk, name=model, spec=spec, windows=pair_windows,
+                table = score_variants(loaded, genome, chunk, name=model, spec=spec, windows=pair_windows,
                                        average_strands=average)
                 stats["score_s"] += time.perf_counter() - t0
                 stats["rows"] += len(table)
