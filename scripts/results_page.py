@@ -75,6 +75,10 @@ PERF_FILES = {
                                       "chunks of 50,000 (GC baseline), beside the same process with one record",
                                       "`.venv/bin/python perf/variant_scale.py --records 1000000 --models "
                                       "--out perf/results/variant_scale_memory_cpu.json`"),
+    "variant_speed_cpu.json": ("variants/s of untrained models at their reference window (REF and ALT, both "
+                               "strands: 4 forward passes per variant), median of 3 runs of 1,000 SNVs, 2 cores",
+                               "`.venv/bin/python perf/variant_scale.py --records 20000 --chromosomes 2 --chrom-mb 5 "
+                               "--per-model 1000 --repeats 3 --out perf/results/variant_speed_cpu.json`"),
 }
 
 
