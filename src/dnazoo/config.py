@@ -436,6 +436,9 @@ def select_datasets(config: dict) -> None:
         kept = [d for d in vs["datasets"] if d in only]
         if kept and (vs.get("simulated") is None or vs["simulated"] in only):
             variants[name] = {**vs, "datasets": kept}
+            if (vs.get("insilico") or {}).get("motifs"):
+                motifs = {d: m for d, m in vs["insilico"]["motifs"].items() if d in kept or d not in known}
+                variants[name]["insilico"] = {**vs["insilico"], "motifs": motifs}
     if "variants" in config:
         config["variants"] = variants
     if methylation:
@@ -606,24 +609,32 @@ def variant_plan(config: dict) -> dict[str, dict[str, list[str]]]:
     model and baseline the dataset trains; a dataset made into replicates is scored in each).
 
     Raises:
-        ConfigError: naming the key: a set with neither or both of ``source`` + ``genome`` and
-            ``simulated``; an undefined genome; a ``simulated`` name that is not a simulated pairs
+        ConfigError: naming the key: a set with none or several of ``source`` (with ``genome``),
+            ``simulated``, ``table`` and ``insilico``; an undefined genome; a ``table`` or ``insilico``
+            set on a dataset that is not of kind sequences (``insilico``: not binary); a ``simulated`` name that is not a simulated pairs
             dataset; an unknown dataset; a model the dataset does not train; a methylation dataset.
     """
     plan = {}
     for name, vs in (config.get("variants") or {}).items():
         key = f"variants.{name}"
+        given = [k for k in ("simulated", "source", "table", "insilico") if k in vs]
+        if len(given) != 1:
+            raise ConfigError(f"{key}: give one of source (with genome), simulated, table or insilico"
+                              + (f", not {' and '.join(given)}" if given else ""))
+        kind = given[0]
+        if ("genome" in vs) != (kind == "source"):
+            raise ConfigError(f"{key}: give source and genome (the VCF and the genome it refers to)" if kind == "source"
+                              else f"{key}.genome: only a VCF source refers to a genome")
         sim = vs.get("simulated")
-        if sim is not None and ("source" in vs or "genome" in vs):
-            raise ConfigError(f"{key}: give either simulated or source and genome, not both")
-        if sim is None and not ("source" in vs and "genome" in vs):
-            raise ConfigError(f"{key}: give source and genome (the VCF and the genome it refers to), or simulated")
         if sim is not None:
             made = [config["datasets"][r] for r in _replicates(config, sim)]
             if not made or any("simulate" not in ds or ds["kind"] != "pairs" or coverage_task(ds) for ds in made):
                 raise ConfigError(f"{key}.simulated: {sim!r} is not a simulated pairs dataset")
-        elif vs["genome"] not in (config.get("genomes") or {}):
+        elif kind == "source" and vs["genome"] not in (config.get("genomes") or {}):
             raise ConfigError(f"{key}.genome: genome {vs['genome']!r} is not defined under genomes:")
+        for d in (vs.get("insilico") or {}).get("motifs") or {}:
+            if d not in vs["datasets"]:
+                raise ConfigError(f"{key}.insilico.motifs.{d}: {d!r} is not one of the set's datasets")
         plan[name] = {}
         for i, d in ((i, r) for i, name in enumerate(vs["datasets"]) for r in _replicates(config, name) or [name]):
             if d not in config["datasets"]:
@@ -632,6 +643,12 @@ def variant_plan(config: dict) -> dict[str, dict[str, list[str]]]:
             if ds["kind"] not in ("pairs", "sequences") or ds.get("methylation"):
                 raise ConfigError(f"{key}.datasets[{i}]: {d!r} is a {ds['kind']} dataset; variants score pairs and "
                                   "sequences datasets")
+            if kind in ("table", "insilico") and ds["kind"] != "sequences":
+                raise ConfigError(f"{key}.datasets[{i}]: {d!r} is a {ds['kind']} dataset; a {kind} set scores the "
+                                  "sequences of sequences datasets")
+            if kind == "insilico" and (ds.get("task", "binary") != "binary" or ds.get("methylation")):
+                raise ConfigError(f"{key}.datasets[{i}]: {d!r} is not a binary task; insilico SNVs go in its "
+                                  "positive sequences")
             trained = dataset_models(config, d)
             chosen = vs.get("models") or trained
             for j, m in enumerate(chosen):

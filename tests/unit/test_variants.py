@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -275,3 +276,148 @@ def test_substitutions_on_a_datasets_own_sequences(deepbind):
                          (dict(alt="AA"), "differ in length")):
         with pytest.raises(ValueError, match=message):
             score_sequence_variants("deepbind", model, codes, ids, v.assign(**bad), Task())
+
+
+# --- insilico SNVs on a sequences dataset (no genome) ---
+
+#: a 10-bp motif (consensus ATGCAGTACG) with one dominant base per column; column 2 (G, p 0.97)
+#: carries the most information
+CONSENSUS = "ATGCAGTACG"
+PPM = np.full((10, 4), 0.1)
+PPM[np.arange(10), encode_codes(CONSENSUS)] = 0.7
+PPM[2] = [0.01, 0.01, 0.97, 0.01]
+
+
+def _planted(n=120, length=80, seed=0):
+    """Random sequences, each with the motif's consensus planted once, half of them on the minus
+    strand, at a random offset; returns codes and the planted (start, strand)."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 4, (n, length)).astype(np.uint8)
+    sites = []
+    for i in range(n):
+        start, strand = int(rng.integers(0, length - 10)), "+-"[i % 2]
+        site = encode_codes(CONSENSUS)
+        codes[i, start:start + 10] = site if strand == "+" else 3 - site[::-1]
+        sites.append((start, strand))
+    return codes, sites
+
+
+def test_best_motif_scores_equal_a_scan_of_every_offset_and_strand():
+    from dnazoo.data.encoding import reverse_complement_codes
+    from dnazoo.interpret.variants import best_motif_scores
+
+    codes = np.random.default_rng(1).integers(0, 5, (7, 20)).astype(np.uint8)  # N (4) included
+    lo = np.log2(PPM + 1e-4) + 2.0
+    want = []
+    for row in codes:
+        best = -np.inf
+        for seq in (row, reverse_complement_codes(row)):
+            for o in range(len(seq) - 9):
+                best = max(best, sum(lo[j, seq[o + j]] for j in range(10) if seq[o + j] < 4))
+        want.append(best)
+    assert best_motif_scores(codes, PPM) == pytest.approx(want)
+
+
+def test_motif_break_snvs_hit_the_informative_column_on_either_strand_and_away_snvs_keep_clear():
+    from sklearn.metrics import roc_auc_score
+
+    from dnazoo.interpret.variants import motif_break_variants
+
+    codes, sites = _planted()
+    ids = np.array([f"s{i}" for i in range(len(codes))])
+    t = motif_break_variants(codes, ids, PPM, motif="toy", away=10, seed=0)
+    brk = t[t["class"] == "motif_break"].set_index("id")
+    assert len(brk) >= 0.9 * len(codes)  # nearly every planted site is the sequence's best hit
+    for sid, row in brk.iterrows():
+        start, strand = sites[int(sid[1:])]
+        if row["hit_start"] != start:  # a random better match elsewhere: rare
+            continue
+        assert row["hit_strand"] == strand
+        # column 2 (G) of the consensus; on the minus strand the C at offset 10 - 1 - 2
+        assert row["pos"] == (start + 2 if strand == "+" else start + 7)
+        assert (row["ref"], row["alt"]) == (("G", "A") if strand == "+" else ("C", "T"))
+    assert (brk["ref"].map("ACGT".index).to_numpy() == codes[[int(s[1:]) for s in brk.index], brk["pos"]]).all()
+    away = t[t["class"] == "away"]
+    assert len(away) >= 0.8 * len(codes) and (away["ref"] != away["alt"]).all()
+    for _, row in away.iterrows():  # no lenient hit within 10 bp (the planted site is one)
+        start, _ = sites[int(row["id"][1:])]
+        assert row["pos"] < start - 10 or row["pos"] >= start + 10 + 10
+    # the PWM baseline separates the classes; on two random halves of the away SNVs it says nothing
+    assert roc_auc_score(t["class"] == "motif_break", t["pwm_abs_diff"]) > 0.95
+    half = np.random.default_rng(0).random(len(away)) < 0.5
+    assert abs(roc_auc_score(half, away["pwm_abs_diff"]) - 0.5) < 0.1
+    assert t["variant_id"].is_unique
+    again = motif_break_variants(codes, ids, PPM, motif="toy", away=10, seed=0)
+    pd.testing.assert_frame_equal(t, again)  # seeded
+    with pytest.raises(ValueError, match="near_threshold"):
+        motif_break_variants(codes, ids, PPM, threshold=1e-3, near_threshold=1e-4)
+
+
+def test_random_sequences_give_few_motif_breaks_and_a_null_benchmark():
+    """No planted motif: the hits are chance matches, and |effect| of a model that knows nothing
+    (here: random scores) separates nothing; the benchmark's null row is near 0.5 too."""
+    from dnazoo.interpret.variants import motif_break_variants
+    from dnazoo.pipeline.variants import benchmark_table
+
+    codes = np.random.default_rng(5).integers(0, 4, (400, 80)).astype(np.uint8)
+    t = motif_break_variants(codes, np.array([f"r{i}" for i in range(400)]), PPM, threshold=1e-3, away=5)
+    assert 0 < (t["class"] == "motif_break").sum() < 400
+    effects = t.assign(target="label", abs_diff=np.random.default_rng(6).random(len(t)), status="scored")
+    bench = benchmark_table({("random", "noise"): effects}, seed=0).set_index(["model", "comparison"])["auroc"]
+    assert abs(bench[("noise", "motif_break vs away")] - 0.5) < 0.1
+    assert abs(bench[("noise", "null: away vs away")] - 0.5) < 0.1
+    assert bench[("pwm_score", "motif_break vs away")] > 0.9  # the PWM itself still sees its own matches
+
+
+def test_motif_for_takes_an_id_or_the_widest_matrix_of_a_name():
+    from dnazoo.data.jaspar import motif_for
+
+    motifs = {"MA1.1": {"name": "TCF12", "ppm": np.ones((6, 4)) / 4}, "MA2.1": {"name": "Tcf12", "ppm": np.ones((7, 4)) / 4},
+              "MA3.1": {"name": "USF2", "ppm": np.ones((10, 4)) / 4}}
+    assert motif_for("MA1.1", motifs)[0] == "MA1.1"
+    assert motif_for("tcf12", motifs)[0] == "MA2.1"
+    with pytest.raises(ValueError, match="variants.x.insilico.motifs.SRF: 'SRF' is neither"):
+        motif_for("SRF", motifs, "variants.x.insilico.motifs.SRF")
+
+
+def _load_with(tmp_path, variants, task=None):
+    """The demo config plus a sequences dataset ``tf`` (a URL source: no file read) and ``variants``."""
+    import yaml
+
+    from dnazoo.config import load
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config" / "config.yaml").read_text())
+    config["datasets"]["tf"] = {"kind": "sequences", "window": 101, "models": ["deepbind"],
+                                "train": {"url": "https://example.org/train.csv", "format": "csv"}}
+    if task:
+        config["datasets"]["tf"]["task"] = task
+    config["variants"] = {"v": variants}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return load(path)
+
+
+@pytest.mark.parametrize("variants, message", [
+    ({"datasets": ["tf"]}, r"variants.v: give one of source \(with genome\), simulated, table or insilico"),
+    ({"insilico": {}, "table": {"path": "t.tsv"}, "datasets": ["tf"]}, "not table and insilico"),
+    ({"insilico": {}, "genome": "g", "datasets": ["tf"]}, "variants.v.genome: only a VCF source"),
+    ({"insilico": {}, "datasets": ["simulated_demo"]},
+     r"variants.v.datasets\[0\]: 'simulated_demo' is a pairs dataset; a insilico set"),
+    ({"insilico": {"motifs": {"tff": "USF2"}}, "datasets": ["tf"]}, "variants.v.insilico.motifs.tff: 'tff' is not one"),
+    ({"table": {"path": "t.tsv"}, "split": "validation", "datasets": ["tf"]}, "variants.v.split"),
+])
+def test_bad_sequence_variant_sets_name_the_key(tmp_path, variants, message):
+    from dnazoo.config import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        _load_with(tmp_path, variants)
+
+
+def test_a_regression_dataset_takes_a_table_set_but_no_insilico_set(tmp_path):
+    from dnazoo.config import ConfigError, variant_plan
+
+    config = _load_with(tmp_path, {"table": {"path": "t.tsv"}, "datasets": ["tf"]}, task="regression")
+    assert "deepbind" in variant_plan(config)["v"]["tf"]
+    assert "deepbind" in variant_plan(_load_with(tmp_path, {"insilico": {}, "datasets": ["tf"]}))["v"]["tf"]
+    with pytest.raises(ConfigError, match="'tf' is not a binary task"):
+        _load_with(tmp_path, {"insilico": {}, "datasets": ["tf"]}, task="regression")

@@ -192,8 +192,24 @@ def test_encode_tfbs_usf2_offline_through_the_mirror_to_its_e_box(tmp_path):
     config["interpret"] = {"enabled": False}
     config["datasets"]["USF2"]["interpret"] = {"enabled": True, "n_sequences": 200}
     config["mirror"] = str(SHARED_DATA / "tfbs" / "deepbind_encode_h1hesc_deepRAM")  # offline: the local copy
-    run_snakemake(tmp_path, config, ["results/summary.tsv", "results/USF2/interpret/deepbind/motifs.tsv"],
+    # variant effects with no genome: insilico SNVs on USF2's E-box, and a user's table of substitutions
+    (tmp_path / "snvs.tsv").write_text("id\tpos\tref\talt\nseq_00002_peak\t10\tA\tC\nseq_00004_peak\t0\tC\tG\n")
+    config["variants"] = {"usf2_breaks": {"insilico": {}, "datasets": ["USF2"]},
+                          "usf2_table": {"table": {"path": "snvs.tsv"}, "datasets": ["USF2"], "models": ["deepbind"]}}
+    run_snakemake(tmp_path, config, ["results/summary.tsv", "results/USF2/interpret/deepbind/motifs.tsv",
+                                     "results/variants/usf2_breaks/benchmark.tsv",
+                                     "results/variants/usf2_table/benchmark.tsv"],
                   interpret=True)  # no figures (test time; the demo test draws them)
+    bench = pd.read_csv(tmp_path / "results" / "variants" / "usf2_breaks" / "benchmark.tsv", sep="\t")
+    print("\nUSF2 insilico variant benchmark:\n" + bench.to_string())
+    auroc = bench.set_index(["model", "comparison"])["auroc"]
+    assert auroc[("pwm_score", "motif_break vs away")] > 0.95  # the JASPAR matrix FIMO placed them with
+    assert auroc[("deepbind", "motif_break vs away")] > 0.8  # the model learned the E-box it breaks
+    assert all(abs(auroc[(m, "null: away vs away")] - 0.5) < 0.1 for m in ("deepbind", "kmer_baseline", "pwm_score"))
+    table = pd.read_csv(tmp_path / "results" / "USF2" / "variants" / "usf2_table" / "deepbind.tsv.gz", sep="\t")
+    assert list(table["variant_id"]) == ["seq_00002_peak:10:A>C", "seq_00004_peak:0:C>G"]
+    assert (table["ref_match"] == "mismatch").sum() == json.loads(
+        (tmp_path / "results" / "USF2" / "variants" / "usf2_table" / "deepbind.json").read_text())["ref_mismatch"]
     logs = " ".join(p.read_text() for p in (tmp_path / "logs").rglob("*.log"))
     assert "offline mirror" in logs and "not downloaded" in logs
     everything = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")

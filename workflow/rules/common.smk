@@ -468,6 +468,11 @@ VARIANTS = config.get("variants") or {}
 VARIANT_PLAN = dz_config.variant_plan(config)
 
 
+def variant_kind(vset):
+    vs = VARIANTS[vset]
+    return next(k for k in ("simulated", "source", "table", "insilico") if k in vs)
+
+
 def variant_vcf(wildcards):
     vs = VARIANTS[wildcards.vset]
     if vs.get("simulated"):
@@ -482,14 +487,26 @@ def variant_fasta(wildcards):
 
 def variant_source_name(wildcards):
     vs = VARIANTS[wildcards.vset]
-    if vs.get("simulated"):
+    kind = variant_kind(wildcards.vset)
+    if kind == "simulated":
         return f"the simulated variants of {vs['simulated']}"
-    return vs["source"].get("url") or vs["source"]["path"]
+    if kind == "insilico":
+        return f"the insilico variants of {wildcards.dataset} (results/{wildcards.dataset}/variants/{wildcards.vset}/variants.tsv)"
+    return vs[kind].get("url") or vs[kind]["path"]
+
+
+def sequence_variant_table(vset, dataset):
+    if variant_kind(vset) == "insilico":
+        return f"results/{dataset}/variants/{vset}/variants.tsv"
+    return f"resources/variants/{vset}.tsv"
 
 
 def get_variant_effect_inputs(wildcards):
-    inputs = {"model": model_file(wildcards.dataset, wildcards.model), "vcf": variant_vcf(wildcards),
-              "fasta": variant_fasta(wildcards), "encoded": f"results/{wildcards.dataset}/encoded"}
+    inputs = {"model": model_file(wildcards.dataset, wildcards.model), "encoded": f"results/{wildcards.dataset}/encoded"}
+    if variant_kind(wildcards.vset) in ("table", "insilico"):
+        inputs["variants"] = sequence_variant_table(wildcards.vset, wildcards.dataset)
+        return inputs
+    inputs.update(vcf=variant_vcf(wildcards), fasta=variant_fasta(wildcards))
     inputs["fai"] = inputs["fasta"] + ".fai"
     if DATASETS[wildcards.dataset]["kind"] == "pairs":
         inputs["windows"] = f"results/{wildcards.dataset}/split.tsv.gz"

@@ -36,9 +36,47 @@ rule download_variants:
         "../scripts/download_variants.py"
 
 
+rule download_variant_table:
+    """Fetch a table set's substitutions (id, pos, ref, alt on a sequences dataset; checksum verified)."""
+    input:
+        lambda wc: local_source_path(VARIANTS[wc.vset]["table"]),
+    output:
+        "resources/variants/{vset}.tsv",
+    params:
+        source=lambda wc: VARIANTS[wc.vset]["table"],
+    log:
+        "logs/variants/download_{vset}_table.log",
+    benchmark:
+        "benchmarks/out/variants/download_{vset}_table.tsv"
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/download_variant_table.py"
+
+
+rule insilico_variants:
+    """SNVs that break the dataset's JASPAR motif (FIMO hits, memelite) in its positive sequences,
+    and SNVs well away from any hit, with the PWM-score baseline (dnazoo.interpret.variants)."""
+    input:
+        encoded="results/{dataset}/encoded",
+    output:
+        "results/{dataset}/variants/{vset}/variants.tsv",
+    params:
+        settings=lambda wc: VARIANTS[wc.vset],
+    log:
+        "logs/{dataset}/insilico_variants_{vset}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/insilico_variants_{vset}.tsv"
+    conda:
+        "../../envs/training.yaml"
+    script:
+        "../scripts/insilico_variants.py"
+
+
 rule variant_effects:
     """One model's effects on a variant set (dnazoo.interpret.variants): REF and ALT windows from the
-    genome, REF checked, read and scored in chunks."""
+    genome, REF checked, read and scored in chunks; or substitutions in a sequences dataset's own
+    sequences (table and insilico sets)."""
     input:
         unpack(get_variant_effect_inputs),
     output:

@@ -36,3 +36,27 @@ def jaspar_motifs(release: str = JASPAR_RELEASE, max_width: int | None = None) -
         family = "; ".join(m.tf_family) if isinstance(m.tf_family, (list, tuple)) else str(m.tf_family or "")
         out[m.matrix_id] = {"name": m.name, "family": family, "ppm": counts / counts.sum(axis=1, keepdims=True)}
     return out
+
+
+def motif_for(name: str, motifs: dict[str, dict], key: str = "motif") -> tuple[str, dict]:
+    """One JASPAR matrix by matrix ID (``MA0526.5``) or TF name (case-insensitive, e.g. ``USF2``;
+    where the release has several matrices of that name, the widest, ties to the lowest ID).
+
+    Args:
+        motifs: :func:`jaspar_motifs`' output.
+        key: the config key ``name`` came from, for the error.
+
+    Returns:
+        ``(matrix_id, entry)``.
+
+    Raises:
+        ValueError: no matrix has that ID or name, naming ``key``.
+    """
+    if name in motifs:
+        return name, motifs[name]
+    same = [k for k, v in motifs.items() if v["name"].upper() == name.upper()]
+    if not same:
+        raise ValueError(f"{key}: {name!r} is neither a matrix ID nor a TF name of JASPAR CORE vertebrates; "
+                         "give the TF's matrix ID (e.g. MA0526.5)")
+    best = min(same, key=lambda k: (-len(motifs[k]["ppm"]), k))
+    return best, motifs[best]

@@ -335,3 +335,132 @@ def score_variants(model, fasta: "str | os.PathLike | GenomeCodes", variants: pd
     finally:
         if genome is not fasta:
             genome.close()
+
+
+BASES = "ACGT"
+
+
+def best_motif_scores(codes: np.ndarray, ppm: np.ndarray, eps: float = 1e-4) -> np.ndarray:
+    """The best log-odds score of a motif over every offset and both strands of each sequence, the
+    score FIMO thresholds (log2 of the PPM plus ``eps`` against a uniform background, as memelite).
+
+    Args:
+        codes: ``(n, L)`` uint8 base codes (N scores 0 at every column).
+        ppm: ``(width, 4)`` probabilities, columns A, C, G, T.
+
+    Returns:
+        ``(n,)`` float64 bits; ``-inf`` where the sequence is shorter than the motif.
+    """
+    from dnazoo.data.encoding import onehot, reverse_complement_codes
+
+    lo = np.log2(np.asarray(ppm, dtype=np.float64) + eps) - np.log2(0.25)  # (w, 4)
+    w = len(lo)
+    codes = np.asarray(codes)
+    if codes.shape[1] < w:
+        return np.full(len(codes), -np.inf)
+    best = np.full(len(codes), -np.inf)
+    for strand in (codes, reverse_complement_codes(codes)):
+        x = onehot(strand).astype(np.float64)  # (n, L, 4)
+        per_base = np.einsum("nlb,wb->nlw", x, lo)  # score of base l at motif column w
+        windows = np.lib.stride_tricks.sliding_window_view(per_base, w, axis=1)  # (n, L-w+1, w, w)
+        scores = np.trace(windows, axis1=2, axis2=3)  # column j of the motif at offset o + j
+        best = np.maximum(best, scores.max(axis=1))
+    return best
+
+
+def motif_break_variants(codes: np.ndarray, ids, ppm: np.ndarray, *, motif: str = "motif",
+                         threshold: float = 1e-4, near_threshold: float = 1e-3, away: int = 20,
+                         seed: int = 0) -> pd.DataFrame:
+    """In-silico SNVs that break a TF's motif, and SNVs well away from it, on a set of sequences
+    (e.g. the test peaks of a ChIP-seq dataset): a benchmark of variant effects with no genome.
+
+    FIMO (Grant et al., Bioinformatics 2011; memelite's implementation, both strands) finds the
+    motif's hits. In every sequence with a hit at ``p < threshold`` one ``motif_break`` SNV goes to
+    the best hit's most informative column (the highest information content, ties to the first),
+    REF the sequence's base and ALT the base the motif likes least there (on the hit's strand); one
+    ``away`` SNV goes to a position, drawn at random, at least ``away`` bp from every hit at
+    ``p < near_threshold`` (the lenient scan, so weak sites are avoided too), ALT drawn at random
+    from the three other bases. Sequences with no allowed position, or an N at the chosen one, get
+    no ``away`` SNV.
+
+    The PWM-score baseline comes with each SNV: ``pwm_ref`` and ``pwm_alt``, the best log-odds score
+    of the motif over the REF and ALT sequence (:func:`best_motif_scores`), and ``pwm_abs_diff``
+    = |pwm_alt − pwm_ref| (bits).
+
+    Args:
+        codes: ``(n, L)`` uint8 base codes; ``ids``: ``(n,)`` their ids.
+        ppm: ``(width, 4)`` probabilities, columns A, C, G, T (e.g. a JASPAR matrix,
+            :func:`dnazoo.data.jaspar.jaspar_motifs`).
+        motif: the motif's name, written in the ``motif`` column.
+        threshold, near_threshold: FIMO p-values of a hit and of a site the ``away`` SNVs avoid.
+        away: the smallest distance (bp) from an ``away`` SNV to any lenient hit.
+        seed: the ``away`` SNVs' positions and ALT bases.
+
+    Returns:
+        Columns ``id``, ``pos`` (0-based index into the sequence), ``ref``, ``alt``, ``class``
+        (``motif_break`` or ``away``), ``motif``, ``hit_start`` (0-based), ``hit_strand``,
+        ``hit_p``, ``pwm_ref``, ``pwm_alt``, ``pwm_abs_diff``; ``variant_id`` = ``id:pos:REF>ALT``.
+        Sorted by sequence, then class.
+
+    Raises:
+        ValueError: ``near_threshold`` below ``threshold``, or ``away`` < 0.
+    """
+    from memelite import fimo
+
+    from dnazoo.data.encoding import onehot
+    from dnazoo.interpret.motifs import column_bits
+
+    if near_threshold < threshold:
+        raise ValueError(f"near_threshold ({near_threshold}) must be at least threshold ({threshold})")
+    if away < 0:
+        raise ValueError(f"away must be >= 0 bp, not {away}")
+    codes = np.asarray(codes)
+    ids = np.asarray(ids).astype(str)
+    ppm = np.asarray(ppm, dtype=np.float64)
+    width, L = len(ppm), codes.shape[1]
+    x = np.ascontiguousarray(onehot(codes).transpose(0, 2, 1), dtype=np.float32)  # (n, 4, L)
+    lenient = fimo({motif: ppm.T}, x, threshold=near_threshold)[0]
+    lenient = lenient.assign(seq=lenient["sequence_name"].astype(int))
+    col = int(np.argmax(column_bits(ppm)))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for s, hits in lenient.groupby("seq", sort=True):
+        strong = hits[hits["p-value"] < threshold]
+        if not len(strong):
+            continue
+        best = strong.sort_values(["p-value", "start"]).iloc[0]
+        start, strand = int(best["start"]), str(best["strand"])
+        if strand == "+":
+            pos, alt = start + col, BASES[int(np.argmin(ppm[col]))]
+        else:  # the reverse-complement motif: column col sits at width-1-col, complemented
+            pos, alt = start + width - 1 - col, BASES[3 - int(np.argmin(ppm[col]))]
+        ref_code = int(codes[s, pos])
+        hit = {"hit_start": start, "hit_strand": strand, "hit_p": float(best["p-value"])}
+        if ref_code < 4 and BASES[ref_code] != alt:
+            rows.append({"seq": s, "pos": pos, "ref": BASES[ref_code], "alt": alt, "class": "motif_break", **hit})
+        allowed = np.ones(L, dtype=bool)
+        for a, b in zip(hits["start"].astype(int), hits["end"].astype(int)):
+            allowed[max(0, a - away):min(L, b + away)] = False
+        allowed &= codes[s] < 4
+        candidates = np.flatnonzero(allowed)
+        if len(candidates):
+            p = int(rng.choice(candidates))
+            ref = BASES[int(codes[s, p])]
+            rows.append({"seq": s, "pos": p, "ref": ref, "alt": str(rng.choice([b for b in BASES if b != ref])),
+                         "class": "away", **hit})
+    cols = ["id", "pos", "ref", "alt", "class", "motif", "hit_start", "hit_strand", "hit_p",
+            "pwm_ref", "pwm_alt", "pwm_abs_diff", "variant_id"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    table = pd.DataFrame(rows)
+    seq_i = table["seq"].to_numpy()
+    ref_codes = codes[seq_i].copy()
+    alt_codes = ref_codes.copy()
+    alt_codes[np.arange(len(table)), table["pos"].to_numpy()] = [BASES.index(a) for a in table["alt"]]
+    table["pwm_ref"] = best_motif_scores(ref_codes, ppm)
+    table["pwm_alt"] = best_motif_scores(alt_codes, ppm)
+    table["pwm_abs_diff"] = (table["pwm_alt"] - table["pwm_ref"]).abs()
+    table["id"] = ids[seq_i]
+    table["motif"] = motif
+    table["variant_id"] = table["id"] + ":" + table["pos"].astype(str) + ":" + table["ref"] + ">" + table["alt"]
+    return table[cols].reset_index(drop=True)

@@ -97,6 +97,99 @@ def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, sourc
     return result
 
 
+def insilico_variants_stage(encoded_dir, dataset: str, vset: str, settings: dict, out) -> pd.DataFrame:
+    """Rule ``insilico_variants``: SNVs that break the dataset's JASPAR motif in its positive
+    sequences of ``settings["split"]``, and SNVs away from it
+    (:func:`dnazoo.interpret.variants.motif_break_variants`), written to ``out`` (TSV).
+
+    Args:
+        settings: the set's config: ``split`` and ``insilico`` (``motifs``, ``threshold``,
+            ``near_threshold``, ``away``, ``jaspar``) and ``seed``.
+
+    Raises:
+        ValueError: the dataset's motif is not in the JASPAR release, naming the config key.
+    """
+    from dnazoo.data.dataset import load_split
+    from dnazoo.data.jaspar import jaspar_motifs, motif_for
+    from dnazoo.interpret.variants import motif_break_variants
+
+    opts = settings.get("insilico") or {}
+    split = settings.get("split", "test")
+    given = (opts.get("motifs") or {}).get(dataset)
+    key = f"variants.{vset}.insilico.motifs.{dataset}" if given else f"variants.{vset}.insilico.motifs (default: {dataset})"
+    matrix, motif = motif_for(given or dataset, jaspar_motifs(opts.get("jaspar", "JASPAR2026")), key)
+    data = load_split(encoded_dir, split)
+    positive = np.asarray(data["labels"]).reshape(len(data["labels"]), -1)[:, 0] == 1
+    codes = np.asarray(data["inputs"][data["input_names"].index("sequence")])[positive]
+    table = motif_break_variants(codes, np.asarray(data["ids"])[positive], motif["ppm"],
+                                 motif=f"{matrix} {motif['name']}", threshold=float(opts.get("threshold", 1e-4)),
+                                 near_threshold=float(opts.get("near_threshold", 1e-3)),
+                                 away=int(opts.get("away", 20)), seed=int(settings.get("seed", 0)))
+    write_table(table, out)
+    log.info("%s: %s (%s) in %d positive %s sequences: %s", dataset, matrix, motif["name"], int(positive.sum()),
+             split, table["class"].value_counts().to_dict())
+    if not len(table):
+        log.warning("%s: no FIMO hit of %s at p < %g: no variants", dataset, matrix, opts.get("threshold", 1e-4))
+    return table
+
+
+def sequence_variant_effects_stage(model: str, model_path, encoded_dir, table, source: str, settings: dict,
+                                   out, counts_out, threads: int = 1) -> dict:
+    """Rule ``variant_effects`` on a ``table`` or ``insilico`` set: one model's effects on
+    substitutions in the dataset's own sequences of ``settings["split"]``
+    (:func:`dnazoo.interpret.variants.score_sequence_variants`), written to ``out`` (gzipped TSV)
+    atomically, with a ``variant_id`` (``id:pos:REF>ALT`` unless the table has one) and ``status``
+    ``scored``.
+
+    Returns:
+        The counts written to ``counts_out`` (JSON): variants, REF mismatches against the sequence,
+        and per ``class`` where the table has one.
+
+    Raises:
+        ValueError: a table without the columns id, pos, ref, alt, or a row that names an unknown
+            sequence, a position outside it or unequal REF and ALT, naming ``source`` and the row.
+    """
+    from dnazoo import models
+    from dnazoo.data.dataset import load_split
+    from dnazoo.interpret.variants import score_sequence_variants
+    from dnazoo.tasks import from_spec
+    from dnazoo.training import load_trained
+
+    configure_backend(threads)
+    variants = read_table(table)
+    missing = [c for c in ("id", "pos", "ref", "alt") if c not in variants]
+    if missing:
+        raise ValueError(f"{source}: no column {', '.join(missing)} (a variants table has id, pos (0-based), ref, alt)")
+    variants = variants.assign(ref=variants["ref"].astype(str).str.upper(), alt=variants["alt"].astype(str).str.upper())
+    data = load_split(encoded_dir, settings.get("split", "test"))
+    codes = np.asarray(data["inputs"][data["input_names"].index("sequence")])
+    average = bool(settings.get("average_strands", True)) and models.get(model).framework == "keras"
+    loaded = load_trained(model, model_path)
+    try:
+        scored = score_sequence_variants(model, loaded, codes, data["ids"], variants, from_spec(data["spec"]),
+                                         average_strands=average)
+    except ValueError as e:
+        raise ValueError(f"{source}: {e}") from None
+    if "variant_id" not in scored:
+        scored.insert(0, "variant_id", scored["id"].astype(str) + ":" + scored["pos"].astype(str) + ":"
+                      + scored["ref"] + ">" + scored["alt"])
+    scored = scored.assign(status="scored")
+    with atomic_path(out) as tmp:
+        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            gz.write(scored.to_csv(sep="\t", index=False, float_format="%.6g").encode())
+    per = scored.drop_duplicates("variant_id")
+    result = {"variants": int(len(per)), "ref_mismatch": int((per["ref_match"] == "mismatch").sum()),
+              "average_strands": average}
+    if "class" in per:
+        result["classes"] = {str(k): int(v) for k, v in per["class"].value_counts().sort_index().items()}
+    if result["ref_mismatch"]:
+        log.warning("%s: %d REF alleles that do not match the sequence (ref_match mismatch; scored with the REF given)",
+                    source, result["ref_mismatch"])
+    write_json(result, counts_out)
+    log.info("%s on %s: %s", model, source, result)
+    return result
+
+
 def _per_variant(table: pd.DataFrame) -> pd.DataFrame:
     """One row per (variant, target): the largest |effect| over the pairs and anchors that hold it."""
     scored = table[table["status"] == "scored"]
@@ -105,44 +198,57 @@ def _per_variant(table: pd.DataFrame) -> pd.DataFrame:
     return scored.loc[idx].reset_index(drop=True)
 
 
-def benchmark_table(effects: dict[tuple[str, str], pd.DataFrame], truth: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
-    """AUROC of |effect| separating the simulator's ``motif_break`` variants from ``random`` ones,
-    per (dataset, model), on every variant and on those of test pairs; plus a null row per model
-    (random variants split at random into two halves: the AUROC a score with no information gets,
-    which must be near 0.5).
+def benchmark_table(effects: dict[tuple[str, str], pd.DataFrame], truth: pd.DataFrame | None = None,
+                    seed: int = 0) -> pd.DataFrame:
+    """AUROC of |effect| separating ``motif_break`` variants from the others (``random`` in the
+    simulator's set, ``away`` in an insilico set), per (dataset, model), on every variant and on
+    those of test pairs; plus a null row per model (the negatives split at random into two halves:
+    the AUROC a score with no information gets, which must be near 0.5). Where the tables carry the
+    PWM-score baseline (insilico sets: ``pwm_abs_diff``), it gets its rows too, as model
+    ``pwm_score``.
 
     Args:
-        effects: ``{(dataset, model): variant_effects table}``.
-        truth: the simulator's truth (``id``, ``class``).
+        effects: ``{(dataset, model): variant_effects table}``; a ``class`` column gives each
+            variant's class, else ``truth`` does.
+        truth: the simulator's truth (``id``, ``class``), matched on the tables' ``id``.
 
     Returns:
         Columns ``dataset, model, variants, comparison, n_positive, n_negative, auroc``.
     """
     from sklearn.metrics import roc_auc_score
 
-    cls = dict(zip(truth["id"], truth["class"]))
-    rows = []
-    for (dataset, model), table in effects.items():
-        v = _per_variant(table)
-        v = v.assign(cls=v["id"].map(cls))
+    cls = dict(zip(truth["id"], truth["class"])) if truth is not None else {}
+
+    def auroc(pos, score):
+        return round(float(roc_auc_score(pos, score)), 4) if len(np.unique(pos)) == 2 else np.nan
+
+    def rows_of(dataset, model, v, score):
+        neg = "/".join(sorted(set(v["cls"].dropna()) - {"motif_break"})) or "others"
         subsets = {"all": v}
         if "split" in v:
             subsets["test"] = v[v["split"] == "test"]
+        out = []
         for name, sub in subsets.items():
             pos = (sub["cls"] == "motif_break").to_numpy()
-            ok = len(np.unique(pos)) == 2
-            rows.append({"dataset": dataset, "model": model, "variants": name,
-                         "comparison": "motif_break vs random", "n_positive": int(pos.sum()),
-                         "n_negative": int((~pos).sum()),
-                         "auroc": round(float(roc_auc_score(pos, sub["abs_diff"])), 4) if ok else np.nan})
-        rnd = v[v["cls"] == "random"]
+            out.append({"dataset": dataset, "model": model, "variants": name, "comparison": f"motif_break vs {neg}",
+                        "n_positive": int(pos.sum()), "n_negative": int((~pos).sum()), "auroc": auroc(pos, sub[score])})
+        rnd = v[v["cls"] != "motif_break"]
         half = np.random.default_rng(seed).random(len(rnd)) < 0.5
-        ok = 0 < half.sum() < len(half)
-        rows.append({"dataset": dataset, "model": model, "variants": "all",
-                     "comparison": "null: random vs random", "n_positive": int(half.sum()),
-                     "n_negative": int((~half).sum()),
-                     "auroc": round(float(roc_auc_score(half, rnd["abs_diff"])), 4) if ok else np.nan})
-    return pd.DataFrame(rows)
+        out.append({"dataset": dataset, "model": model, "variants": "all", "comparison": f"null: {neg} vs {neg}",
+                    "n_positive": int(half.sum()), "n_negative": int((~half).sum()), "auroc": auroc(half, rnd[score])})
+        return out
+
+    rows, baselines = [], {}
+    for (dataset, model), table in effects.items():
+        v = _per_variant(table)
+        v = v.assign(cls=v["class"] if "class" in v else v["id"].map(cls))
+        rows += rows_of(dataset, model, v, "abs_diff")
+        if "pwm_abs_diff" in v and dataset not in baselines:
+            baselines[dataset] = rows_of(dataset, "pwm_score", v, "pwm_abs_diff")
+    for dataset in sorted(baselines):
+        rows += baselines[dataset]
+    return pd.DataFrame(rows, columns=["dataset", "model", "variants", "comparison", "n_positive", "n_negative",
+                                       "auroc"])
 
 
 def agreement_table(effects: dict[tuple[str, str], pd.DataFrame]) -> pd.DataFrame:
@@ -193,7 +299,8 @@ def variant_table_stage(runs: list[dict], out_dir, truth=None, seed: int = 0) ->
     combined = combined[first + [c for c in combined if c not in first]]
     write_table(combined, out_dir / "effects.tsv.gz")
     write_table(agreement_table(effects), out_dir / "agreement.tsv")
-    bench = benchmark_table(effects, read_table(truth), seed) if truth else pd.DataFrame(
+    labelled = truth or all("class" in t for t in effects.values())
+    bench = benchmark_table(effects, read_table(truth) if truth else None, seed) if labelled else pd.DataFrame(
         columns=["dataset", "model", "variants", "comparison", "n_positive", "n_negative", "auroc"])
     write_table(bench, out_dir / "benchmark.tsv")
     cls = dict(zip(*read_table(truth)[["id", "class"]].T.values)) if truth else None
