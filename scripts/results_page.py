@@ -21,6 +21,9 @@ ENCODE_INTERPRET = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_d
 ENCODE_EQUAL = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
                 "--resources gpu=1 --configfile config/encode_tfbs.yaml config/experiments/encode_tfbs_equal_budget.yaml`")
 
+ENCODE_VARIANTS = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
+                   "--resources gpu=1 --configfile config/encode_tfbs.yaml config/experiments/encode_variants.yaml`")
+
 #: Every committed result file: (what it holds, the command, the run's output it is a copy of).
 FILES = {
     "demo_summary.tsv": ("the simulated demo (default config): one row per model, with its training record",
@@ -35,6 +38,10 @@ FILES = {
     "demo_variants_benchmark.tsv": ("the demo's variant set: AUROC of the absolute effect separating SNVs that break a "
                                     "planted motif from random SNVs, per model, with a random-vs-random null", DEMO,
                                     "results/variants/demo_variants/benchmark.tsv"),
+    "encode_variants_benchmark.tsv": ("ENCODE ChIP-seq, 5 TFs: AUROC of the absolute effect separating in-silico SNVs "
+                                      "that break the TF's JASPAR motif (FIMO hits in the test peaks) from SNVs away "
+                                      "from any hit, per TF and model, with the PWM-score baseline and a null",
+                                      ENCODE_VARIANTS, "results/variants/encode_motif_breaks/benchmark.tsv"),
     "demo_interpret_motifs.tsv": ("the demo's `deepbind`: TF-MoDISco patterns and their JASPAR matches", DEMO,
                                   "results/simulated_demo/interpret/deepbind/motifs.tsv"),
     "demo_interpret_summary.json": ("the demo's `deepbind`: the interpretation summary (attribution agreement, "
@@ -137,6 +144,30 @@ and on random variants split at random into two halves (a score that knows nothi
 
 The distance baseline sees no sequence, so every effect is 0 (AUROC 0.5 exactly). Peak memory on
 a 1-million-record VCF is in the performance table below.
+""")
+if (P / "encode_variants_benchmark.tsv").exists():
+    ev = pd.read_csv(P / "encode_variants_benchmark.tsv", sep="\t")
+    main = ev[ev["comparison"] == "motif_break vs away"]
+    null = ev[ev["comparison"] == "null: away vs away"]
+    wide = main.pivot_table(index="model", columns="dataset", values="auroc")
+    wide["mean"] = wide.mean(axis=1)
+    wide["null (mean)"] = null.groupby("model")["auroc"].mean()
+    wide = wide.sort_values("mean", ascending=False).round(3).reset_index()
+    sizes = main.drop_duplicates("dataset").set_index("dataset")
+    parts.append(f"""**ENCODE ChIP-seq peaks, no genome needed** (`insilico` set, see
+[Variant effects](guides/variants.md)). For 5 TFs of DeepBind's ENCODE sets with a JASPAR motif,
+FIMO locates the TF's motif in the 500 test peaks; one SNV at the best hit's most informative
+column (`motif_break`) and one SNV at least 20 bp from any hit (`away`) per peak with a hit
+({", ".join(f"{d} {int(r.n_positive)} + {int(r.n_negative)}" for d, r in sizes.iterrows())}).
+AUROC of |effect| per TF and model; `pwm_score` is the change in the best motif score, the
+matrix the SNVs were placed with; the null splits the `away` SNVs at random into two halves
+({cite("encode_variants_benchmark.tsv")}, made by {ENCODE_VARIANTS}, then
+`results/variants/encode_motif_breaks/benchmark.tsv`):
+
+""" + md(wide) + """
+
+Motif-breaking SNVs change GC content more often than random ones, so the GC baseline is above 0.5:
+it measures how much composition alone separates the classes.
 """)
 sim = pd.read_csv(P / "deepcpg_simulated_summary.tsv", sep="\t")[["model", "mean_auroc", "mean_auprc", "mean_mcc"]]
 filt = pd.read_csv(P / "deepcpg_simulated_dna_filters.tsv", sep="\t")

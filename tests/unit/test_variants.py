@@ -421,3 +421,35 @@ def test_a_regression_dataset_takes_a_table_set_but_no_insilico_set(tmp_path):
     assert "deepbind" in variant_plan(_load_with(tmp_path, {"insilico": {}, "datasets": ["tf"]}))["v"]["tf"]
     with pytest.raises(ConfigError, match="'tf' is not a binary task"):
         _load_with(tmp_path, {"insilico": {}, "datasets": ["tf"]}, task="regression")
+
+
+def test_variant_ism_gives_the_observed_base_minus_the_mean_substitution_effect_on_the_logit(deepbind):
+    """At the variant's position, the REF attribution is -(sum of the three substitutions' logit
+    changes) / 4, each change measured here with the model itself; the ALT sequence's ISM is the
+    same computation on the ALT sequence."""
+    from dnazoo.interpret.variants import _logit, variant_ism
+    from dnazoo.tasks import Task
+    from dnazoo.training import predict
+
+    _, model = deepbind
+    codes = np.random.default_rng(2).integers(0, 4, (2, 31)).astype(np.uint8)
+    alt = codes.copy()
+    alt[:, 15] = (alt[:, 15] + 1) % 4
+    att = variant_ism(model, {"sequence": codes}, {"sequence": alt}, "sequence")
+    assert att["ref"].shape == att["alt"].shape == (2, 31, 4) and att["ref"].dtype == np.float32
+
+    def logit(x):
+        return _logit(np.asarray(predict(model, {"sequence": x}, task=Task()), dtype=np.float64))
+
+    for which, seqs in (("ref", codes), ("alt", alt)):
+        base = logit(seqs)
+        changes = np.zeros(2)
+        for b in range(4):
+            mutated = seqs.copy()
+            mutated[:, 15] = b
+            changes += np.where(seqs[:, 15] == b, 0.0, logit(mutated) - base)
+        got = att[which][np.arange(2), 15, seqs[:, 15]]
+        assert got == pytest.approx(-changes / 4, rel=1e-3, abs=1e-4)
+        unobserved = np.ones((2, 31, 4), dtype=bool)
+        unobserved[np.arange(2)[:, None], np.arange(31)[None], seqs] = False
+        assert (att[which][unobserved] == 0).all()  # only the observed bases carry attribution

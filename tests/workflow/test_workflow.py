@@ -121,6 +121,8 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
                         .read_text())
     assert counts["ref_mismatch"] == counts["ref_swapped"] == 0 and counts["scored"] == counts["variants"] > 0
     assert any(n.endswith("/effects.png") for n in names) and any(n.endswith("/benchmark.tsv") for n in names)
+    # ISM around deepbind's top variants, REF and ALT logos, in the report
+    assert any(n.endswith("/deepbind.top_ism.png") for n in names)
 
 
 def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):

@@ -519,5 +519,8 @@ def variant_runs(vset):
 
 
 def variant_targets():
-    return [f"results/variants/{v}/{f}" for v in VARIANT_PLAN
-            for f in ("effects.tsv.gz", "agreement.tsv", "benchmark.tsv", "effects.png", "effects.pdf")]
+    tables = [f"results/variants/{v}/{f}" for v in VARIANT_PLAN
+              for f in ("effects.tsv.gz", "agreement.tsv", "benchmark.tsv", "effects.png", "effects.pdf")]
+    ism = [r["table"].replace(".tsv.gz", f".top_ism.{ext}") for v in VARIANT_PLAN for r in variant_runs(v)
+           if r["model"] in KERAS_MODELS for ext in ("png", "pdf")]
+    return tables + ism

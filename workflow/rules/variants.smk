@@ -123,3 +123,29 @@ rule variant_table:
         "../../envs/plots.yaml"
     script:
         "../scripts/variant_table.py"
+
+
+rule variant_ism:
+    """ISM around the variants of largest |effect| of one Keras model, with REF and ALT logos
+    (dnazoo.interpret.variants.variant_ism)."""
+    input:
+        unpack(get_variant_effect_inputs),
+        effects="results/{dataset}/variants/{vset}/{model}.tsv.gz",
+    output:
+        png=report("results/{dataset}/variants/{vset}/{model}.top_ism.png", caption="../report/variants.rst",
+                   category="Variant effects"),
+        pdf="results/{dataset}/variants/{vset}/{model}.top_ism.pdf",
+    params:
+        settings=lambda wc: VARIANTS[wc.vset],
+        simulated=lambda wc: variant_kind(wc.vset) == "simulated",
+    threads: min(2, MAX_THREADS)
+    resources:
+        mem_mb=8000,
+    log:
+        "logs/{dataset}/variant_ism_{vset}_{model}.log",
+    benchmark:
+        "benchmarks/out/{dataset}/variant_ism_{vset}_{model}.tsv"
+    conda:
+        "../../envs/training.yaml"
+    script:
+        "../scripts/variant_ism.py"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -202,6 +203,12 @@ def extract_codes(
 ) -> None:
     """Write the base codes of windows to a ``.npy`` file, atomically, without holding them all in memory.
 
+    Each chromosome is read once (pyfaidx) and encoded with a byte lookup table; the windows are
+    sliced from it in NumPy. Windows grouped by chromosome (a sorted table) are written in one
+    pass; otherwise they are written grouped and then reordered into a second file (twice the disk
+    for a moment). Peak memory: the largest chromosome's sequence and codes (2 bytes per bp, e.g.
+    0.5 GB for hg19's chr1) plus one block of rows.
+
     Args:
         fasta: indexed plain FASTA.
         chrom, wstart, wend: ``(n,)`` windows of equal length ``L`` (0-based half-open, bp).
@@ -210,20 +217,59 @@ def extract_codes(
         length: ``L`` when there are no windows (default 0).
 
     Raises:
-        ValueError: windows of unequal length.
+        ValueError: windows of unequal length, or a window outside its chromosome, naming it.
+        KeyError: a chromosome absent from the FASTA.
         OSError: errno ENOSPC, naming ``dest``, when the disk is full (nothing is left behind).
     """
     from pyfaidx import Fasta
 
-    lengths = np.unique(np.asarray(wend) - np.asarray(wstart))
+    wstart, wend = np.asarray(wstart, dtype=np.int64), np.asarray(wend, dtype=np.int64)
+    lengths = np.unique(wend - wstart)
     if len(lengths) > 1:
         raise ValueError(f"windows of unequal length {lengths.tolist()} cannot share one array")
     L = int(lengths[0]) if len(lengths) else int(length or 0)
-    rows = list(zip(chrom, wstart, wend))
-    with npy_rows(dest, (len(rows), L), np.uint8) as write, Fasta(str(fasta), as_raw=True) as fa:
-        for first in range(0, len(rows), BLOCK_ROWS):
-            block = [encode_codes(fa[c][int(s):int(e)]) for c, s, e in rows[first:first + BLOCK_ROWS]]
-            write(np.stack(block).reshape(len(block), L))
+    chrom = np.asarray(chrom).astype(str)
+    n = len(chrom)
+    # runs of one chromosome, in the order given
+    breaks = np.flatnonzero(chrom[1:] != chrom[:-1]) + 1 if n else np.zeros(0, dtype=np.int64)
+    grouped = len(breaks) + (n > 0) == len(np.unique(chrom))
+    order = np.arange(n) if grouped else np.argsort(chrom, kind="stable")
+
+    def write_grouped(write, fa) -> None:
+        c_sorted = chrom[order]
+        starts = np.r_[0, np.flatnonzero(c_sorted[1:] != c_sorted[:-1]) + 1] if n else []
+        ends = np.r_[starts[1:], n] if n else []
+        for lo, hi in zip(starts, ends):
+            name = c_sorted[lo]
+            codes = encode_codes(fa[name][:])
+            rows = order[lo:hi]
+            bad = np.flatnonzero((wstart[rows] < 0) | (wend[rows] > len(codes)))
+            if len(bad):
+                r = rows[bad[0]]
+                raise ValueError(f"window {name}:{wstart[r]}-{wend[r]} runs off {name} ({len(codes)} bp)")
+            view = np.lib.stride_tricks.sliding_window_view(codes, L) if L else np.zeros((len(codes) + 1, 0), np.uint8)
+            for first in range(0, len(rows), BLOCK_ROWS):
+                write(view[wstart[rows[first:first + BLOCK_ROWS]]])  # copies the rows, no index array
+            del codes, view
+
+    with Fasta(str(fasta), as_raw=True) as fa:
+        if grouped:
+            with npy_rows(dest, (n, L), np.uint8) as write:
+                write_grouped(write, fa)
+            return
+        tmp = Path(dest).with_name(f".{Path(dest).name}.grouped.npy")
+        try:
+            with npy_rows(tmp, (n, L), np.uint8) as write:
+                write_grouped(write, fa)
+            staged = np.load(tmp, mmap_mode="r")
+            where = np.empty(n, dtype=np.int64)
+            where[order] = np.arange(n)  # row i of the output is row where[i] of the grouped file
+            with npy_rows(dest, (n, L), np.uint8) as write:
+                for first in range(0, n, BLOCK_ROWS):
+                    write(staged[where[first:first + BLOCK_ROWS]])
+            del staged
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def fit_length(codes: np.ndarray, length: int) -> np.ndarray:

@@ -182,6 +182,35 @@ def pair_hits(variants: pd.DataFrame, windows: pd.DataFrame) -> pd.DataFrame:
                                                                               ignore_index=True)
 
 
+def pair_windows(genome: GenomeCodes, variants: pd.DataFrame, windows: pd.DataFrame,
+                 hits: pd.DataFrame) -> tuple[dict, dict, np.ndarray]:
+    """REF and ALT inputs of a pair model for each (variant, pair, anchor) of ``hits``
+    (:func:`pair_hits`): the anchor that holds the variant gets the REF or ALT allele (re-filled from
+    the genome to keep the window's length), the partner anchor stays as in the genome.
+
+    Returns:
+        ``(ref, alt, wstart)``: ``{"anchor1": (n, L1) uint8, "anchor2": (n, L2) uint8}`` twice, and
+        ``(n,)`` int64 the 0-based start of the window that holds the variant.
+    """
+    n = len(hits)
+    lengths = [int((windows[f"wend{a}"] - windows[f"wstart{a}"]).iloc[0]) for a in (1, 2)]
+    arrays = {f"anchor{a}": np.empty((n, lengths[a - 1]), dtype=np.uint8) for a in (1, 2)}
+    alt_arrays = {k: v.copy() for k, v in arrays.items()}
+    wstart = np.zeros(n, dtype=np.int64)
+    for i, (v, p, a) in enumerate(zip(hits["vrow"], hits["prow"], hits["anchor"])):
+        var, pair = variants.iloc[v], windows.iloc[p]
+        for b in (1, 2):
+            g = genome.codes(pair[f"chrom{b}"])
+            s, L = int(pair[f"wstart{b}"]), lengths[b - 1]
+            if b == a:
+                arrays[f"anchor{b}"][i] = ref_window(g, s, L, int(var["pos"]), var["ref"])
+                alt_arrays[f"anchor{b}"][i] = alt_window(g, s, L, int(var["pos"]), var["ref"], var["alt"])
+                wstart[i] = s
+            else:
+                arrays[f"anchor{b}"][i] = alt_arrays[f"anchor{b}"][i] = g[s:s + L]
+    return arrays, alt_arrays, wstart
+
+
 def score_pairs(name: str, model, genome: GenomeCodes, variants: pd.DataFrame, windows: pd.DataFrame, task,
                 average_strands: bool = False, batch_size: int = 256) -> pd.DataFrame:
     """Effects of variants on a pair (chromatin interaction) model: every pair whose anchor window
@@ -197,23 +226,9 @@ def score_pairs(name: str, model, genome: GenomeCodes, variants: pd.DataFrame, w
     rows_v = variants.reset_index(drop=True)
     n = len(hits)
     if n:
-        lengths = [int((windows[f"wend{a}"] - windows[f"wstart{a}"]).iloc[0]) for a in (1, 2)]
-        arrays = {f"anchor{a}": np.empty((n, lengths[a - 1]), dtype=np.uint8) for a in (1, 2)}
-        alt_arrays = {k: v.copy() for k, v in arrays.items()}
-        window_n = np.zeros(n, dtype=np.int64)
-        wstart = np.zeros(n, dtype=np.int64)
-        for i, (v, p, a) in enumerate(zip(hits["vrow"], hits["prow"], hits["anchor"])):
-            var, pair = rows_v.iloc[v], windows.iloc[p]
-            for b in (1, 2):
-                g = genome.codes(pair[f"chrom{b}"])
-                s, L = int(pair[f"wstart{b}"]), lengths[b - 1]
-                if b == a:
-                    arrays[f"anchor{b}"][i] = ref_window(g, s, L, int(var["pos"]), var["ref"])
-                    alt_arrays[f"anchor{b}"][i] = alt_window(g, s, L, int(var["pos"]), var["ref"], var["alt"])
-                    window_n[i] = int((arrays[f"anchor{b}"][i] == 4).sum())
-                    wstart[i] = s
-                else:
-                    arrays[f"anchor{b}"][i] = alt_arrays[f"anchor{b}"][i] = g[s:s + L]
+        arrays, alt_arrays, wstart = pair_windows(genome, rows_v, windows, hits)
+        window_n = np.array([int((arrays[f"anchor{a}"][i] == 4).sum()) for i, a in enumerate(hits["anchor"])],
+                            dtype=np.int64)
         dist = windows["distance"].to_numpy()[hits["prow"].to_numpy()] if "distance" in windows else None
         ref = predict_codes(name, model, arrays, task, dist, average_strands, batch_size)
         alt = predict_codes(name, model, alt_arrays, task, dist, average_strands, batch_size)
@@ -246,9 +261,30 @@ def score_sequence_variants(name: str, model, codes: np.ndarray, ids: np.ndarray
         ValueError: an unknown ``id``, a ``pos`` outside the sequence, or REF and ALT of unequal
             length, naming the table's row.
     """
+    rows = variants.reset_index(drop=True)
+    ref_codes, alt_codes, match = substituted(codes, ids, rows)
+    rows = rows.assign(ref_match=match)
+    ref_s = predict_codes(name, model, {"sequence": ref_codes}, task, None, average_strands, batch_size)
+    alt_s = predict_codes(name, model, {"sequence": alt_codes}, task, None, average_strands, batch_size)
+    return _attach(effect_table(ref_s, alt_s, task), rows)
+
+
+def substituted(codes: np.ndarray, ids, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """REF and ALT sequences of substitutions on a dataset's own sequences.
+
+    Args:
+        codes: ``(n, L)`` uint8; ``ids``: ``(n,)``; ``rows``: ``id``, ``pos`` (0-based), ``ref``, ``alt``.
+
+    Returns:
+        ``(ref, alt, ref_match)``: ``(k, L)`` uint8 twice (REF written as given) and ``(k,)``
+        ``match`` / ``mismatch`` against the sequence.
+
+    Raises:
+        ValueError: as :func:`score_sequence_variants`.
+    """
     index = {str(k): i for i, k in enumerate(np.asarray(ids).astype(str))}
     L = codes.shape[1]
-    rows = variants.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
     seq_i = np.empty(len(rows), dtype=np.int64)
     for r, (vid, pos, ref, alt) in enumerate(zip(rows["id"], rows["pos"], rows["ref"], rows["alt"])):
         if str(vid) not in index:
@@ -266,10 +302,7 @@ def score_sequence_variants(name: str, model, codes: np.ndarray, ids: np.ndarray
         match[r] = "match" if (ref_codes[r, p:p + len(ref)] == encode_codes(ref)).all() else "mismatch"
         ref_codes[r, p:p + len(ref)] = encode_codes(ref)
         alt_codes[r, p:p + len(alt)] = encode_codes(alt)
-    rows = rows.assign(ref_match=match)
-    ref_s = predict_codes(name, model, {"sequence": ref_codes}, task, None, average_strands, batch_size)
-    alt_s = predict_codes(name, model, {"sequence": alt_codes}, task, None, average_strands, batch_size)
-    return _attach(effect_table(ref_s, alt_s, task), rows)
+    return ref_codes, alt_codes, match
 
 
 def score_variants(model, fasta: "str | os.PathLike | GenomeCodes", variants: pd.DataFrame, *, name: str | None = None,
@@ -464,3 +497,37 @@ def motif_break_variants(codes: np.ndarray, ids, ppm: np.ndarray, *, motif: str 
     table["motif"] = motif
     table["variant_id"] = table["id"] + ":" + table["pos"].astype(str) + ":" + table["ref"] + ">" + table["alt"]
     return table[cols].reset_index(drop=True)
+
+
+def variant_ism(model, ref: dict, alt: dict, input_name: str, distance: np.ndarray | None = None,
+                target: int = 0, batch_size: int = 1024) -> dict:
+    """In-silico mutagenesis of the REF and ALT sequences of variants, as attributions of the
+    observed bases: at every position, minus the mean change of the three substitutions
+    (:func:`dnazoo.interpret.ism`, mean-centred as :func:`dnazoo.interpret.hypothetical_from_ism`,
+    times the one-hot), on the input that holds the variant.
+
+    Args:
+        model: a trained Keras model of the zoo.
+        ref, alt: ``{input name: (n, L) uint8 codes}``, the model's sequence inputs.
+        input_name: the input whose attributions are returned (``sequence``, ``anchor1``...).
+        distance: ``(n,)`` bp between anchor midpoints, for pair models that take it.
+
+    Returns:
+        ``{"ref": (n, L, 4) float32, "alt": (n, L, 4) float32}``, score units of
+        :func:`dnazoo.interpret.score_model` (the logit for binary tasks).
+    """
+    from dnazoo.data.encoding import onehot
+    from dnazoo.interpret import hypothetical_from_ism, ism, score_model
+
+    channels = score_model(model, target).channels or 4
+    names = [i.name for i in model.inputs if i.name != "log10_distance"]
+    extra = None
+    if "log10_distance" in [i.name for i in model.inputs]:
+        extra = [np.log10(np.asarray(distance, dtype=np.float64) + 1.0).astype(np.float32).reshape(-1, 1)]
+    out = {}
+    for which, arrays in (("ref", ref), ("alt", alt)):
+        onehots = [onehot(np.asarray(arrays[k]), channels).astype(np.float32) for k in names]
+        scores = ism(model, onehots, extra, target, batch_size)[names.index(input_name)]
+        observed = onehot(np.asarray(arrays[input_name]), 4).astype(np.float32)
+        out[which] = hypothetical_from_ism(scores) * observed
+    return out

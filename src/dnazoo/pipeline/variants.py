@@ -190,6 +190,75 @@ def sequence_variant_effects_stage(model: str, model_path, encoded_dir, table, s
     return result
 
 
+def top_variants_stage(model: str, model_path, encoded_dir, effects, settings: dict, stem, fasta=None,
+                       windows=None, variants_table=None, n_top: int = 3, flank: int = 20,
+                       simulated: bool = False, threads: int = 1) -> pd.DataFrame:
+    """Rule ``variant_ism``: ISM around the ``n_top`` variants of largest |effect| (first target;
+    a variant's largest over its pairs), REF and ALT logos
+    (:func:`dnazoo.interpret.variants.variant_ism`, :func:`dnazoo.plots.variants.plot_top_variants`)
+    as ``stem.png`` / ``stem.pdf``.
+
+    Args:
+        effects: the model's ``variant_effects`` table.
+        fasta, windows: a VCF set's genome and, for a pairs dataset, its ``split.tsv.gz``.
+        variants_table: instead, a table or insilico set's substitutions (sequences of
+            ``settings["split"]``).
+
+    Returns:
+        The top variants' rows of ``effects``.
+    """
+    from dnazoo.data.dataset import read_spec
+    from dnazoo.data.variants import GenomeCodes, centred_windows
+    from dnazoo.interpret.variants import pair_windows, substituted, variant_ism
+    from dnazoo.plots.variants import plot_top_variants
+    from dnazoo.training import load_trained
+
+    configure_backend(threads)
+    table = read_table(effects)
+    table = table[table["status"] == "scored"]
+    table = table[table["target"] == table["target"].iloc[0]] if len(table) else table
+    top = table.sort_values(["abs_diff", "variant_id"], ascending=[False, True]).drop_duplicates("variant_id")
+    top = top.head(n_top).reset_index(drop=True)
+    loaded = load_trained(model, model_path)
+    spec = read_spec(encoded_dir)
+    distance = None
+    if variants_table is not None:
+        from dnazoo.data.dataset import load_split
+
+        data = load_split(encoded_dir, settings.get("split", "test"))
+        codes = np.asarray(data["inputs"][data["input_names"].index("sequence")])
+        ref, alt, _ = substituted(codes, data["ids"], top)
+        ref, alt, input_name, centre = {"sequence": ref}, {"sequence": alt}, "sequence", top["pos"].to_numpy()
+    else:
+        genome = GenomeCodes(fasta)
+        try:
+            if spec.get("kind") == "pairs":
+                pairs = read_table(windows)
+                prow = pd.Series(np.arange(len(pairs)), index=pairs["pair_id"])[top["pair_id"]].to_numpy()
+                hits = pd.DataFrame({"vrow": np.arange(len(top)), "prow": prow, "anchor": top["anchor"].astype(int)})
+                ref, alt, wstart = pair_windows(genome, top, pairs, hits)
+                distance = pairs["distance"].to_numpy()[prow] if "distance" in pairs else None
+                input_name = None  # each row's own anchor, the one that holds the variant
+            else:
+                first = spec["inputs"][0]
+                w = centred_windows(top, genome, int(first["shape"][0]))
+                ref, alt, input_name, wstart = {first["name"]: w["ref"]}, {first["name"]: w["alt"]}, first["name"], w["wstart"]
+        finally:
+            genome.close()
+        centre = top["pos"].to_numpy(np.int64) - wstart
+    if input_name is None:  # pairs with the variant in either anchor: explain each row's own anchor
+        a1 = variant_ism(loaded, ref, alt, "anchor1", distance)
+        a2 = variant_ism(loaded, ref, alt, "anchor2", distance)
+        swap = (top["anchor"].astype(int) == 2).to_numpy()
+        attributions = {k: np.where(swap[:, None, None], a2[k], a1[k]) for k in ("ref", "alt")}
+    else:
+        attributions = variant_ism(loaded, ref, alt, input_name, distance)
+    plot_top_variants(top, attributions, centre, stem,
+                      f"{model}: ISM around the {len(top)} variants of largest |effect|", flank, simulated)
+    log.info("%s: ISM around %s", model, ", ".join(top["variant_id"]))
+    return top
+
+
 def _per_variant(table: pd.DataFrame) -> pd.DataFrame:
     """One row per (variant, target): the largest |effect| over the pairs and anchors that hold it."""
     scored = table[table["status"] == "scored"]

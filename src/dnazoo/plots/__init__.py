@@ -7,13 +7,17 @@ from pathlib import Path
 
 
 def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
-    """Write a matplotlib figure as ``stem.png`` (150 dpi) and ``stem.pdf``, each atomically;
-    the PDF carries no creation date, so a rerun gives the same bytes."""
+    """Write a matplotlib figure as ``stem.png`` (150 dpi) and ``stem.pdf``, each atomically (a
+    ``.png`` or ``.pdf`` ending of ``stem`` is dropped first; other dots are kept); the PDF carries
+    no creation date, so a rerun gives the same bytes."""
     from dnazoo.io import atomic_path
 
+    stem = Path(stem)
+    if stem.suffix in (".png", ".pdf"):
+        stem = stem.with_suffix("")
     out = []
     for ext in ("png", "pdf"):
-        dest = Path(stem).with_suffix(f".{ext}")
+        dest = stem.parent / f"{stem.name}.{ext}"  # a stem may hold dots: deepbind.top_ism
         with atomic_path(dest, suffix=f".{ext}") as tmp:
             fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
         out.append(dest)

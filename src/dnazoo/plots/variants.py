@@ -55,3 +55,50 @@ def plot_effects(effects: pd.DataFrame, stem: str | os.PathLike, classes: dict |
     fig.tight_layout()
     save_figure(fig, stem)
     plt.close(fig)
+
+
+def plot_top_variants(rows: pd.DataFrame, attributions: dict, centre: np.ndarray, stem: str | os.PathLike, title: str, flank: int = 20,
+                      simulated: bool = False) -> None:
+    """For each top variant, logos of the REF and ALT sequence (bases scaled by their ISM
+    attribution, :func:`dnazoo.interpret.variants.variant_ism`) over ``centre ± flank`` bp, the
+    variant's position shaded.
+
+    Args:
+        rows: one row per variant: ``variant_id``, ``ref``, ``alt``, ``diff``.
+        attributions: ``{"ref": (n, L, 4), "alt": (n, L, 4)}``.
+        centre: ``(n,)`` 0-based index of the variant in the window.
+    """
+    import logomaker
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(rows)
+    fig, axes = plt.subplots(2 * n, 1, figsize=(9, 1.5 * 2 * n + 0.8), squeeze=False)
+    for i, (_, row) in enumerate(rows.reset_index(drop=True).iterrows()):
+        c = int(centre[i])
+        L = attributions["ref"].shape[1]
+        lo, hi = max(0, c - flank), min(L, c + flank + 1)
+        mats = [attributions[k][i, lo:hi] for k in ("ref", "alt")]
+        lim = max(float(np.abs(m).sum(axis=1).max()) for m in mats) or 1.0
+        for j, (which, m) in enumerate(zip(("REF", "ALT"), mats)):
+            ax = axes[2 * i + j, 0]
+            df = pd.DataFrame(np.asarray(m, dtype=np.float64), columns=list("ACGT"), index=np.arange(lo, hi) - c)
+            logomaker.Logo(df, ax=ax, color_scheme="classic", show_spines=False)
+            ax.axvspan(-0.5, len(row[which.lower()]) - 0.5, color="gold", alpha=0.3, lw=0)
+            ax.set_ylim(-lim, lim)
+            ax.axhline(0, color="0.6", lw=0.5)
+            ax.tick_params(labelsize=6)
+            ax.set_ylabel(which, fontsize=7)
+            if j == 0:
+                ax.set_title(f"{row['variant_id']}: effect (ALT − REF) {row['diff']:+.3g}", fontsize=8)
+            else:
+                ax.set_xlabel("bp from the variant", fontsize=7)
+    fig.suptitle(title, fontsize=9)
+    if simulated:
+        fig.text(0.5, 1.0, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
+                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+    fig.tight_layout()
+    save_figure(fig, stem)
+    plt.close(fig)
