@@ -276,7 +276,7 @@ class DownloadError(OSError):
 PRELOAD_MAX_BYTES = 2 << 30
 
 
-def http_retry() -> "urllib3.util.Retry":
+def http_retry():  # -> urllib3.util.retry.Retry (urllib3 imported on use)
     """urllib3's retry policy for downloads: 5 tries with exponential backoff (1, 2, 4, 8 s) on
     connection and read errors (including a body cut short of its Content-Length) and on HTTP
     429/500/502/503/504; 2 tries to connect (an unresolvable host fails within seconds)."""

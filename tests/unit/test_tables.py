@@ -150,3 +150,30 @@ def test_unreadable_files_are_named_with_the_line_where_there_is_one(tmp_path):
     mat.write_bytes(mat.read_bytes()[: mat.stat().st_size // 2])
     with pytest.raises(TableError, match=r"train.mat: .*truncated or corrupt"):
         read_source("deepsea_mat", mat, {})
+
+
+def test_max_train_rows_keeps_a_seeded_subset_of_the_training_file_before_negatives(tmp_path):
+    from conftest import random_dna
+
+    from dnazoo.pipeline.data import read_sequences_stage
+
+    train = tmp_path / "train.seq"
+    train.write_text("FoldID\tEventID\tseq\tBound\n" + "".join(
+        f"A\tpeak{i}\t{random_dna(30, seed=i)}\t1\n" for i in range(50)))
+    src = {"path": str(train), "format": "deepbind_seq"}
+    negatives = {"method": "dinucleotide_shuffle", "seed": 0}
+
+    def run(ds, out):
+        return read_sequences_stage(src, None, negatives, train, None, tmp_path / out, ds=ds)
+
+    full = run({}, "full.tsv.gz")
+    capped = run({"max_train_rows": 20}, "capped.tsv.gz")
+    again = run({"max_train_rows": 20}, "again.tsv.gz")
+    other = run({"max_train_rows": 20, "split": {"seed": 1}}, "other.tsv.gz")
+    assert (full["label"] == 1).sum() == 50
+    pos = capped[capped["label"] == 1]
+    assert len(pos) == 20 and (capped["label"] == 0).sum() == 20  # one shuffled negative per kept positive
+    assert set(pos["seq_id"]) < set(full["seq_id"])
+    assert list(pos["seq_id"]) == list(again[again["label"] == 1]["seq_id"])  # seeded
+    assert set(pos["seq_id"]) != set(other[other["label"] == 1]["seq_id"])
+    assert len(run({"max_train_rows": 500}, "big.tsv.gz")) == len(full)  # a cap above the file keeps all

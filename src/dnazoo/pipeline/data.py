@@ -165,7 +165,9 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
     ``csv``/``tsv`` sources take the dataset's ``sequence_column`` and ``label_columns``; a
     ``fasta`` source takes ``labels`` (0/1, a TSV, or a label-matrix source whose downloaded copy
     is ``label_files[part]``, columns named by the ``label_names`` file). A ``validation`` source
-    gives the validation rows (``split: given`` then carves nothing out of train). Sequences that
+    gives the validation rows (``split: given`` then carves nothing out of train). With
+    ``max_train_rows``, at most that many rows of the training file are kept (seeded by the
+    dataset's ``split.seed``), before negatives are made. Sequences that
     occur more than once are reported; training rows whose sequence also occurs in validation or
     test are dropped, and ``overlap_out`` (``overlap.tsv``) counts them first
     (:func:`dnazoo.data.splits.sequence_overlap`, with a ``dataset`` column).
@@ -206,6 +208,12 @@ def read_sequences_stage(train: dict, test: dict | None, negatives: dict, train_
 
     tr = read(train, train_path, "train")
     tr["split"] = "train"
+    cap = ds.get("max_train_rows")
+    if cap and len(tr) > int(cap):
+        n_read = len(tr)
+        seed = int((ds.get("split") or {}).get("seed", 0))
+        tr = tr.sample(n=int(cap), random_state=seed).sort_index().reset_index(drop=True)
+        log.info("max_train_rows: kept %d of the %d rows of the training file (a seeded random subset)", len(tr), n_read)
     if method == "dinucleotide_shuffle" and task != "binary":
         raise cfg.ConfigError(f"negatives.method: 'dinucleotide_shuffle' makes binary negatives; a {task} "
                               "dataset takes 'given'")

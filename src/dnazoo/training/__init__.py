@@ -534,7 +534,6 @@ def train_keras(name: str, folder: str | os.PathLike, kind: str | None, windows:
 def _fit(name, spec, folder, kind, task, windows, settings, model_out, history_out, embedding, seed,
          checkpoint=None, fingerprint=None, extra_callbacks=None) -> dict:
     """The body of :func:`train_keras` (under its dtype policy)."""
-    import keras
 
     from dnazoo import models
     from dnazoo.io import atomic_path, write_table
