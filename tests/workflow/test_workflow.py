@@ -396,10 +396,13 @@ def test_cv_folds_and_seeds_become_replicates_with_a_protocol_figure(tmp_path):
     assert (results / "protocols" / "sim.png").stat().st_size > 1000
 
 
-def test_peaks_bed_with_gc_matched_background_on_a_real_genome(tmp_path):
+def test_peaks_bed_with_gc_matched_background_on_a_real_genome(tmp_path, http_root):
     """A sequences dataset from a BED of peaks (the 829 real yeast replication origins) on a real
     genome: positives centred on the peaks, GC-matched genomic background negatives, chromosome
-    hold-out; the GC baseline is left with no signal."""
+    hold-out; the GC baseline is left with no signal. Then a user's VCF on that genome, fetched
+    from a URL with its md5 and naming chromosomes 1, 2, ... where the genome says chr1, is scored by
+    the dataset's models: chromosome names harmonised, REF checked, a multi-allelic record
+    split, a symbolic allele skipped, a window off the chromosome end reported."""
     from scipy.stats import ks_2samp
 
     from dnazoo.data.encoding import gc_fraction
@@ -433,6 +436,36 @@ def test_peaks_bed_with_gc_matched_background_on_a_real_genome(tmp_path):
           f"{ {m: round(v['auroc'], 3) for m, v in metrics.items()} }")
     lo, hi = metrics["gc_baseline"]["auroc_ci"]
     assert lo < 0.5 < hi  # no GC shortcut left on the test chromosomes
+
+    # a user's VCF by URL and md5 on the same genome
+    import hashlib
+
+    from pyfaidx import Fasta
+
+    with Fasta(str(tmp_path / "resources" / "genomes" / "sacCer.fa"), as_raw=True,
+               sequence_always_upper=True) as fa:
+        chr1, end = fa["chr1"], len(fa["chr1"])
+        other = {b: next(a for a in "ACGT" if a != b) for b in "ACGT"}
+        records = [(1000, chr1[999], other[chr1[999]], "match"),               # an SNV
+                   (2000, other[chr1[1999]], chr1[1999], "swapped"),           # REF and ALT exchanged
+                   (3000, chr1[2999], f"{other[chr1[2999]]},<DEL>", "split"),  # multi-allelic, one symbolic
+                   (end - 10, chr1[end - 11], other[chr1[end - 11]], "edge")]  # its 200-bp window runs off
+    www, url = http_root
+    vcf = "##fileformat=VCFv4.2\n##contig=<ID=1>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" + "".join(
+        f"1\t{pos}\t{name}\t{ref}\t{alt}\t.\t.\t.\n" for pos, ref, alt, name in records)
+    (www / "user.vcf").write_text(vcf)
+    config["variants"] = {"user": {"source": {"url": f"{url}/user.vcf", "md5": hashlib.md5(vcf.encode()).hexdigest()},
+                                   "genome": "sacCer", "datasets": ["origins"], "models": ["kmer_baseline"]}}
+    run_snakemake(tmp_path, config, ["results/variants/user/effects.tsv.gz"])
+    counts = json.loads((tmp_path / "results" / "origins" / "variants" / "user" / "kmer_baseline.json").read_text())
+    print("\nuser VCF counts:", counts)
+    assert counts["records"] == 4 and counts["variants"] == 4 and counts["symbolic"] == 1
+    assert counts["ref_swapped"] == 1 and counts["window_off_chromosome"] == 1
+    table = pd.read_csv(tmp_path / "results" / "origins" / "variants" / "user" / "kmer_baseline.tsv.gz", sep="\t")
+    status = dict(zip(table["id"], table["status"]))
+    assert status == {"match": "scored", "swapped": "scored", "split": "scored", "edge": "window_off_chromosome"}
+    assert dict(zip(table["id"], table["ref_match"]))["swapped"] == "swapped"
+    assert table.loc[table["status"] == "scored", "abs_diff"].notna().all()
 
 
 #: Training rows per GUE task in the test (0 = all 19,000-32,378)
