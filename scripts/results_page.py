@@ -86,6 +86,15 @@ PERF_FILES = {
                                "strands: 4 forward passes per variant), median of 3 runs of 1,000 SNVs, 2 cores",
                                "`.venv/bin/python perf/variant_scale.py --records 20000 --chromosomes 2 --chrom-mb 5 "
                                "--per-model 1000 --repeats 3 --out perf/results/variant_speed_cpu.json`"),
+    "encoding_speed_cpu.json": ("windows → base codes: `extract_codes` (sorted and unsorted windows), the "
+                                "per-window reader it replaced, and a byte lookup table on contiguous bytes in memory",
+                                "`.venv/bin/python perf/encoding_speed.py --out perf/results/encoding_speed_cpu.json`"),
+    "ism_tangermeme_cpu.json": ("ISM of `deepbind` (101 bp) against tangermeme's `saturation_mutagenesis` on the same "
+                                "weights ported to PyTorch: agreement and variants/s",
+                                "`.venv-perf/bin/python perf/ism_tangermeme.py --out perf/results/ism_tangermeme_cpu.json`"),
+    "train_grelu_cpu.json": ("training samples/s of `dilated_cnn` (TensorFlow and JAX backends) against gReLU's "
+                             "`DilatedConvModel` at equal size (Lightning and a plain PyTorch loop)",
+                             "`.venv-perf/bin/python perf/train_grelu.py --out perf/results/train_grelu_cpu.json`"),
 }
 
 
@@ -154,20 +163,30 @@ if (P / "encode_variants_benchmark.tsv").exists():
     wide["null (mean)"] = null.groupby("model")["auroc"].mean()
     wide = wide.sort_values("mean", ascending=False).round(3).reset_index()
     sizes = main.drop_duplicates("dataset").set_index("dataset")
+    within = main[(main["auroc"] <= main["chance_high"]) & (main["auroc"] >= main["chance_low"])]
+    below = main[main["auroc"] < main["chance_low"]]
+    chance = "; ".join(f"`{r.model}` on {r.dataset} ({r.auroc:.3f})" for r in within.itertuples())
+    under = "; ".join(f"`{r.model}` on {r.dataset} ({r.auroc:.3f})" for r in below.itertuples())
     parts.append(f"""**ENCODE ChIP-seq peaks, no genome needed** (`insilico` set, see
 [Variant effects](guides/variants.md)). For 5 TFs of DeepBind's ENCODE sets with a JASPAR motif,
 FIMO locates the TF's motif in the 500 test peaks; one SNV at the best hit's most informative
 column (`motif_break`) and one SNV at least 20 bp from any hit (`away`) per peak with a hit
 ({", ".join(f"{d} {int(r.n_positive)} + {int(r.n_negative)}" for d, r in sizes.iterrows())}).
 AUROC of |effect| per TF and model; `pwm_score` is the change in the best motif score, the
-matrix the SNVs were placed with; the null splits the `away` SNVs at random into two halves
+matrix the SNVs were placed with; the null splits the `away` SNVs at random into two halves (mean
+over 200 splits). The file also gives each AUROC's one-sided Mann–Whitney p-value and the range
+that 200 permutations of the classes give at that size
 ({cite("encode_variants_benchmark.tsv")}, made by {ENCODE_VARIANTS}, then
 `results/variants/encode_motif_breaks/benchmark.tsv`):
 
-""" + md(wide) + """
+""" + md(wide) + f"""
 
-Motif-breaking SNVs change GC content more often than random ones, so the GC baseline is above 0.5:
-it measures how much composition alone separates the classes.
+Within the permutation range (no better than chance): {chance or "none"}. Below it: {under or "none"}.
+The GC baseline's |effect| only says whether an SNV changes GC content: motif-breaking SNVs do so
+more often than random ones for some motifs (AUROC above 0.5) and less often for others (below);
+it measures what composition alone gives. An AUROC of exactly 0.5 with a chance range of 0.5–0.5
+is a model whose every effect is 0 (`tfbs_cnn` on TBP is a dead network: test AUROC 0.50 in
+`results/summary.tsv` of the same run).
 """)
 sim = pd.read_csv(P / "deepcpg_simulated_summary.tsv", sep="\t")[["model", "mean_auroc", "mean_auprc", "mean_mcc"]]
 filt = pd.read_csv(P / "deepcpg_simulated_dna_filters.tsv", sep="\t")
@@ -282,6 +301,45 @@ for f in sorted(p.name for p in P.iterdir()):
     what, cmd, src = FILES[f]  # a file without an entry here is an error: say what made it
     rows.append(f"| `published/{f}` | {what} | {cmd} | `{src}` |")
 parts.append("\n".join(rows) + "\n")
+peer_rows = []
+if (PERF / "encoding_speed_cpu.json").exists():
+    e = json.loads((PERF / "encoding_speed_cpu.json").read_text())["sides"]
+    for k in ("extract_codes", "extract_codes_unsorted", "per_window"):
+        peer_rows.append({"measure": f"encoding, {k.replace('_', ' ')} (Mbp/s)", "dnazoo": e[k]["median_mbp_per_s"],
+                          "reference": f"byte table {e['byte_table']['median_mbp_per_s']}",
+                          "time ratio (range)": f"{e[k]['time_ratio_to_byte_table_median']} "
+                                                f"({e[k]['time_ratio_to_byte_table_range'][0]}–"
+                                                f"{e[k]['time_ratio_to_byte_table_range'][1]}) × the byte table's",
+                          "file": "encoding_speed_cpu.json"})
+if (PERF / "ism_tangermeme_cpu.json").exists():
+    e = json.loads((PERF / "ism_tangermeme_cpu.json").read_text())
+    for k in ("tangermeme_batch32", "tangermeme_batch1024"):
+        r = e["sides"][k]
+        peer_rows.append({"measure": f"ISM deepbind 101 bp (variants/s), against {k.replace('_', ' ')}",
+                          "dnazoo": e["sides"]["dnazoo"]["median_variants_per_s"], "reference": r["median_variants_per_s"],
+                          "time ratio (range)": f"dnazoo {r['speed_ratio_dnazoo_over_this_median']}× as fast "
+                                                f"({r['speed_ratio_dnazoo_over_this_range'][0]}–"
+                                                f"{r['speed_ratio_dnazoo_over_this_range'][1]})",
+                          "file": "ism_tangermeme_cpu.json"})
+if (PERF / "train_grelu_cpu.json").exists():
+    e = json.loads((PERF / "train_grelu_cpu.json").read_text())
+    base = e["sides"]["dnazoo_tensorflow"]["median_samples_per_s"]
+    for k in ("dnazoo_jax", "grelu_lightning", "grelu_torch_loop"):
+        r = e["sides"][k]
+        peer_rows.append({"measure": f"training dilated CNN, 1 kbp (samples/s), against {k.replace('_', ' ')}",
+                          "dnazoo": base, "reference": r["median_samples_per_s"],
+                          "time ratio (range)": f"dnazoo (TensorFlow) {r['speed_ratio_dnazoo_tf_over_this_median']}× "
+                                                f"as fast ({r['speed_ratio_dnazoo_tf_over_this_range'][0]}–"
+                                                f"{r['speed_ratio_dnazoo_tf_over_this_range'][1]})",
+                          "file": "train_grelu_cpu.json"})
+if peer_rows:
+    parts.append("""## Side by side with the peers
+
+Each figure is a median over rounds that alternate the two sides in one run on 2 CPU cores, with the
+range over the rounds; the JSON under `perf/results/` holds every time, the machine, the versions
+and the command (table below).
+
+""" + md(pd.DataFrame(peer_rows)) + "\n")
 rows = ["""## Performance measurements
 
 Scripts in `perf/` measure speed and memory; each JSON records the machine and the command.

@@ -268,28 +268,45 @@ def _per_variant(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def benchmark_table(effects: dict[tuple[str, str], pd.DataFrame], truth: pd.DataFrame | None = None,
-                    seed: int = 0) -> pd.DataFrame:
+                    seed: int = 0, n_null: int = 200) -> pd.DataFrame:
     """AUROC of |effect| separating ``motif_break`` variants from the others (``random`` in the
     simulator's set, ``away`` in an insilico set), per (dataset, model), on every variant and on
-    those of test pairs; plus a null row per model (the negatives split at random into two halves:
-    the AUROC a score with no information gets, which must be near 0.5). Where the tables carry the
-    PWM-score baseline (insilico sets: ``pwm_abs_diff``), it gets its rows too, as model
-    ``pwm_score``.
+    those of test pairs, with how far chance goes at that size; plus a null row per model. Where the
+    tables carry the PWM-score baseline (insilico sets: ``pwm_abs_diff``), it gets its rows too, as
+    model ``pwm_score``.
+
+    Columns beside the AUROC:
+
+    * ``p_value``: the one-sided Mann–Whitney U test (scipy) that |effect| is larger for
+      ``motif_break`` than for the others (the AUROC is U / (n_positive · n_negative));
+    * ``chance_low``, ``chance_high``: the 2.5 and 97.5 percentiles of the AUROC over ``n_null``
+      random permutations of the classes, the range chance alone gives at these sizes;
+    * the null row (comparison ``null: <others> vs <others>``): the other variants split at random
+      into two halves, ``n_null`` times; ``auroc`` is the mean over the splits (a calibrated score
+      gets 0.5) and ``chance_low``/``chance_high`` their percentiles.
 
     Args:
         effects: ``{(dataset, model): variant_effects table}``; a ``class`` column gives each
             variant's class, else ``truth`` does.
         truth: the simulator's truth (``id``, ``class``), matched on the tables' ``id``.
+        seed: the permutations and splits (the same for every model).
 
     Returns:
-        Columns ``dataset, model, variants, comparison, n_positive, n_negative, auroc``.
+        Columns ``dataset, model, variants, comparison, n_positive, n_negative, auroc, p_value,
+        chance_low, chance_high``.
     """
+    from scipy.stats import mannwhitneyu
     from sklearn.metrics import roc_auc_score
 
     cls = dict(zip(truth["id"], truth["class"])) if truth is not None else {}
 
     def auroc(pos, score):
-        return round(float(roc_auc_score(pos, score)), 4) if len(np.unique(pos)) == 2 else np.nan
+        return float(roc_auc_score(pos, score)) if len(np.unique(pos)) == 2 else np.nan
+
+    def spread(values):
+        values = [v for v in values if v == v]
+        return (round(float(np.percentile(values, 2.5)), 4), round(float(np.percentile(values, 97.5)), 4)) \
+            if values else (np.nan, np.nan)
 
     def rows_of(dataset, model, v, score):
         neg = "/".join(sorted(set(v["cls"].dropna()) - {"motif_break"})) or "others"
@@ -299,12 +316,25 @@ def benchmark_table(effects: dict[tuple[str, str], pd.DataFrame], truth: pd.Data
         out = []
         for name, sub in subsets.items():
             pos = (sub["cls"] == "motif_break").to_numpy()
+            x = sub[score].to_numpy(dtype=np.float64)
+            ok = len(np.unique(pos)) == 2
+            rng = np.random.default_rng(seed)
+            low, high = spread([auroc(rng.permutation(pos), x) for _ in range(n_null)] if ok else [])
             out.append({"dataset": dataset, "model": model, "variants": name, "comparison": f"motif_break vs {neg}",
-                        "n_positive": int(pos.sum()), "n_negative": int((~pos).sum()), "auroc": auroc(pos, sub[score])})
-        rnd = v[v["cls"] != "motif_break"]
-        half = np.random.default_rng(seed).random(len(rnd)) < 0.5
+                        "n_positive": int(pos.sum()), "n_negative": int((~pos).sum()),
+                        "auroc": round(auroc(pos, x), 4) if ok else np.nan,
+                        "p_value": float(f"{mannwhitneyu(x[pos], x[~pos], alternative='greater').pvalue:.4g}")
+                        if ok else np.nan,
+                        "chance_low": low, "chance_high": high})
+        rnd = v[v["cls"] != "motif_break"][score].to_numpy(dtype=np.float64)
+        rng = np.random.default_rng(seed)
+        halves = [rng.random(len(rnd)) < 0.5 for _ in range(n_null)]
+        nulls = [auroc(h, rnd) for h in halves if 0 < h.sum() < len(h)]
+        low, high = spread(nulls)
         out.append({"dataset": dataset, "model": model, "variants": "all", "comparison": f"null: {neg} vs {neg}",
-                    "n_positive": int(half.sum()), "n_negative": int((~half).sum()), "auroc": auroc(half, rnd[score])})
+                    "n_positive": int(len(rnd) // 2), "n_negative": int(len(rnd) - len(rnd) // 2),
+                    "auroc": round(float(np.mean(nulls)), 4) if nulls else np.nan, "p_value": np.nan,
+                    "chance_low": low, "chance_high": high})
         return out
 
     rows, baselines = [], {}
@@ -317,7 +347,7 @@ def benchmark_table(effects: dict[tuple[str, str], pd.DataFrame], truth: pd.Data
     for dataset in sorted(baselines):
         rows += baselines[dataset]
     return pd.DataFrame(rows, columns=["dataset", "model", "variants", "comparison", "n_positive", "n_negative",
-                                       "auroc"])
+                                       "auroc", "p_value", "chance_low", "chance_high"])
 
 
 def agreement_table(effects: dict[tuple[str, str], pd.DataFrame]) -> pd.DataFrame:
@@ -370,7 +400,8 @@ def variant_table_stage(runs: list[dict], out_dir, truth=None, seed: int = 0) ->
     write_table(agreement_table(effects), out_dir / "agreement.tsv")
     labelled = truth or all("class" in t for t in effects.values())
     bench = benchmark_table(effects, read_table(truth) if truth else None, seed) if labelled else pd.DataFrame(
-        columns=["dataset", "model", "variants", "comparison", "n_positive", "n_negative", "auroc"])
+        columns=["dataset", "model", "variants", "comparison", "n_positive", "n_negative", "auroc", "p_value",
+                 "chance_low", "chance_high"])
     write_table(bench, out_dir / "benchmark.tsv")
     cls = dict(zip(*read_table(truth)[["id", "class"]].T.values)) if truth else None
     plot_effects(combined, out_dir / "effects", classes=cls)

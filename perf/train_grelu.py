@@ -1,0 +1,194 @@
+"""Training throughput against gReLU: dnazoo's ``dilated_cnn`` (Keras) and gReLU's
+``DilatedConvModel`` (PyTorch; Genentech, gReLU) at equal sizes: 64 channels, a stem of kernel 21,
+5 residual dilated convolutions of kernel 3 (dilations 2, 4, ..., 32), one binary output.
+
+Sides, each in its own process (the Keras backend is fixed at import), alternated in each of
+``--repeats`` rounds, on the same synthetic data (``--samples`` random 1,000-bp sequences, random
+labels, batch ``--batch``), ``--threads`` CPU threads each:
+
+* ``dnazoo_tensorflow``: ``keras.Model.fit`` of the dnazoo model as rule ``train`` compiles it
+  (:func:`dnazoo.training.compile_model`: Adam, the task's loss), TensorFlow backend;
+* ``dnazoo_jax``: the same on the JAX backend;
+* ``grelu_lightning``: gReLU's ``LightningModel.train_on_dataset`` as its users run it (its default
+  data loader worker, a checkpoint per epoch);
+* ``grelu_torch_loop``: the same gReLU network in a plain PyTorch loop (Adam, BCE with logits).
+
+Each run trains 2 epochs and reports the second (steady state) as samples/s. Reported per side:
+the median and range over the rounds, the ratio dnazoo (TensorFlow) / side per round (> 1: dnazoo
+faster), and the parameter counts. Needs the ``perf`` extra in its own environment::
+
+    python3 -m venv .venv-perf && .venv-perf/bin/pip install -e ".[perf]" "jax[cpu]"
+    .venv-perf/bin/python perf/train_grelu.py --out perf/results/train_grelu_cpu.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+LENGTH = 1000
+GRELU_PARAMS = {"model_type": "DilatedConvModel", "n_tasks": 1, "channels": 64, "stem_kernel_size": 21,
+                "kernel_size": 3, "dilation_mult": 2, "n_conv": 6, "crop_len": 0, "final_pool_func": "max"}  # n_conv counts the stem
+
+
+def data(samples: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 4, (samples, LENGTH)).astype(np.uint8)
+    labels = rng.integers(0, 2, samples).astype(np.float32)
+    return codes, labels
+
+
+def onehot_ncl(codes):
+    x = np.zeros((len(codes), 4, LENGTH), dtype=np.float32)
+    for b in range(4):
+        x[:, b, :] = codes == b
+    return x
+
+
+def run_side(side: str, samples: int, batch: int, threads: int) -> dict:
+    codes, labels = data(samples)
+    if side.startswith("dnazoo"):
+        import keras
+
+        from dnazoo import models
+        from dnazoo.pipeline.common import configure_backend
+        from dnazoo.tasks import Task
+        from dnazoo.training import compile_model
+
+        configure_backend(threads)
+        keras.utils.set_random_seed(0)
+        model = models.build("dilated_cnn", (LENGTH,), "sequences", task=Task())
+        compile_model(model, "sigmoid", {"optimizer": "adam", "learning_rate": 1e-3}, Task(), samples // batch)
+        times = []
+
+        class Timer(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                self.t0 = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                times.append(time.perf_counter() - self.t0)
+
+        model.fit({"sequence": codes}, labels, batch_size=batch, epochs=2, verbose=0, callbacks=[Timer()])
+        return {"epoch_s": times[1], "parameters": int(model.count_params()), "backend": keras.backend.backend()}
+    import torch
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    x = onehot_ncl(codes)
+    if side == "grelu_torch_loop":
+        from grelu.model.models import DilatedConvModel
+
+        params = {k: v for k, v in GRELU_PARAMS.items() if k != "model_type"}
+        net = DilatedConvModel(**params)
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        lossf = torch.nn.BCEWithLogitsLoss()
+        xt, yt = torch.from_numpy(x), torch.from_numpy(labels)
+        times = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            perm = torch.randperm(samples)
+            net.train()
+            for i in range(0, samples, batch):
+                idx = perm[i:i + batch]
+                opt.zero_grad()
+                out = net(xt[idx]).reshape(-1)
+                loss = lossf(out, yt[idx])
+                loss.backward()
+                opt.step()
+            times.append(time.perf_counter() - t0)
+        return {"epoch_s": times[1], "parameters": int(sum(p.numel() for p in net.parameters()))}
+    # grelu_lightning
+    from grelu.data.dataset import LabeledSeqDataset
+    from grelu.lightning import LightningModel
+
+    times = []
+
+    class Timed(LightningModel):
+        def on_train_epoch_start(self):
+            self._t0 = time.perf_counter()
+            return super().on_train_epoch_start() if hasattr(super(), "on_train_epoch_start") else None
+
+        def on_train_epoch_end(self):
+            times.append(time.perf_counter() - self._t0)
+            return super().on_train_epoch_end() if hasattr(super(), "on_train_epoch_end") else None
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lm = Timed(model_params=dict(GRELU_PARAMS),
+                   train_params={"task": "binary", "loss": "bce", "lr": 1e-3, "batch_size": batch, "max_epochs": 2,
+                                 "devices": "cpu", "save_dir": tmp, "checkpoint": True})
+        seqs = ["".join("ACGT"[b] for b in row) for row in codes]  # gReLU's datasets take strings or intervals
+        train = LabeledSeqDataset(seqs, labels.reshape(-1, 1, 1), tasks=["label"])
+        val = LabeledSeqDataset(seqs[:batch], labels[:batch].reshape(-1, 1, 1), tasks=["label"])
+        lm.train_on_dataset(train, val)
+        return {"epoch_s": times[1], "parameters": int(sum(p.numel() for p in lm.model.parameters()))}
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--samples", type=int, default=2048)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--side", help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    if args.side:  # one measurement, in a child process
+        print("RESULT " + json.dumps(run_side(args.side, args.samples, args.batch, args.threads)))
+        return {}
+    sides = {"dnazoo_tensorflow": "tensorflow", "dnazoo_jax": "jax", "grelu_lightning": None, "grelu_torch_loop": None}
+    runs = {k: [] for k in sides}
+    for _ in range(args.repeats):
+        for side, backend in sides.items():
+            env = dict(os.environ, **({"KERAS_BACKEND": backend} if backend else {}))
+            proc = subprocess.run([sys.executable, __file__, "--side", side, "--samples", str(args.samples),
+                                   "--batch", str(args.batch), "--threads", str(args.threads)],
+                                  capture_output=True, text=True, env=env)
+            line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+            if proc.returncode or not line:
+                raise RuntimeError(f"{side} failed:\n{proc.stderr[-3000:]}")
+            runs[side].append(json.loads(line[0][7:]))
+    import grelu
+    import keras
+    import torch
+
+    result = {
+        "command": "python " + " ".join([sys.argv[0]] + (argv if argv is not None else sys.argv[1:])),
+        "machine": {"platform": platform.platform(), "cpus": len(os.sched_getaffinity(0)), "threads": args.threads,
+                    "python": platform.python_version()},
+        "versions": {"keras": keras.__version__, "tensorflow": __import__("tensorflow").__version__,
+                     "jax": __import__("jax").__version__, "torch": torch.__version__,
+                     "grelu": getattr(grelu, "__version__", "?")},
+        "pair": {"dnazoo": "dilated_cnn", "grelu": GRELU_PARAMS,
+                 "differences": "dnazoo's blocks add Dropout(0.1) before each residual sum and take the global max "
+                                "over positions; gReLU's take no dropout; both: 'same' padding, no normalisation"},
+        "samples": args.samples, "batch": args.batch, "length_bp": LENGTH, "repeats": args.repeats, "sides": {},
+    }
+    base = [r["epoch_s"] for r in runs["dnazoo_tensorflow"]]
+    for side, rs in runs.items():
+        s = [r["epoch_s"] for r in rs]
+        rate = [args.samples / x for x in s]
+        ratios = [x / b for b, x in zip(base, s)]
+        result["sides"][side] = {"epoch_s": [round(x, 3) for x in s], "parameters": rs[0]["parameters"],
+                                 "median_samples_per_s": round(statistics.median(rate), 1),
+                                 "range_samples_per_s": [round(min(rate), 1), round(max(rate), 1)],
+                                 "speed_ratio_dnazoo_tf_over_this_median": round(statistics.median(ratios), 2),
+                                 "speed_ratio_dnazoo_tf_over_this_range": [round(min(ratios), 2), round(max(ratios), 2)]}
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    main()
