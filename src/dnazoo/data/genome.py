@@ -203,7 +203,8 @@ def extract_codes(
 ) -> None:
     """Write the base codes of windows to a ``.npy`` file, atomically, without holding them all in memory.
 
-    Each chromosome is read once (pyfaidx) and encoded with a byte lookup table; the windows are
+    Each chromosome is read once (pysam's ``FastaFile``, htslib: twice pyfaidx's speed on a whole
+    chromosome, ``perf/encoding_speed.py``) and encoded with a byte lookup table; the windows are
     sliced from it in NumPy. Windows grouped by chromosome (a sorted table) are written in one
     pass; otherwise they are written grouped and then reordered into a second file (twice the disk
     for a moment). Peak memory: the largest chromosome's sequence and codes (2 bytes per bp, e.g.
@@ -221,7 +222,9 @@ def extract_codes(
         KeyError: a chromosome absent from the FASTA.
         OSError: errno ENOSPC, naming ``dest``, when the disk is full (nothing is left behind).
     """
-    from pyfaidx import Fasta
+    import pysam
+
+    from dnazoo.data.encoding import _TABLE
 
     wstart, wend = np.asarray(wstart, dtype=np.int64), np.asarray(wend, dtype=np.int64)
     lengths = np.unique(wend - wstart)
@@ -241,7 +244,9 @@ def extract_codes(
         ends = np.r_[starts[1:], n] if n else []
         for lo, hi in zip(starts, ends):
             name = c_sorted[lo]
-            codes = encode_codes(fa[name][:])
+            if name not in fa.references:
+                raise KeyError(f"{name} not in {fasta}")
+            codes = np.frombuffer(fa.fetch(name).encode("ascii").translate(_TABLE), dtype=np.uint8)  # read-only
             rows = order[lo:hi]
             bad = np.flatnonzero((wstart[rows] < 0) | (wend[rows] > len(codes)))
             if len(bad):
@@ -252,7 +257,7 @@ def extract_codes(
                 write(view[wstart[rows[first:first + BLOCK_ROWS]]])  # copies the rows, no index array
             del codes, view
 
-    with Fasta(str(fasta), as_raw=True) as fa:
+    with pysam.FastaFile(str(fasta)) as fa:
         if grouped:
             with npy_rows(dest, (n, L), np.uint8) as write:
                 write_grouped(write, fa)

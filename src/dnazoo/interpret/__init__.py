@@ -311,42 +311,36 @@ def _batched_variants(ex: Explained, onehots: list, extra: list, which: int, mak
                       batch_size: int) -> list:
     """Score variants of sequence input ``which``: ``make(x)`` → ``(k, L, C)`` variants and their
     ``(k,)`` flat positions; returns per sequence the ``(k,)`` variant scores. Variants of several
-    sequences share one model call (``batch_size`` rows)."""
+    sequences share one model call of exactly ``batch_size`` rows (the last call excepted), so the
+    backend compiles one batch shape, not one per call."""
     n = len(onehots[0])
-    pending, owners, results = [], [], [[] for _ in range(n)]
-    rows = 0
+    results = [[] for _ in range(n)]
+    buffer, owners, rows = [], [], 0  # variant blocks, the sequence of each block, rows held
 
-    def flush():
-        nonlocal pending, owners, rows
-        if not pending:
-            return
-        variants = np.concatenate([v for v, _ in pending])
-        xs = []
-        for j, x in enumerate(onehots):
-            if j == which:
-                xs.append(variants)
-            else:
-                xs.append(np.concatenate([np.repeat(x[i:i + 1], len(v), axis=0) for (v, _), i in zip(pending, owners)]))
-        ext = [np.concatenate([np.repeat(np.asarray(e)[i:i + 1], len(v), axis=0) for (v, _), i in zip(pending, owners)])
-               for e in extra]
+    def run(take: int) -> None:
+        nonlocal buffer, owners, rows
+        variants = np.concatenate(buffer) if len(buffer) > 1 else buffer[0]
+        owner = np.concatenate([np.full(len(v), i) for v, i in zip(buffer, owners)])
+        batch, rest = variants[:take], variants[take:]
+        who, rest_who = owner[:take], owner[take:]
+        xs = [batch if j == which else np.asarray(x)[who] for j, x in enumerate(onehots)]
+        ext = [np.asarray(e)[who] for e in extra]
         scores = ex(_to_inputs(ex, xs, ext), batch_size=batch_size)
-        at = 0
-        for (v, _), i in zip(pending, owners):
-            results[i].append(scores[at: at + len(v)])
-            at += len(v)
-        pending, owners, rows = [], [], 0
+        for i in np.unique(who):
+            results[i].append(scores[who == i])
+        kept = np.unique(rest_who)  # the rows carried over to the next call, with their sequences
+        buffer, owners, rows = [rest[rest_who == i] for i in kept], list(kept), len(rest)
 
     for i in range(n):
         variants, _ = make(onehots[which][i])
-        for s in range(0, len(variants), batch_size):
-            chunk = variants[s:s + batch_size]
-            pending.append((chunk, None))
-            owners.append(i)
-            rows += len(chunk)
-            if rows >= batch_size:
-                flush()
-    flush()
-    return [np.concatenate(r) for r in results]
+        buffer.append(variants)
+        owners.append(i)
+        rows += len(variants)
+        while rows >= batch_size:
+            run(batch_size)
+    if rows:
+        run(rows)
+    return [np.concatenate(r) if r else np.zeros(0, dtype=np.float64) for r in results]
 
 
 def ism(model, onehots: list, extra: list | None = None, target: int = 0, batch_size: int = 1024) -> list:
