@@ -67,18 +67,24 @@ def test_the_leaderboard_stage_writes_tables_statistics_and_figures(tmp_path):
     values[:, 0] += 0.1
     per = _per_dataset(values, ["deepbind", "danq", "basset", "kmer_baseline"])
     write_table(per, tmp_path / "per_dataset.tsv")
-    records = {}
+    records, inference = {}, {}
     for r in per.itertuples():
         path = tmp_path / f"{r.dataset}_{r.model}.json"
         result = {} if r.model == "kmer_baseline" else {"parameters": 1000, "train_s": 10.0}
         path.write_text(json.dumps({"result": result}))
         records[f"{r.dataset}/{r.model}"] = str(path)
-    stats = leaderboard_stage(tmp_path / "per_dataset.tsv", records, tmp_path / "lb", "test")
+        if r.model != "danq":  # e.g. an ensemble: no inference record
+            speed = tmp_path / f"{r.dataset}_{r.model}.inference.json"
+            speed.write_text(json.dumps({"rows": 1000, "predict_s": 0.5, "rows_per_s": 2000.0}))
+            inference[f"{r.dataset}/{r.model}"] = str(speed)
+    stats = leaderboard_stage(tmp_path / "per_dataset.tsv", records, tmp_path / "lb", "test", inference=inference)
     assert stats["friedman_p"] < 0.05 and stats["n_datasets"] == 6
     ranks = pd.read_csv(tmp_path / "lb" / "ranks.tsv", sep="\t")
     assert ranks.iloc[0]["model"] == "deepbind"
     cost = pd.read_csv(tmp_path / "lb" / "cost.tsv", sep="\t")
     assert cost["train_s"].isna().sum() == 6 and (cost["parameters"].dropna() == 1000).all()
+    assert cost.loc[cost["model"] == "danq", "inference_rows_per_s"].isna().all()
+    assert (cost.loc[cost["model"] != "danq", "inference_rows_per_s"] == 2000.0).all()
     assert json.loads((tmp_path / "lb" / "statistics.json").read_text())["critical_difference"] > 0
     for fig in ("cd", "heatmap", "pareto"):
         assert (tmp_path / "lb" / f"{fig}.png").stat().st_size > 5000 and (tmp_path / "lb" / f"{fig}.pdf").exists()

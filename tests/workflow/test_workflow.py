@@ -741,8 +741,9 @@ def test_offline_download_and_a_bad_row_fail_in_one_line_naming_the_users_file(t
 def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_path):
     """Splits, encoded arrays, histories, predictions, metrics, tables and figures are byte-identical
     across two runs of one config from scratch (one thread). Only ``model.keras`` differs (Keras
-    stamps the save time into the archive), and with it the checksum that ``run.json`` records, and
-    the leaderboard's cost table and Pareto figure (training seconds)."""
+    stamps the save time into the archive), and with it the checksum that ``run.json`` records, each
+    model's ``inference.json`` (test rows per second), and the leaderboard's cost table and Pareto
+    figure (training seconds)."""
     import hashlib
 
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
@@ -772,6 +773,7 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     keras_dir = "results/simulated_demo/models/deepbind"
     # and the leaderboard's cost table and Pareto figure, which hold the seconds of training
     timed = ["results/leaderboard/cost.tsv", "results/leaderboard/pareto.pdf", "results/leaderboard/pareto.png"]
+    timed += [f"results/simulated_demo/models/{m}/inference.json" for m in ("deepbind", "kmer_baseline")]  # rows/s
     assert differ == sorted(timed + [f"{keras_dir}/model.keras", f"{keras_dir}/run.json"]), differ
     for kind in ("split.tsv.gz", "encoded/test.anchor1.npy", "models/deepbind/predictions.tsv.gz",
                  "models/deepbind/metrics.json", "models/deepbind/history.tsv", "figures/roc.pdf"):

@@ -12,6 +12,7 @@ rule evaluate:
         per_target="results/{dataset}/models/{model}/per_target.tsv",
         examples="results/{dataset}/models/{model}/examples.npz",
         diagnostics="results/{dataset}/models/{model}/diagnostics.json",
+        inference="results/{dataset}/models/{model}/inference.json",
     wildcard_constraints:
         model="|".join(re.escape(m) for m in dz_models.REGISTRY),
     params:

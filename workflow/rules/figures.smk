@@ -198,10 +198,13 @@ rule suite:
 rule leaderboard:
     """Every model across the datasets (dnazoo.evaluation.leaderboard): rank per dataset on the headline
     test metric, mean rank, the Friedman test and the Nemenyi critical difference (autorank; from 5
-    datasets), the critical-difference diagram, the heatmap and the cost (parameters, training seconds)."""
+    datasets), the critical-difference diagram, the heatmap and the cost (parameters, training seconds,
+    test rows scored per second)."""
     input:
         per_dataset="results/suite/per_dataset.tsv",
         records=lambda wc: [f"results/{d}/models/{m}/run.json" for d in DATASETS for m in scored_models(d)],
+        inference=lambda wc: [f"results/{d}/models/{m}/inference.json" for d in DATASETS for m in scored_models(d)
+                              if m in dz_models.REGISTRY],
     output:
         table=report("results/leaderboard/leaderboard.tsv", caption="../report/leaderboard.rst", category="Leaderboard"),
         ranks=report("results/leaderboard/ranks.tsv", caption="../report/leaderboard.rst", category="Leaderboard"),
@@ -212,6 +215,8 @@ rule leaderboard:
         pdf=expand("results/leaderboard/{fig}.pdf", fig=["cd", "heatmap", "pareto"]),
     params:
         records=lambda wc: {f"{d}/{m}": f"results/{d}/models/{m}/run.json" for d in DATASETS for m in scored_models(d)},
+        inference=lambda wc: {f"{d}/{m}": f"results/{d}/models/{m}/inference.json" for d in DATASETS
+                              for m in scored_models(d) if m in dz_models.REGISTRY},
         title=lambda wc: config.get("label") or "",
     log:
         "logs/leaderboard.log",

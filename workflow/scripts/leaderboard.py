@@ -7,4 +7,5 @@ setup_logging(sm.log[0])
 
 from pathlib import Path
 
-leaderboard_stage(sm.input.per_dataset, dict(sm.params.records), Path(sm.output.table).parent, sm.params.title)
+leaderboard_stage(sm.input.per_dataset, dict(sm.params.records), Path(sm.output.table).parent, sm.params.title,
+                  inference=dict(sm.params.inference))

@@ -90,13 +90,17 @@ def mean_ranks(table: pd.DataFrame, alpha: float = 0.05) -> tuple[pd.DataFrame, 
     return ranks, stats
 
 
-def cost_table(table: pd.DataFrame, records: dict[tuple[str, str], dict]) -> pd.DataFrame:
-    """Each (dataset, model)'s training cost beside its metric: ``parameters`` (trainable and
-    frozen, from ``run.json``), ``train_s`` (wall seconds of training on the machine that ran it;
-    None for scikit-learn baselines, whose fit is not timed) and ``log10_parameters``.
+def cost_table(table: pd.DataFrame, records: dict[tuple[str, str], dict],
+               inference: dict[tuple[str, str], dict] | None = None) -> pd.DataFrame:
+    """Each (dataset, model)'s cost beside its metric: ``parameters`` (trainable and frozen, from
+    ``run.json``), ``train_s`` (wall seconds of training on the machine that ran it; None for
+    scikit-learn baselines, whose fit is not timed), ``inference_rows_per_s`` (test rows scored
+    per second by rule ``evaluate`` on the machine that ran it, data loading included; None for
+    ensembles) and ``log10_parameters``.
 
     Args:
         records: ``{(dataset, model): run.json}``.
+        inference: ``{(dataset, model): inference.json}``.
     """
     rows = []
     for r in table.itertuples():
@@ -105,5 +109,6 @@ def cost_table(table: pd.DataFrame, records: dict[tuple[str, str], dict]) -> pd.
         params = result.get("parameters")
         rows.append({"dataset": r.dataset, "model": r.model, "metric": r.metric, "value": r.value,
                      "parameters": params, "train_s": result.get("train_s", rec.get("train_s")),
+                     "inference_rows_per_s": ((inference or {}).get((r.dataset, r.model)) or {}).get("rows_per_s"),
                      "log10_parameters": math.log10(params) if params else None})
     return pd.DataFrame(rows)

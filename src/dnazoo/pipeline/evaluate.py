@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ def per_target_ci(per_target: pd.DataFrame, targets: np.ndarray, scores: np.ndar
 def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, predictions_out,
                    dataset: str = "", threads: int = 1, evaluation: dict | None = None,
                    per_target_out=None, settings: dict | None = None, examples_out=None,
-                   diagnostics_out=None) -> dict:
+                   diagnostics_out=None, inference_out=None) -> dict:
     """Test-split metrics of the dataset's task (:meth:`dnazoo.tasks.Task.metrics`) in
     ``metrics.json`` and per-row scores in ``predictions.tsv.gz``.
 
@@ -49,6 +50,8 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
     ``control_mean_pearson_r`` (the predictions against the tracks of shuffled windows). Every
     task: the observed targets and the scores of the four test rows with the most observed signal
     (counts, positive labels) in ``examples_out`` (``.npz``: observed, predicted, ids, tracks).
+    ``inference_out`` (``inference.json``): test rows scored per second on this machine (strand
+    averaging included where the settings ask for it), for the leaderboard's cost view.
     Keras models: ``dead_relu_layers`` (ReLU layers with no unit above 0 on the test rows) in the
     metrics, and ``diagnostics_out`` (``diagnostics.json``): live units per ReLU layer and, for a
     model with BatchNormalization, moving against batch statistics
@@ -62,7 +65,13 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
     from dnazoo.training import load_trained
 
     trained = load_trained(model, model_path)
+    t0 = time.perf_counter()
     data, task, raw = predict_arrays(model, trained, encoded_dir, "test", kind, settings)
+    predict_s = time.perf_counter() - t0
+    if inference_out is not None:  # seconds: kept apart from metrics.json, which a rerun writes byte-identical
+        n = len(data["labels"])
+        write_json({"split": "test", "rows": int(n), "predict_s": round(predict_s, 3), "threads": int(threads),
+                    "rows_per_s": round(n / predict_s, 1) if predict_s > 0 else None}, inference_out)
     pred = prediction_table(data, task, raw)
     if task.name == "profile":
         targets, scores = np.asarray(data["labels"]), raw
@@ -339,16 +348,17 @@ def suite_stage(summary, comparisons: dict, published: dict, per_dataset_out, pe
 
 
 def leaderboard_stage(per_dataset, records: dict, out_dir, title: str = "", alpha: float = 0.05,
-                      digits: int = 4) -> dict:
+                      digits: int = 4, inference: dict | None = None) -> dict:
     """``results/leaderboard/`` (:mod:`dnazoo.evaluation.leaderboard`): ``leaderboard.tsv`` (each
     (dataset, model) with its headline metric, CI, rank and convergence), ``ranks.tsv`` (mean rank per
     model, Nemenyi groups), ``statistics.json`` (Friedman p, critical difference, or why no test),
-    ``cost.tsv`` (parameters, training seconds) and the figures ``cd``, ``heatmap``, ``pareto``
-    (PNG + PDF).
+    ``cost.tsv`` (parameters, training seconds, test rows scored per second) and the figures
+    ``cd``, ``heatmap``, ``pareto`` (PNG + PDF).
 
     Args:
         per_dataset: ``results/suite/per_dataset.tsv``.
         records: ``{"<dataset>/<model>": run.json path}``.
+        inference: ``{"<dataset>/<model>": inference.json path}`` (rule ``evaluate``).
     """
     import json
 
@@ -360,7 +370,8 @@ def leaderboard_stage(per_dataset, records: dict, out_dir, title: str = "", alph
     table = leaderboard_table(read_table(per_dataset))
     ranks, stats = mean_ranks(table, alpha)
     recs = {tuple(k.split("/", 1)): json.loads(Path(p).read_text()) for k, p in records.items()}
-    cost = cost_table(table, recs)
+    speed = {tuple(k.split("/", 1)): json.loads(Path(p).read_text()) for k, p in (inference or {}).items()}
+    cost = cost_table(table, recs, speed)
     write_table(_rounded(table, digits), out / "leaderboard.tsv")
     write_table(_rounded(ranks, digits), out / "ranks.tsv")
     write_table(_rounded(cost, digits), out / "cost.tsv")
