@@ -22,3 +22,14 @@ def save_figure(fig, stem: str | os.PathLike) -> list[Path]:
             fig.savefig(tmp, dpi=150, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
         out.append(dest)
     return out
+
+
+#: The banner every figure of simulated data carries, so that no one takes it for a biological result.
+SIMULATED_BANNER = "SIMULATED DATA (not a biological result)"
+
+
+def simulated_banner(fig, y: float = 1.02) -> None:
+    """Write :data:`SIMULATED_BANNER` above a figure (red, bold; ``y`` in figure coordinates)."""
+    fig.text(0.5, y, SIMULATED_BANNER, ha="center", va="bottom", color="tab:red", fontweight="bold", fontsize=11,
+             transform=fig.transFigure)
+

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dnazoo.models import is_baseline
-from dnazoo.plots import save_figure
+from dnazoo.plots import save_figure, simulated_banner
 
 
 #: Line colours of the models (matplotlib's tab10); baselines are drawn in greys, dashed.
@@ -44,8 +44,7 @@ def figure_title(fig, ax, what: str, dataset: str, note: str, n_text: str) -> No
     target = ax if ax is not None else fig
     (target.set_title if ax is not None else target.suptitle)("\n".join(l for l in lines if l), fontsize=9)
     if simulated:
-        fig.text(0.5, 1.0, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
-                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+        simulated_banner(fig, 1.0)
 
 
 def count_text(labels: pd.Series, unit: str) -> str:
@@ -174,8 +173,7 @@ def plot_training(history: pd.DataFrame, model: str, dataset: str, stem: str | o
     fig.suptitle(f"Training of {model} on {dataset}" + (f" ({', '.join(parts)})" if parts else "") +
                  f"; {len(history)} epochs", fontsize=9)
     if "simulated" in title_note:
-        fig.text(0.5, 1.02, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
-                 fontweight="bold", fontsize=11)
+        simulated_banner(fig)
     fig.tight_layout()
     written = save_figure(fig, stem)
     plt.close(fig)

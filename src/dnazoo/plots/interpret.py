@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from dnazoo.interpret import BASES, hypothetical_from_ism, reverse_complement_pwm
-from dnazoo.plots import save_figure
+from dnazoo.plots import save_figure, simulated_banner
 
 
 def _logo(ax, matrix: np.ndarray, title: str = "") -> None:
@@ -62,8 +62,7 @@ def plot_patterns(motifs: pd.DataFrame, patterns: dict, targets: dict, stem, tit
                                             f"strand {hit['strand']}; bits)")
     fig.suptitle(title, fontsize=9)
     if simulated:
-        fig.text(0.5, 1.02, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
-                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+        simulated_banner(fig)
     fig.tight_layout()
     save_figure(fig, stem)
     plt.close(fig)
@@ -96,8 +95,7 @@ def plot_attributions(arrays: dict, inputs: list[str], stem, title: str, n_examp
             _logo(axes[i, j], contrib[s:s + 60], f"{arrays['ids'][i]} {k} {s}-{s + 60} bp: {what}")
     fig.suptitle(title, fontsize=9)
     if simulated:
-        fig.text(0.5, 1.02, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
-                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+        simulated_banner(fig)
     fig.tight_layout()
     save_figure(fig, stem)
     plt.close(fig)
@@ -124,8 +122,7 @@ def plot_ism(arrays: dict, inputs: list[str], stem, title: str, simulated: bool 
         fig.colorbar(im, ax=ax, fraction=0.02)
     fig.suptitle(title, fontsize=9)
     if simulated:
-        fig.text(0.5, 1.02, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
-                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+        simulated_banner(fig)
     fig.tight_layout()
     save_figure(fig, stem)
     plt.close(fig)

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pandas as pd
 
-from dnazoo.plots import save_figure
+from dnazoo.plots import save_figure, simulated_banner
 
 
 def plot_effects(effects: pd.DataFrame, stem: str | os.PathLike, classes: dict | None = None) -> None:
@@ -97,8 +97,7 @@ def plot_top_variants(rows: pd.DataFrame, attributions: dict, centre: np.ndarray
                 ax.set_xlabel("bp from the variant", fontsize=7)
     fig.suptitle(title, fontsize=9)
     if simulated:
-        fig.text(0.5, 1.0, "SIMULATED DATA (not a biological result)", ha="center", va="bottom", color="tab:red",
-                 fontweight="bold", fontsize=11, transform=fig.transFigure)
+        simulated_banner(fig, 1.0)
     fig.tight_layout()
     save_figure(fig, stem)
     plt.close(fig)
