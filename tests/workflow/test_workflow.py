@@ -774,7 +774,9 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     # and the leaderboard's cost table and Pareto figure, which hold the seconds of training
     timed = ["results/leaderboard/cost.tsv", "results/leaderboard/pareto.pdf", "results/leaderboard/pareto.png"]
     timed += [f"results/simulated_demo/models/{m}/inference.json" for m in ("deepbind", "kmer_baseline")]  # rows/s
-    assert differ == sorted(timed + [f"{keras_dir}/model.keras", f"{keras_dir}/run.json"]), differ
+    # only these may differ: the timed files hold seconds, which two runs can also match to the 0.1 s
+    assert set(differ) <= set(timed + [f"{keras_dir}/model.keras", f"{keras_dir}/run.json"]), differ
+    assert f"{keras_dir}/model.keras" in differ  # the save time in the archive: the check is not vacuous
     for kind in ("split.tsv.gz", "encoded/test.anchor1.npy", "models/deepbind/predictions.tsv.gz",
                  "models/deepbind/metrics.json", "models/deepbind/history.tsv", "figures/roc.pdf"):
         assert f"results/simulated_demo/{kind}" in a
