@@ -18,8 +18,9 @@ GUE = ("`DNAZOO_MIRROR=../shared/data/tfbs/gue_tf_human snakemake --cores 2 --co
        "results/overlap.tsv`")
 ENCODE_INTERPRET = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
                     "--resources gpu=1 --configfile config/encode_interpret.yaml`")
-ENCODE_EQUAL = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
-                "--resources gpu=1 --configfile config/encode_tfbs.yaml config/experiments/encode_tfbs_equal_budget.yaml`")
+ENCODE_12TF = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
+               "--resources gpu=1 --configfile config/encode_tfbs.yaml config/experiments/encode_tfbs_equal_budget.yaml "
+               "config/experiments/encode_tfbs_12tf.yaml`")
 
 ENCODE_VARIANTS = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
                    "--resources gpu=1 --configfile config/encode_tfbs.yaml config/experiments/encode_variants.yaml`")
@@ -28,13 +29,17 @@ ENCODE_VARIANTS = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_de
 FILES = {
     "demo_summary.tsv": ("the simulated demo (default config): one row per model, with its training record",
                          DEMO, "results/summary.tsv"),
-    "encode_equal_budget_ranks.tsv": ("ENCODE ChIP-seq, 6 TFs, 8 classifiers, baselines and an ensemble at an equal "
-                                      "budget: mean rank per model, Friedman rank and Nemenyi group", ENCODE_EQUAL,
-                                      "results/leaderboard/ranks.tsv"),
-    "encode_equal_budget_leaderboard.tsv": ("the same run: test AUROC with its 95 % CI, rank and convergence per TF "
-                                            "and model", ENCODE_EQUAL, "results/leaderboard/leaderboard.tsv"),
-    "encode_equal_budget_statistics.json": ("the same run: the Friedman test and the critical difference",
-                                            ENCODE_EQUAL, "results/leaderboard/statistics.json"),
+    "demo_cost.tsv": ("the same run: parameters, training seconds and test rows scored per second of each model "
+                      "(results/leaderboard/ of a single dataset)", DEMO, "results/leaderboard/cost.tsv"),
+    "encode_12tf_ranks.tsv": ("ENCODE ChIP-seq, 12 TFs, 8 classifiers, baselines and an ensemble at an equal "
+                              "budget (training peaks capped at 2,000): mean rank per model, Friedman rank and "
+                              "Nemenyi group", ENCODE_12TF, "results/leaderboard/ranks.tsv"),
+    "encode_12tf_leaderboard.tsv": ("the same run: test AUROC with its 95 % CI, rank and convergence per TF and model",
+                                    ENCODE_12TF, "results/leaderboard/leaderboard.tsv"),
+    "encode_12tf_statistics.json": ("the same run: the Friedman test and the Nemenyi critical difference",
+                                    ENCODE_12TF, "results/leaderboard/statistics.json"),
+    "encode_12tf_cost.tsv": ("the same run: parameters, training seconds and test rows scored per second per TF and "
+                             "model", ENCODE_12TF, "results/leaderboard/cost.tsv"),
     "demo_variants_benchmark.tsv": ("the demo's variant set: AUROC of the absolute effect separating SNVs that break a "
                                     "planted motif from random SNVs, per model, with a random-vs-random null", DEMO,
                                     "results/variants/demo_variants/benchmark.tsv"),
@@ -98,12 +103,25 @@ PERF_FILES = {
 }
 
 
+COUNTS = {"epochs", "best_epoch", "n_datasets", "n", "n_positive", "n_negative"}
+
+
+def cell(c, v):
+    """One table cell: models in code font, missing values empty, counts as integers."""
+    if c == "model":
+        return f"`{v}`"
+    if isinstance(v, float):
+        if pd.isna(v):
+            return ""
+        return f"{v:.2g}" if c == "q_value" else f"{v:.0f}" if c in COUNTS else f"{v:.3f}"
+    return str(v)
+
+
 def md(df):
     cols = list(df.columns)
     out = ["| " + " | ".join(cols) + " |", "| " + " | ".join("---" for _ in cols) + " |"]
     for _, r in df.iterrows():
-        out.append("| " + " | ".join(f"`{v}`" if c == "model" else f"{v:.2g}" if c == "q_value" else
-                                     (f"{v:.3f}" if isinstance(v, float) else str(v)) for c, v in r.items()) + " |")
+        out.append("| " + " | ".join(cell(c, v) for c, v in r.items()) + " |")
     return "\n".join(out)
 
 
@@ -120,13 +138,18 @@ run by Snakemake; offline, the data comes from `../shared/data` through the offl
 file says otherwise; a rerun with several threads can differ in the last digits.
 """]
 demo = pd.read_csv(P / "demo_summary.tsv", sep="\t")
+demo_cost = pd.read_csv(P / "demo_cost.tsv", sep="\t")[["model", "value", "parameters", "train_s",
+                                                          "inference_rows_per_s"]].rename(columns={"value": "auroc"})
+demo_cost["parameters"] = demo_cost["parameters"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+demo_cost["train_s"] = demo_cost["train_s"].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
+demo_cost["inference_rows_per_s"] = demo_cost["inference_rows_per_s"].map(lambda v: f"{v:,.0f}")
 parts.append(f"""## Simulated demo
 
 The default config (`config/config.yaml`): 400 test pairs on the held-out chromosome `simchr6`,
 95 % bootstrap CIs (1,000 replicates) ({cite("demo_summary.tsv")}, made by {DEMO}, then
 `results/summary.tsv`):
 
-""" + md(demo[["model", "auroc", "auroc_ci_low", "auroc_ci_high", "auprc", "epochs", "stopped_by"]]) + """
+""" + md(demo[["model", "auroc", "auroc_ci_low", "auroc_ci_high", "auprc", "epochs", "stopped_by"]]) + f"""
 
 Distance and GC carry nothing, as designed. The bag of k-mers carries part of the grammar (the
 motif's k-mers are strand-specific, so per-anchor k-mer counts tell the orientation in each
@@ -134,6 +157,13 @@ anchor); the sequence models beat it on the same test pairs
 (`results/simulated_demo/baseline_comparison.tsv` of the same run). `stopped_by: max_epochs`
 marks a run that was still improving when its epoch budget ended (`converged: False` in
 `results/summary.tsv`).
+
+The same run's leaderboard has one dataset, so no test across datasets; its cost view
+({cite("demo_cost.tsv")}, `results/leaderboard/cost.tsv`): trainable and frozen parameters,
+seconds of training (not timed for the scikit-learn baselines) and test rows scored per second by
+rule `evaluate`, data loading included, on the 2-core machine:
+
+""" + md(demo_cost) + """
 """)
 bench = pd.read_csv(P / "demo_variants_benchmark.tsv", sep="\t")
 wide = bench.pivot_table(index="model", columns=["variants", "comparison"], values="auroc").reset_index()
@@ -220,29 +250,54 @@ offline through the mirror by {DEEPCPG_REAL}:
 
 Two cells of 10,000 CpGs are a smoke test, not a benchmark.
 """)
-if (P / "encode_equal_budget_ranks.tsv").exists():
-    ranks = pd.read_csv(P / "encode_equal_budget_ranks.tsv", sep="\t")
-    board = pd.read_csv(P / "encode_equal_budget_leaderboard.tsv", sep="\t")
-    stats = json.loads((P / "encode_equal_budget_statistics.json").read_text())
-    unconverged = board[board["converged"].astype(str) == "False"]
-    parts.append(f"""## ENCODE ChIP-seq at an equal budget
+if (P / "encode_12tf_ranks.tsv").exists():
+    ranks = pd.read_csv(P / "encode_12tf_ranks.tsv", sep="\t")
+    board = pd.read_csv(P / "encode_12tf_leaderboard.tsv", sep="\t")
+    stats = json.loads((P / "encode_12tf_statistics.json").read_text())
+    cost = pd.read_csv(P / "encode_12tf_cost.tsv", sep="\t")
+    keras_rows = board[board["converged"].notna()]
+    unconverged = keras_rows[keras_rows["converged"].astype(str) == "False"]
+    per_model = (cost.groupby("model").agg(parameters=("parameters", "first"), train_s=("train_s", "median"),
+                                           rows_per_s=("inference_rows_per_s", "median")).reset_index())
+    table = ranks[[c for c in ("model", "n_datasets", "mean_value", "mean_rank", "group") if c in ranks]].merge(
+        per_model, on="model", how="left").rename(columns={"mean_value": "mean_auroc",
+                                                           "train_s": "median_train_s",
+                                                           "rows_per_s": "median_test_rows_per_s"})
+    table["parameters"] = table["parameters"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+    for c in ("median_train_s", "median_test_rows_per_s"):
+        table[c] = table[c].map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+    wide = board.pivot(index="model", columns="dataset", values="value").loc[ranks["model"]].round(3).reset_index()
+    not_conv = unconverged.groupby("model")["dataset"].apply(lambda d: ", ".join(sorted(d)))
+    parts.append(f"""## ENCODE ChIP-seq, 12 TFs at an equal budget
 
-DeepBind's ENCODE sets for the 6 TFs with the smallest training files, 8 classifiers of the zoo, the
-k-mer and GC baselines and one ensemble (`three_architectures`: deepbind, residualbind and danq,
-averaged in probability space; members picked before the run). Every Keras model trains to early
-stopping (patience 3, at most 20 epochs) on reverse-complement-augmented rows and predicts the mean
-over both strands. Mean rank of test AUROC over the TFs (1 = best), the Friedman test
+DeepBind's ENCODE sets for 12 TFs (H1-hESC; 500 + 500 test peaks and shuffled negatives each),
+8 classifiers of the zoo (one or two per family), the 4-mer and GC baselines and one ensemble
+(`three_architectures`: deepbind, residualbind and danq averaged in probability space; members
+picked before the run). Every Keras model trains to early stopping (patience 3, at most 20 epochs)
+on reverse-complement-augmented rows and predicts the mean over both strands. For 2 CPU cores the
+training peaks of each TF are capped at 2,000 (a seeded random subset; SERBP1 has 1,263); the
+uncapped suite is the GPU command in `config/experiments/encode_tfbs_12tf.yaml`.
+
+Mean rank of test AUROC over the 12 TFs (1 = best), the Friedman test
 (p = {stats["friedman_p"]:.2g}, {stats["n_datasets"]} TFs, {stats["n_models"]} models) and the
-Nemenyi critical difference ({stats["critical_difference"]:.2f} ranks); models in one `group` do
-not differ by more than it ({cite("encode_equal_budget_ranks.tsv")}; per TF, with CIs and
-convergence, {cite("encode_equal_budget_leaderboard.tsv")}; {cite("encode_equal_budget_statistics.json")};
-made by {ENCODE_EQUAL}, then `results/leaderboard/`):
+Nemenyi critical difference ({stats["critical_difference"]:.2f} ranks): models in one `group` do
+not differ by more than it. Beside each model, its parameters, median training seconds and median
+test rows scored per second over the TFs on the 2-core machine ({cite("encode_12tf_ranks.tsv")},
+{cite("encode_12tf_statistics.json")}, {cite("encode_12tf_cost.tsv")}; made by {ENCODE_12TF},
+then `results/leaderboard/`):
 
-""" + md(ranks[[c for c in ("model", "n_datasets", "mean_value", "mean_rank", "group") if c in ranks]]) + f"""
+""" + md(table) + f"""
 
-{len(unconverged)} of the {int(board["converged"].notna().sum())} Keras runs had not converged (their best
-epoch was the last, or they hit the 20-epoch cap): {", ".join(sorted(set(unconverged["model"])))}.
-With 6 TFs the critical difference is wide: only models far apart in mean rank differ.
+![Critical-difference diagram](encode_12tf_cd.png)
+
+Test AUROC per TF ({cite("encode_12tf_leaderboard.tsv")}, with each 95 % bootstrap CI, rank and
+convergence):
+
+""" + md(wide) + f"""
+
+{len(unconverged)} of the {len(keras_rows)} Keras runs had not converged (their best epoch was
+the last, or they hit the 20-epoch cap){": " + "; ".join(f"`{m}` on {d}" for m, d in not_conv.items())
+if len(unconverged) else ""}.
 """)
 overlap = pd.read_csv(P / "gue_tf_overlap.tsv", sep="\t")
 parts.append(f"""## GUE: held-out sequences that also occur in training
