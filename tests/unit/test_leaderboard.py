@@ -71,7 +71,8 @@ def test_the_leaderboard_stage_writes_tables_statistics_and_figures(tmp_path):
     for r in per.itertuples():
         path = tmp_path / f"{r.dataset}_{r.model}.json"
         result = {} if r.model == "kmer_baseline" else {"parameters": 1000, "train_s": 10.0}
-        path.write_text(json.dumps({"result": result}))
+        settings = {"tuning_budget": {"trials": 20, "seconds": 300.0}} if r.model == "basset" else {}
+        path.write_text(json.dumps({"result": result, "settings": settings}))
         records[f"{r.dataset}/{r.model}"] = str(path)
         if r.model != "danq":  # e.g. an ensemble: no inference record
             speed = tmp_path / f"{r.dataset}_{r.model}.inference.json"
@@ -84,6 +85,9 @@ def test_the_leaderboard_stage_writes_tables_statistics_and_figures(tmp_path):
     cost = pd.read_csv(tmp_path / "lb" / "cost.tsv", sep="\t")
     assert cost["train_s"].isna().sum() == 6 and (cost["parameters"].dropna() == 1000).all()
     assert cost.loc[cost["model"] == "danq", "inference_rows_per_s"].isna().all()
+    tuned = cost["model"] == "basset"  # only the tuned model carries a search budget
+    assert (cost.loc[tuned, "tuning_trials"] == 20).all() and (cost.loc[tuned, "tuning_s"] == 300.0).all()
+    assert cost.loc[~tuned, ["tuning_trials", "tuning_s"]].isna().all().all()
     assert (cost.loc[cost["model"] != "danq", "inference_rows_per_s"] == 2000.0).all()
     assert json.loads((tmp_path / "lb" / "statistics.json").read_text())["critical_difference"] > 0
     for fig in ("cd", "heatmap", "pareto"):

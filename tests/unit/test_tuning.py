@@ -94,6 +94,9 @@ def test_a_search_never_ends_below_the_untuned_model(tmp_path):
 
     plot_study(study, tmp_path / "report")
     assert best["untuned_value"] == pytest.approx(untuned, abs=1e-4) and best["trials"] == 4
+    assert best["complete"] + best["pruned"] == 4 and best["complete"] >= 1
+    durations = [t.duration.total_seconds() for t in study.trials]
+    assert best["tuning_s"] == pytest.approx(sum(durations), abs=0.1) and best["tuning_s"] > 0
     assert json.loads((tmp_path / "report" / "best_params.json").read_text())["params"] == result["best_params"]
     assert len((tmp_path / "report" / "trials.tsv").read_text().splitlines()) == 5
     assert (tmp_path / "report" / "history.png").stat().st_size > 5000

@@ -1049,6 +1049,7 @@ def test_tuning_searches_on_validation_then_train_uses_the_best_parameters(tmp_p
     assert best["value"] >= best["untuned_value"] and best["trials"] == len(trials)
     record = json.loads((tmp_path / "results" / "simulated_demo" / "models" / "deepbind" / "run.json").read_text())
     assert record["settings"]["tuned_params"] == best["params"]
+    assert record["settings"]["tuning_budget"] == {"trials": best["trials"], "seconds": best["tuning_s"]}
     assert record["settings"]["learning_rate"] == pytest.approx(best["params"]["learning_rate"])
     for fig in ("history", "importance"):
         assert (folder / f"{fig}.png").stat().st_size > 3000
@@ -1062,5 +1063,6 @@ def test_tuning_searches_on_validation_then_train_uses_the_best_parameters(tmp_p
     assert summary.loc["mix", "auroc_ci_low"] < summary.loc["mix", "auroc"] < summary.loc["mix", "auroc_ci_high"]
     record = json.loads((models_dir / "mix" / "run.json").read_text())
     assert record["ensemble"] == {"models": ["deepbind", "kmer_baseline"], "average": "probability"}
+    assert record["settings"]["tuning_budget"]["trials"] == best["trials"]  # its tuned member's search
     comparison = pd.read_csv(tmp_path / "results" / "simulated_demo" / "baseline_comparison.tsv", sep="\t")
     assert "mix" in set(comparison["model"])

@@ -94,7 +94,9 @@ def cost_table(table: pd.DataFrame, records: dict[tuple[str, str], dict],
                inference: dict[tuple[str, str], dict] | None = None) -> pd.DataFrame:
     """Each (dataset, model)'s cost beside its metric: ``parameters`` (trainable and frozen, from
     ``run.json``), ``train_s`` (wall seconds of training on the machine that ran it; None for
-    scikit-learn baselines, whose fit is not timed), ``inference_rows_per_s`` (test rows scored
+    scikit-learn baselines, whose fit is not timed), ``tuning_trials`` and ``tuning_s`` (rule
+    ``tune``'s trials and their summed wall seconds, for a model trained with tuned parameters;
+    None otherwise), ``inference_rows_per_s`` (test rows scored
     per second by rule ``evaluate`` on the machine that ran it, data loading included; None for
     ensembles) and ``log10_parameters``.
 
@@ -107,8 +109,10 @@ def cost_table(table: pd.DataFrame, records: dict[tuple[str, str], dict],
         rec = records.get((r.dataset, r.model)) or {}
         result = rec.get("result") or {}
         params = result.get("parameters")
+        budget = (rec.get("settings") or {}).get("tuning_budget") or {}
         rows.append({"dataset": r.dataset, "model": r.model, "metric": r.metric, "value": r.value,
                      "parameters": params, "train_s": result.get("train_s", rec.get("train_s")),
+                     "tuning_trials": budget.get("trials"), "tuning_s": budget.get("seconds"),
                      "inference_rows_per_s": ((inference or {}).get((r.dataset, r.model)) or {}).get("rows_per_s"),
                      "log10_parameters": math.log10(params) if params else None})
     return pd.DataFrame(rows)

@@ -413,14 +413,21 @@ def ensemble_stage(name: str, members: dict, encoded_dir, average: str, metrics_
     metrics = {"dataset": dataset, "model": name, "kind": spec.get("kind", ""), "split": "test", "task": task.name,
                **summary}
     per_target = _add_cis(metrics, per_target, pred, targets, scores, task, evaluation)
-    results = [json.loads(Path(p).read_text()).get("result", {}) for p in (member_records or {}).values()]
+    member_recs = [json.loads(Path(p).read_text()) for p in (member_records or {}).values()]
+    results = [r.get("result", {}) for r in member_recs]
     cost = {}
     if results and all(r.get("parameters") for r in results):
         cost["parameters"] = int(sum(r["parameters"] for r in results))
     if results and all(r.get("train_s") is not None for r in results):
         cost["train_s"] = round(sum(float(r["train_s"]) for r in results), 1)
+    budgets = [(r.get("settings") or {}).get("tuning_budget") for r in member_recs]
+    record = {"dataset": dataset, "model": name, "ensemble": {"models": list(members), "average": average},
+              "result": cost}
+    if any(budgets):  # the members' searches are part of the ensemble's cost
+        record["settings"] = {"tuning_budget": {
+            "trials": sum(int(b.get("trials") or 0) for b in budgets if b),
+            "seconds": round(sum(float(b.get("seconds") or 0) for b in budgets if b), 1)}}
     log.info("ensemble %s (%s mean of %s) on %s: %s", name, average, list(members), dataset, metrics)
-    write_json({"dataset": dataset, "model": name, "ensemble": {"models": list(members), "average": average},
-                "result": cost}, record_out)
+    write_json(record, record_out)
     _write_scores(name, pred, per_target, metrics, predictions_out, per_target_out, metrics_out)
     return metrics

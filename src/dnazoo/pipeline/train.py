@@ -26,7 +26,8 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
     reproducibility record (:func:`dnazoo.record.run_record`) of ``dataset``/``dataset_config``.
     ``parents``: ``{role: model.keras}`` of the trained models a model is built on (DeepCpG Joint:
     ``dna``, ``cpg``; loaded frozen). ``best_params``: rule ``tune``'s ``best_params.json``, whose
-    parameters replace the settings' (:func:`dnazoo.training.tuning.apply_params`).
+    parameters replace the settings' (:func:`dnazoo.training.tuning.apply_params`); its trials and
+    seconds go to ``run.json`` as ``settings.tuning_budget``.
     """
     from dnazoo import models
     from dnazoo.record import checksums, run_record
@@ -35,8 +36,10 @@ def train_stage(model: str, encoded_dir, kind: str, lengths: tuple[int, ...], se
     if best_params:
         from dnazoo.training.tuning import apply_params
 
-        tuned = json.loads(Path(best_params).read_text())["params"]
-        settings = {**apply_params(settings, tuned, model), "tuned_params": tuned}
+        best = json.loads(Path(best_params).read_text())
+        tuned = best["params"]
+        settings = {**apply_params(settings, tuned, model), "tuned_params": tuned,
+                    "tuning_budget": {"trials": best.get("trials"), "seconds": best.get("tuning_s")}}
         log.info("%s: trains with the tuned parameters %s (%s)", model, tuned, best_params)
     # the inputs' sha256, read once: for run.json and for the checkpoint's fingerprint
     sums = checksums([encoded_dir] + ([embedding] if embedding else []) + list((parents or {}).values())) \

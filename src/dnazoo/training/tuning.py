@@ -260,7 +260,9 @@ def study_report(storage: str, study_name: str, out_dir: str | os.PathLike) -> t
 
     Returns:
         ``(best, study)``: ``best`` is the ``best_params.json`` content ``{"value", "params",
-        "trials", "untuned_value", "direction"}``; ``study`` the loaded Optuna study.
+        "trials", "complete", "pruned", "tuning_s", "untuned_value", "direction"}`` (``tuning_s``:
+        the wall seconds of all trials summed, the search's budget on the machines that ran it;
+        trials of parallel workers overlap in time); ``study`` the loaded Optuna study.
     """
     import optuna
 
@@ -273,7 +275,10 @@ def study_report(storage: str, study_name: str, out_dir: str | os.PathLike) -> t
     table = study.trials_dataframe(attrs=("number", "state", "value", "params", "user_attrs"))
     write_table(table, out / "trials.tsv")
     first = study.trials[0].value if study.trials else None
+    states = [t.state.name for t in study.trials]
     best = {"value": study.best_value, "params": study.best_params, "trials": len(study.trials),
+            "complete": states.count("COMPLETE"), "pruned": states.count("PRUNED"),
+            "tuning_s": round(sum(t.duration.total_seconds() for t in study.trials if t.duration), 1),
             "untuned_value": first, "direction": study.direction.name.lower()}
     write_json(best, out / "best_params.json")
     return best, study
