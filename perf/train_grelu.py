@@ -1,6 +1,16 @@
-"""Training throughput against gReLU: dnazoo's ``dilated_cnn`` (Keras) and gReLU's
-``DilatedConvModel`` (PyTorch; Genentech, gReLU) at equal sizes: 64 channels, a stem of kernel 21,
-5 residual dilated convolutions of kernel 3 (dilations 2, 4, ..., 32), one binary output.
+"""Training throughput against gReLU (PyTorch; Genentech, gReLU): a dnazoo model (Keras) and the
+gReLU model configured alike, one pair per ``--pair`` (see :data:`PAIRS`):
+
+* ``dilated``: ``dilated_cnn`` and ``DilatedConvModel`` at equal sizes: 64 channels, a stem of
+  kernel 21, 5 residual dilated convolutions of kernel 3 (dilations 2, 4, ..., 32), 1,000 bp;
+* ``convgru``: ``danq`` (DanQ's published layout) and ``ConvGRUModel`` with DanQ's stem (320 filters
+  of 26 bp), max-pooling of 13 and one bidirectional recurrent layer of 320, 1,000 bp;
+* ``enformer``: ``enformer_small`` at ``filters`` = 384 and ``EnformerModel(channels=384)``: 7 conv
+  stages down to 128-bp bins, 4 transformer blocks of 4 heads (key size 48), 16 bins cropped each
+  side, 6,144 bp (48 bins; gReLU's tower needs channels divisible by 128, and its relative
+  positions channels / heads divisible by 6, so 384 is its smallest width with 4 heads).
+
+One binary output each.
 
 Sides, each in its own process (the Keras backend is fixed at import), alternated in each of
 ``--repeats`` rounds, on the same synthetic data (``--samples`` random 1,000-bp sequences, random
@@ -19,6 +29,9 @@ faster), and the parameter counts. Needs the ``perf`` extra in its own environme
 
     python3 -m venv .venv-perf && .venv-perf/bin/pip install -e ".[perf]" "jax[cpu]"
     .venv-perf/bin/python perf/train_grelu.py --out perf/results/train_grelu_cpu.json
+    .venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 1024 --out perf/results/train_grelu_convgru_cpu.json
+    .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 128 --batch 8 \
+        --out perf/results/train_grelu_enformer_cpu.json
 """
 
 from __future__ import annotations
@@ -36,27 +49,54 @@ from pathlib import Path
 
 import numpy as np
 
-LENGTH = 1000
-GRELU_PARAMS = {"model_type": "DilatedConvModel", "n_tasks": 1, "channels": 64, "stem_kernel_size": 21,
-                "kernel_size": 3, "dilation_mult": 2, "n_conv": 6, "crop_len": 0, "final_pool_func": "max"}  # n_conv counts the stem
+#: Each pair: the dnazoo model and its ``model_params``, gReLU's ``model_params``, the window (bp) and
+#: where the two differ.
+PAIRS = {
+    "dilated": {
+        "dnazoo": "dilated_cnn", "dnazoo_params": {}, "length": 1000,
+        "grelu": {"model_type": "DilatedConvModel", "n_tasks": 1, "channels": 64, "stem_kernel_size": 21,
+                  "kernel_size": 3, "dilation_mult": 2, "n_conv": 6, "crop_len": 0,
+                  "final_pool_func": "max"},  # n_conv counts the stem
+        "differences": "dnazoo's blocks add Dropout(0.1) before each residual sum and take the global max over "
+                       "positions; gReLU's take no dropout; both: 'same' padding, no normalisation"},
+    "convgru": {
+        "dnazoo": "danq", "dnazoo_params": {}, "length": 1000,
+        "grelu": {"model_type": "ConvGRUModel", "n_tasks": 1, "stem_channels": 320, "stem_kernel_size": 26,
+                  "n_conv": 2, "channel_init": 320, "kernel_size": 1, "pool_func": "max", "pool_size": 13,
+                  "n_gru": 1, "dropout": 0.0, "final_pool_func": "avg"},
+        "differences": "GRU against LSTM (both bidirectional, 320 units; gReLU sums the two directions, then a "
+                       "feed-forward block of 2 x 320); gReLU's stem pads 'same' and cannot pool, so a pointwise "
+                       "Conv1D(320, 1) carries the max-pooling of 13 (DanQ: valid convolution, then the pool); "
+                       "DanQ flattens 75 x 640 positions into Dense(925) (44 M of its 46 M parameters), gReLU "
+                       "averages over positions into one linear output; DanQ's dropout 0.2 / 0.5, gReLU's 0"},
+    "enformer": {
+        "dnazoo": "enformer_small", "dnazoo_params": {"filters": 384}, "length": 6144,
+        "grelu": {"model_type": "EnformerModel", "n_tasks": 1, "n_conv": 7, "channels": 384, "n_transformers": 4,
+                  "n_heads": 4, "key_len": 48, "crop_len": 16, "final_pool_func": "avg"},
+        "differences": "positions: dnazoo a learned absolute embedding, gReLU Enformer's relative positional "
+                       "encodings (enformer-pytorch); stage widths: dnazoo linear 192 to 384, gReLU exponential "
+                       "and rounded to multiples of 128; pooling: dnazoo a softmax pooling with one learned "
+                       "weight per channel, gReLU Enformer's attention pooling; both: pre-norm transformer blocks "
+                       "with dropout 0.4 and a 2x feed-forward, the global average into one output"},
+}
 
 
-def data(samples: int, seed: int = 0):
+def data(samples: int, length: int, seed: int = 0):
     rng = np.random.default_rng(seed)
-    codes = rng.integers(0, 4, (samples, LENGTH)).astype(np.uint8)
+    codes = rng.integers(0, 4, (samples, length)).astype(np.uint8)
     labels = rng.integers(0, 2, samples).astype(np.float32)
     return codes, labels
 
 
 def onehot_ncl(codes):
-    x = np.zeros((len(codes), 4, LENGTH), dtype=np.float32)
+    x = np.zeros((len(codes), 4, codes.shape[1]), dtype=np.float32)
     for b in range(4):
         x[:, b, :] = codes == b
     return x
 
 
-def run_side(side: str, samples: int, batch: int, threads: int) -> dict:
-    codes, labels = data(samples)
+def run_side(side: str, pair: dict, samples: int, batch: int, threads: int) -> dict:
+    codes, labels = data(samples, pair["length"])
     if side.startswith("dnazoo"):
         import keras
 
@@ -67,7 +107,8 @@ def run_side(side: str, samples: int, batch: int, threads: int) -> dict:
 
         configure_backend(threads)
         keras.utils.set_random_seed(0)
-        model = models.build("dilated_cnn", (LENGTH,), "sequences", task=Task())
+        model = models.build(pair["dnazoo"], (pair["length"],), "sequences", task=Task(),
+                             params=pair["dnazoo_params"] or None)
         compile_model(model, "sigmoid", {"optimizer": "adam", "learning_rate": 1e-3}, Task(), samples // batch)
         times = []
 
@@ -86,10 +127,10 @@ def run_side(side: str, samples: int, batch: int, threads: int) -> dict:
     torch.manual_seed(0)
     x = onehot_ncl(codes)
     if side == "grelu_torch_loop":
-        from grelu.model.models import DilatedConvModel
+        from grelu.model import models as grelu_models
 
-        params = {k: v for k, v in GRELU_PARAMS.items() if k != "model_type"}
-        net = DilatedConvModel(**params)
+        params = {k: v for k, v in pair["grelu"].items() if k != "model_type"}
+        net = getattr(grelu_models, pair["grelu"]["model_type"])(**params)
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         lossf = torch.nn.BCEWithLogitsLoss()
         xt, yt = torch.from_numpy(x), torch.from_numpy(labels)
@@ -123,7 +164,7 @@ def run_side(side: str, samples: int, batch: int, threads: int) -> dict:
             return super().on_train_epoch_end() if hasattr(super(), "on_train_epoch_end") else None
 
     with tempfile.TemporaryDirectory() as tmp:
-        lm = Timed(model_params=dict(GRELU_PARAMS),
+        lm = Timed(model_params=dict(pair["grelu"]),
                    train_params={"task": "binary", "loss": "bce", "lr": 1e-3, "batch_size": batch, "max_epochs": 2,
                                  "devices": "cpu", "save_dir": tmp, "checkpoint": True})
         seqs = ["".join("ACGT"[b] for b in row) for row in codes]  # gReLU's datasets take strings or intervals
@@ -135,6 +176,7 @@ def run_side(side: str, samples: int, batch: int, threads: int) -> dict:
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pair", choices=sorted(PAIRS), default="dilated")
     ap.add_argument("--samples", type=int, default=2048)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
@@ -143,14 +185,15 @@ def main(argv=None) -> dict:
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     if args.side:  # one measurement, in a child process
-        print("RESULT " + json.dumps(run_side(args.side, args.samples, args.batch, args.threads)))
+        print("RESULT " + json.dumps(run_side(args.side, PAIRS[args.pair], args.samples, args.batch, args.threads)))
         return {}
     sides = {"dnazoo_tensorflow": "tensorflow", "dnazoo_jax": "jax", "grelu_lightning": None, "grelu_torch_loop": None}
     runs = {k: [] for k in sides}
     for _ in range(args.repeats):
         for side, backend in sides.items():
             env = dict(os.environ, **({"KERAS_BACKEND": backend} if backend else {}))
-            proc = subprocess.run([sys.executable, __file__, "--side", side, "--samples", str(args.samples),
+            proc = subprocess.run([sys.executable, __file__, "--side", side, "--pair", args.pair,
+                                   "--samples", str(args.samples),
                                    "--batch", str(args.batch), "--threads", str(args.threads)],
                                   capture_output=True, text=True, env=env)
             line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
@@ -168,10 +211,11 @@ def main(argv=None) -> dict:
         "versions": {"keras": keras.__version__, "tensorflow": __import__("tensorflow").__version__,
                      "jax": __import__("jax").__version__, "torch": torch.__version__,
                      "grelu": getattr(grelu, "__version__", "?")},
-        "pair": {"dnazoo": "dilated_cnn", "grelu": GRELU_PARAMS,
-                 "differences": "dnazoo's blocks add Dropout(0.1) before each residual sum and take the global max "
-                                "over positions; gReLU's take no dropout; both: 'same' padding, no normalisation"},
-        "samples": args.samples, "batch": args.batch, "length_bp": LENGTH, "repeats": args.repeats, "sides": {},
+        "pair": {"name": args.pair, "dnazoo": PAIRS[args.pair]["dnazoo"],
+                 "dnazoo_params": PAIRS[args.pair]["dnazoo_params"], "grelu": PAIRS[args.pair]["grelu"],
+                 "differences": PAIRS[args.pair]["differences"]},
+        "samples": args.samples, "batch": args.batch, "length_bp": PAIRS[args.pair]["length"],
+        "repeats": args.repeats, "sides": {},
     }
     base = [r["epoch_s"] for r in runs["dnazoo_tensorflow"]]
     for side, rs in runs.items():

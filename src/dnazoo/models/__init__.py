@@ -361,7 +361,7 @@ _classic("enformer_small", "enformer", 128 * 33,
           "max_epochs": 100, "patience": 10, "augment_reverse_complement": True, "augment_shift": 3},
          "a small conv + transformer after Avsec et al., Nat Methods 2021 (Enformer); Avsec et al., Nat Methods 2021 (Adam 5e-4 with a "
          "linear warm-up over 5,000 steps, reverse-complement and ±3 bp shift augmentation; batch size dnazoo's)",
-         "enformer_small_tower", None, {"crop": 16}, tasks=_PROFILE_TASKS)
+         "enformer_small_tower", None, {"crop": 16, "filters": 192}, tasks=_PROFILE_TASKS)
 
 # DeepCpG's DNA modules (cangermueller/deepcpg) as single-sequence towers: one sigmoid per cell comes from the
 # multilabel task's head. The CpG and Joint modules take other inputs (dnazoo.models.zoo.deepcpg).

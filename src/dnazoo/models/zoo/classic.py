@@ -332,7 +332,10 @@ def enformer_small_tower(x, params: dict):
     SoftmaxPool(2) (128-bp bins); a learned absolute position embedding; 4 pre-LayerNorm
     transformer blocks (4 heads, key size 48, attention dropout 0.05, dropout 0.4, MLP 2×);
     Cropping1D(``crop`` = 16 bins each side, as Enformer; 0 keeps every bin, so the output covers the
-    whole window as the profile task's targets do); BN → GELU → Conv1D(384, 1) → Dropout(0.05) → GELU."""
+    whole window as the profile task's targets do); BN → GELU → Conv1D(384, 1) → Dropout(0.05) → GELU.
+    ``filters`` (default 192, the last stage's) scales every width: the stem, the stages and the
+    pointwise layer by ``filters`` / 192 (384 makes it gReLU's ``EnformerModel(channels=384)``'s size).
+    """
     from dnazoo.models.layers import PositionEmbedding, SoftmaxPooling1D
 
     def residual_pointwise(x, f, name):
@@ -341,10 +344,12 @@ def enformer_small_tower(x, params: dict):
         y = layers.Conv1D(f, 1, name=f"{name}_rconv")(y)
         return layers.Add(name=f"{name}_add")([x, y])
 
-    x = layers.Conv1D(96, 15, padding="same", name=FIRST_CONV)(x)
-    x = residual_pointwise(x, 96, "stem")
+    scale = int(params.get("filters", 192)) / 192
+    stem = max(1, round(96 * scale))
+    x = layers.Conv1D(stem, 15, padding="same", name=FIRST_CONV)(x)
+    x = residual_pointwise(x, stem, "stem")
     x = SoftmaxPooling1D(2, name="stem_pool")(x)
-    for i, f in enumerate((96, 112, 128, 144, 160, 192), start=1):
+    for i, f in enumerate((max(1, round(w * scale)) for w in (96, 112, 128, 144, 160, 192)), start=1):
         x = layers.BatchNormalization(name=f"tower{i}_bn")(x)
         x = layers.Activation("gelu", name=f"tower{i}_gelu")(x)
         x = layers.Conv1D(f, 5, padding="same", name=f"tower{i}_conv")(x)
