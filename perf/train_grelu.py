@@ -29,8 +29,9 @@ faster), and the parameter counts. Needs the ``perf`` extra in its own environme
 
     python3 -m venv .venv-perf && .venv-perf/bin/pip install -e ".[perf]" "jax[cpu]"
     .venv-perf/bin/python perf/train_grelu.py --out perf/results/train_grelu_cpu.json
-    .venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 1024 --out perf/results/train_grelu_convgru_cpu.json
-    .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 128 --batch 8 \
+    .venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 256 --batch 32 \
+        --out perf/results/train_grelu_convgru_cpu.json
+    .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 --batch 8 \
         --out perf/results/train_grelu_enformer_cpu.json
 """
 

@@ -100,6 +100,15 @@ PERF_FILES = {
     "train_grelu_cpu.json": ("training samples/s of `dilated_cnn` (TensorFlow and JAX backends) against gReLU's "
                              "`DilatedConvModel` at equal size (Lightning and a plain PyTorch loop)",
                              "`.venv-perf/bin/python perf/train_grelu.py --out perf/results/train_grelu_cpu.json`"),
+    "train_grelu_convgru_cpu.json": ("training samples/s of `danq` (TensorFlow and JAX backends) against gReLU's "
+                                     "`ConvGRUModel` with DanQ's stem, pool and recurrent width (the JSON lists "
+                                     "where they differ)",
+                                     "`.venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 256 "
+                                     "--batch 32 --out perf/results/train_grelu_convgru_cpu.json`"),
+    "train_grelu_enformer_cpu.json": ("training samples/s of `enformer_small` at `filters` 384 (TensorFlow and JAX "
+                                      "backends) against gReLU's `EnformerModel(channels=384)`, 6,144 bp",
+                                      "`.venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 "
+                                      "--batch 8 --out perf/results/train_grelu_enformer_cpu.json`"),
 }
 
 
@@ -379,17 +388,26 @@ if (PERF / "ism_tangermeme_cpu.json").exists():
                                                 f"({r['speed_ratio_dnazoo_over_this_range'][0]}–"
                                                 f"{r['speed_ratio_dnazoo_over_this_range'][1]})",
                           "file": "ism_tangermeme_cpu.json"})
-if (PERF / "train_grelu_cpu.json").exists():
-    e = json.loads((PERF / "train_grelu_cpu.json").read_text())
-    base = e["sides"]["dnazoo_tensorflow"]["median_samples_per_s"]
+TRAIN_PAIRS = {"train_grelu_cpu.json": "dilated CNN, 1 kbp", "train_grelu_convgru_cpu.json": "DanQ against ConvGRU, 1 kbp",
+               "train_grelu_enformer_cpu.json": "Enformer-like, 6,144 bp"}
+for name, label in TRAIN_PAIRS.items():
+    if not (PERF / name).exists():
+        continue
+    e = json.loads((PERF / name).read_text())
+    base = e["sides"]["dnazoo_tensorflow"]
     for k in ("dnazoo_jax", "grelu_lightning", "grelu_torch_loop"):
         r = e["sides"][k]
-        peer_rows.append({"measure": f"training dilated CNN, 1 kbp (samples/s), against {k.replace('_', ' ')}",
-                          "dnazoo": f"{base:,.0f}", "reference": f"{r['median_samples_per_s']:,.0f}",
+        rate = (f"{r['median_samples_per_s']:,.1f}" if r["median_samples_per_s"] < 10
+                else f"{r['median_samples_per_s']:,.0f}")
+        own = (f"{base['median_samples_per_s']:,.1f}" if base["median_samples_per_s"] < 10
+               else f"{base['median_samples_per_s']:,.0f}")
+        peer_rows.append({"measure": f"training {label} (samples/s; parameters {base['parameters']:,} against "
+                                     f"{r['parameters']:,}), against {k.replace('_', ' ')}",
+                          "dnazoo": own, "reference": rate,
                           "time ratio (range)": f"dnazoo (TensorFlow) {r['speed_ratio_dnazoo_tf_over_this_median']}× "
                                                 f"as fast ({r['speed_ratio_dnazoo_tf_over_this_range'][0]}–"
                                                 f"{r['speed_ratio_dnazoo_tf_over_this_range'][1]})",
-                          "file": "train_grelu_cpu.json"})
+                          "file": name})
 if peer_rows:
     parts.append("""## Side by side with the peers
 
