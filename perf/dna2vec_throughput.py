@@ -2,9 +2,14 @@
 and the k-mer similarity statistics of the trained 6-mer matrix next to the pretrained human
 dna2vec matrix (EPIVAN's copy in ../shared/data/dna2vec_pretrained_epivan/).
 
-All measurements are taken in one run on the same genome slice. Usage::
+All measurements are taken in one run on the same genome slice; each repeat alternates the worker
+counts and corpus modes, and the ratio of 2 workers to 1 is taken per repeat (median and range).
+From the words per bp of the slice and the measured rate, the JSON also gives the training time
+that follows for hg19 (the sum of chr1-22, X and Y in ``../shared/data/hg19/hg19.chrom.sizes``;
+Ns included, so an upper bound) at ``--epochs`` passes. Usage::
 
-    .venv/bin/python perf/dna2vec_throughput.py --genome yeast.fa --max-bp 2000000 --repeats 3
+    .venv/bin/python perf/dna2vec_throughput.py --genome ../shared/data/genomes/hg38_chr2_1-2333275/chr2_1-2333275.fa.gz \
+        --max-bp 2000000 --repeats 3 --out perf/results/dna2vec_throughput_cpu.json
 """
 
 from __future__ import annotations
@@ -12,14 +17,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from dnazoo.data.dna2vec import Dna2vecParams, kmer_matrix, kmer_sentences, similarity_statistics, train_dna2vec
+from dnazoo.data.dna2vec import (
+    Dna2vecParams,
+    kmer_matrix,
+    kmer_sentences,
+    similarity_statistics,
+    train_dna2vec,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -39,27 +52,40 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = ap.parse_args()
-    cores = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0))
     worker_counts = sorted({1, 2, cores})
     base = Dna2vecParams(max_bp=args.max_bp, epochs=args.epochs)
-    gen = [corpus_generation_rate(args.genome, base) for _ in range(args.repeats)]
-    print(f"corpus generation: median {statistics.median(gen):,.0f} k-mers/s")
-    results = {}
-    last = None
+    genome = args.genome
     with tempfile.TemporaryDirectory() as tmp:
-        for workers in worker_counts:
-            for mode in ("iterable", "corpus_file"):
-                rates = []
-                for _ in range(args.repeats):
-                    p = Dna2vecParams(**{**base.__dict__, "mode": mode})
-                    wv, report = train_dna2vec(args.genome, p, workers, Path(tmp) / "corpus.txt")
-                    rates.append(report["words_per_second"])
-                    last = wv
-                results[(workers, mode)] = statistics.median(rates)
-                print(f"train {mode:11s} workers={workers}: median {results[(workers, mode)]:,.0f} words/s")
-    for workers in worker_counts:
-        ratio = results[(workers, "corpus_file")] / results[(workers, "iterable")]
-        print(f"corpus_file / iterable at {workers} workers: {ratio:.2f}")
+        if genome.endswith(".gz"):  # gensim's corpus and pyfaidx read a plain FASTA here
+            import gzip
+            import shutil
+
+            plain = Path(tmp) / "genome.fa"
+            with gzip.open(genome, "rb") as src, open(plain, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            genome = str(plain)
+        gen = [corpus_generation_rate(genome, base) for _ in range(args.repeats)]
+        print(f"corpus generation: median {statistics.median(gen):,.0f} k-mers/s")
+        rates: dict = {(w, m): [] for w in worker_counts for m in ("iterable", "corpus_file")}
+        words = bp = None
+        last = None
+        for _ in range(args.repeats):
+            for (workers, mode), got in rates.items():
+                p = Dna2vecParams(**{**base.__dict__, "mode": mode})
+                wv, report = train_dna2vec(genome, p, workers, Path(tmp) / "corpus.txt")
+                got.append(report["words_per_second"])
+                words = report["corpus"]["words"]
+                last = wv
+        bp = sum(len(s) for s in kmer_fragments_bp(genome, base))
+    results = {k: statistics.median(v) for k, v in rates.items()}
+    for (workers, mode), v in results.items():
+        print(f"train {mode:11s} workers={workers}: median {v:,.0f} words/s")
+    scaling = {}
+    for mode in ("iterable", "corpus_file"):
+        r = [b / a for a, b in zip(rates[(1, mode)], rates[(2, mode)])]
+        scaling[mode] = {"median": round(statistics.median(r), 2), "range": [round(min(r), 2), round(max(r), 2)]}
+        print(f"{mode}: 2 workers / 1 worker {scaling[mode]}")
     trained, _ = kmer_matrix(last, 6)
     stats = similarity_statistics(trained)
     print("trained 6-mer matrix:", json.dumps(stats))
@@ -67,13 +93,39 @@ def main() -> None:
     pre_stats = similarity_statistics(np.load(pre)) if pre.exists() else None
     if pre_stats:
         print("pretrained human dna2vec (EPIVAN):", json.dumps(pre_stats))
+    sizes = SHARED / "hg19" / "hg19.chrom.sizes"
+    estimate = None
+    if sizes.exists() and bp:
+        import pandas as pd
+
+        chroms = pd.read_csv(sizes, sep="\t", header=None, names=["chrom", "size"])
+        hg19 = int(chroms[chroms["chrom"].str.fullmatch(r"chr([0-9]+|X|Y)")]["size"].sum())
+        per_bp = words / bp
+        estimate = {"hg19_bp": hg19, "words_per_bp": round(per_bp, 4), "epochs": args.epochs,
+                    "hours": {f"{mode}_workers{w}": round(hg19 * per_bp * args.epochs / v / 3600, 1)
+                              for (w, mode), v in results.items()}}
+        print("hg19 estimate:", json.dumps(estimate))
     if args.out:
-        out = {"command": f"perf/dna2vec_throughput.py --genome {Path(args.genome).name} --max-bp {args.max_bp} "
-                          f"--repeats {args.repeats} --epochs {args.epochs}",
-               "cpus": cores, "corpus_kmers_per_second_median": round(statistics.median(gen)),
+        import gensim
+
+        out = {"command": "python " + " ".join(sys.argv),
+               "machine": {"platform": platform.platform(), "cpus": cores, "python": platform.python_version()},
+               "versions": {"gensim": gensim.__version__, "numpy": np.__version__},
+               "slice_bp": bp, "slice_words": words, "repeats": args.repeats,
+               "corpus_kmers_per_second_median": round(statistics.median(gen)),
                "train_words_per_second_median": {f"{mode}_workers{w}": round(v) for (w, mode), v in results.items()},
+               "train_words_per_second_range": {f"{mode}_workers{w}": [round(min(v)), round(max(v))]
+                                                for (w, mode), v in rates.items()},
+               "speedup_2_workers_over_1": scaling, "hg19_estimate": estimate,
                "trained_6mer_similarity": stats, "pretrained_epivan_similarity": pre_stats}
         args.out.write_text(json.dumps(out, indent=2, sort_keys=True, default=float) + "\n")
+
+
+def kmer_fragments_bp(fasta: str, params: Dna2vecParams):
+    """The ACGT fragments of the slice that the corpus is cut from (their bp are the slice's size)."""
+    from dnazoo.data.dna2vec import genome_fragments
+
+    return genome_fragments(fasta, params)
 
 
 if __name__ == "__main__":

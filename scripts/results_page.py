@@ -75,8 +75,11 @@ FILES = {
 PERF_FILES = {
     "demo_dag_cpu.json": ("wall time of the default DAG from scratch and per rule, 2 cores",
                           "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --out perf/results/demo_dag_cpu.json`"),
-    "dna2vec_throughput_cpu.json": ("dna2vec training words/s by worker count and corpus mode",
-                                    "`.venv/bin/python perf/dna2vec_throughput.py` (see its docstring)"),
+    "dna2vec_throughput_cpu.json": ("dna2vec training words/s by worker count and corpus mode on 2 Mbp of human "
+                                    "chr2, the speed-up of 2 workers over 1, and the hg19 training time that follows",
+                                    "`.venv/bin/python perf/dna2vec_throughput.py --genome "
+                                    "../shared/data/genomes/hg38_chr2_1-2333275/chr2_1-2333275.fa.gz --max-bp 2000000 "
+                                    "--repeats 3 --out perf/results/dna2vec_throughput_cpu.json`"),
     "input_pipeline_cpu.json": ("samples/s of a training epoch streamed from memory-mapped files against "
                                 "in-memory arrays", "`.venv/bin/python perf/input_pipeline.py` (see its docstring)"),
     "input_pipeline_pydataset_cpu.json": ("the same through the backend-agnostic `PyDataset`",
@@ -408,6 +411,19 @@ for name, label in TRAIN_PAIRS.items():
                                                 f"as fast ({r['speed_ratio_dnazoo_tf_over_this_range'][0]}–"
                                                 f"{r['speed_ratio_dnazoo_tf_over_this_range'][1]})",
                           "file": name})
+if (PERF / "dna2vec_throughput_cpu.json").exists():
+    e = json.loads((PERF / "dna2vec_throughput_cpu.json").read_text())
+    if e.get("speedup_2_workers_over_1"):
+        for mode, r in e["speedup_2_workers_over_1"].items():
+            one = e["train_words_per_second_median"][f"{mode}_workers1"]
+            two = e["train_words_per_second_median"][f"{mode}_workers2"]
+            hours = (e.get("hg19_estimate") or {}).get("hours", {})
+            peer_rows.append({"measure": f"dna2vec training, gensim {mode.replace('_', ' ')} mode (words/s): 2 "
+                                         f"workers against 1; hg19, one epoch: {hours.get(f'{mode}_workers2', '?')} h "
+                                         f"at 2 workers",
+                              "dnazoo": f"{two:,.0f}", "reference": f"{one:,.0f}",
+                              "time ratio (range)": f"2 workers {r['median']}× as fast ({r['range'][0]}–{r['range'][1]})",
+                              "file": "dna2vec_throughput_cpu.json"})
 if peer_rows:
     parts.append("""## Side by side with the peers
 
