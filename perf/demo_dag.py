@@ -3,7 +3,16 @@
 Runs ``snakemake --cores N`` on the shipped ``config/config.yaml`` in fresh temporary folders,
 ``--repeats`` times in one process, and prints the median wall time and the median of each rule's
 Snakemake ``benchmark:`` seconds; ``--out`` also writes them, with the machine they came from
-(CPU model, cores, memory), as JSON. Usage::
+(CPU model, cores, memory), as JSON.
+
+The fixed cost of a job, measured in the same run: the seconds per job of a DAG of no-op
+``script:`` jobs (a Python process, Snakemake's script preamble and ``dnazoo.pipeline.common``;
+``--noop-jobs`` of them at one core, less the same DAG with none), and the seconds of
+``import keras`` on the TensorFlow backend in a fresh process, which every job that runs a Keras
+model pays. The overhead of the demo is then (jobs × no-op seconds + Keras jobs × import seconds)
+over its wall time; a Keras job is one whose benchmark name holds a Keras model of the config
+(figure rules, which read the training history only, excluded).
+Usage::
 
     .venv/bin/python perf/demo_dag.py --cores 2 --repeats 3 --out perf/results/demo_dag_cpu.json
 """
@@ -41,18 +50,64 @@ def run_once(cores: int) -> tuple[float, dict[str, float]]:
     return wall, rules
 
 
+NOOP = """
+rule all:
+    input: [f"out/{i}.txt" for i in range(N)]
+
+rule noop:
+    output: "out/{i}.txt"
+    script: "noop.py"
+"""
+
+
+def noop_dag_seconds(jobs: int) -> float:
+    """Wall seconds of ``snakemake --cores 1`` over ``jobs`` no-op script jobs, in a fresh folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "Snakefile").write_text(f"N = {jobs}\n" + NOOP)
+        Path(tmp, "noop.py").write_text("from dnazoo.pipeline.common import setup_logging\n"
+                                        "open(snakemake.output[0], 'w').close()\n")
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "snakemake", "-s", "Snakefile", "--cores", "1", "--quiet"], cwd=tmp,
+                       check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+
+def keras_import_seconds() -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import keras"], check=True, capture_output=True,
+                   env=dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3"))
+    return time.perf_counter() - t0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--noop-jobs", type=int, default=10)
     ap.add_argument("--out", type=Path, help="write the results as JSON here")
     args = ap.parse_args()
-    walls, per_rule = [], {}
+    walls, per_rule, noop, imports = [], {}, [], []
     for _ in range(args.repeats):
         wall, rules = run_once(args.cores)
         walls.append(wall)
         for k, v in rules.items():
             per_rule.setdefault(k, []).append(v)
+        noop.append((noop_dag_seconds(args.noop_jobs) - noop_dag_seconds(0)) / args.noop_jobs)
+        imports.append(keras_import_seconds())
+    import yaml
+
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    from dnazoo import models
+
+    keras_models = [m for m in config.get("models", []) if m in models.REGISTRY
+                    and models.get(m).framework == "keras"]
+    n_jobs = len(per_rule)
+    n_keras = sum(any(m in k for m in keras_models) and not k.startswith("figures") for k in per_rule)
+    per_job, per_import, wall = statistics.median(noop), statistics.median(imports), statistics.median(walls)
+    overhead = n_jobs * per_job + n_keras * per_import
+    jobs_sum = sum(statistics.median(v) for v in per_rule.values())
+    print(f"{n_jobs} jobs ({n_keras} Keras), sum of job seconds {jobs_sum:.1f}; a no-op job {per_job:.2f} s, "
+          f"import keras {per_import:.2f} s: overhead {overhead:.1f} s = {100 * overhead / wall:.0f} % of the wall")
     print(f"default DAG, {args.cores} cores, {args.repeats} runs: median wall {statistics.median(walls):.1f} s "
           f"(min {min(walls):.1f}, max {max(walls):.1f})")
     for k, v in sorted(per_rule.items(), key=lambda kv: -statistics.median(kv[1])):
@@ -61,12 +116,17 @@ def main() -> None:
         cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                     if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
         mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-        result = {"command": f"perf/demo_dag.py --cores {args.cores} --repeats {args.repeats}",
+        result = {"command": "python " + " ".join(sys.argv),
                   "machine": {"cpu": cpu, "cpus": len(os.sched_getaffinity(0)), "memory_gib": round(mem_gib, 1),
                               "platform": platform.platform()},
                   "cores": args.cores, "walls_s": [round(w, 1) for w in walls],
                   "median_wall_s": round(statistics.median(walls), 1),
-                  "median_rule_s": {k: round(statistics.median(v), 1) for k, v in sorted(per_rule.items())}}
+                  "median_rule_s": {k: round(statistics.median(v), 1) for k, v in sorted(per_rule.items())},
+                  "jobs": n_jobs, "keras_jobs": n_keras, "sum_of_job_s": round(jobs_sum, 1),
+                  "noop_job_s": {"median": round(per_job, 2), "range": [round(min(noop), 2), round(max(noop), 2)]},
+                  "keras_import_s": {"median": round(per_import, 2),
+                                     "range": [round(min(imports), 2), round(max(imports), 2)]},
+                  "overhead_s": round(overhead, 1), "overhead_share_of_wall": round(overhead / wall, 3)}
         args.out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
 
 

@@ -73,7 +73,8 @@ FILES = {
 }
 #: Performance measurements: the script in perf/ that wrote each.
 PERF_FILES = {
-    "demo_dag_cpu.json": ("wall time of the default DAG from scratch and per rule, 2 cores",
+    "demo_dag_cpu.json": ("wall time of the default DAG from scratch and per rule, 2 cores; the fixed cost of a job "
+                          "(a no-op script job, `import keras`) and the demo's overhead share",
                           "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --out perf/results/demo_dag_cpu.json`"),
     "dna2vec_throughput_cpu.json": ("dna2vec training words/s by worker count and corpus mode on 2 Mbp of human "
                                     "chr2, the speed-up of 2 workers over 1, and the hg19 training time that follows",
@@ -424,6 +425,16 @@ if (PERF / "dna2vec_throughput_cpu.json").exists():
                               "dnazoo": f"{two:,.0f}", "reference": f"{one:,.0f}",
                               "time ratio (range)": f"2 workers {r['median']}× as fast ({r['range'][0]}–{r['range'][1]})",
                               "file": "dna2vec_throughput_cpu.json"})
+if (PERF / "demo_dag_cpu.json").exists():
+    e = json.loads((PERF / "demo_dag_cpu.json").read_text())
+    if e.get("overhead_s") is not None:
+        peer_rows.append({"measure": f"the demo DAG on 2 cores: {e['jobs']} jobs ({e['keras_jobs']} with Keras); a "
+                                     f"no-op job {e['noop_job_s']['median']} s, `import keras` "
+                                     f"{e['keras_import_s']['median']} s",
+                          "dnazoo": f"wall {e['median_wall_s']:.0f} s ({min(e['walls_s']):.0f}–{max(e['walls_s']):.0f})",
+                          "reference": f"fixed cost {e['overhead_s']:.0f} s",
+                          "time ratio (range)": f"overhead {100 * e['overhead_share_of_wall']:.0f} % of the wall",
+                          "file": "demo_dag_cpu.json"})
 if peer_rows:
     parts.append("""## Side by side with the peers
 
