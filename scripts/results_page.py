@@ -283,7 +283,8 @@ if (P / "encode_12tf_ranks.tsv").exists():
     not_conv = unconverged.groupby("model")["dataset"].apply(lambda d: ", ".join(sorted(d)))
     parts.append(f"""## ENCODE ChIP-seq, 12 TFs at an equal budget
 
-DeepBind's ENCODE sets for 12 TFs (H1-hESC; 500 + 500 test peaks and shuffled negatives each),
+DeepBind's ENCODE sets for 12 TFs (H1-hESC; test files as published: 500 peaks and 500 shuffled
+sequences, SERBP1 1,322 and 1,322),
 8 classifiers of the zoo (one or two per family), the 4-mer and GC baselines and one ensemble
 (`three_architectures`: deepbind, residualbind and danq averaged in probability space; members
 picked before the run). Every Keras model trains to early stopping (patience 3, at most 20 epochs)
