@@ -14,6 +14,14 @@ and samples/s = batch / median step are reported, with the first (compiling) ste
 
     KERAS_BACKEND=jax python perf/step_time.py --out step_time.tsv
     python perf/step_time.py --models onehot_dense --window 4129 --steps 3   # a CPU smoke run
+
+``--suite classic`` times the classic sequence models instead, each at its own window and batch
+(:data:`CLASSIC`), in float32 and mixed float16, with and without XLA (``--jit on off``: Keras's
+``jit_compile``; under JAX, off runs the steps eagerly), and writes the speed-ups of mixed
+precision and of XLA per model::
+
+    KERAS_BACKEND=jax python perf/step_time.py --suite classic --policies float32 mixed_float16 \
+        --jit on off --out perf/results/gpu_step_time_classic.tsv
 """
 
 from __future__ import annotations
@@ -29,6 +37,9 @@ import time
 import numpy as np
 
 POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
+#: ``--suite classic``: model → (window bp, batch), the conv-heavy and attention models of the zoo.
+CLASSIC = {"deepsea": (1000, 64), "basset": (600, 64), "danq": (1000, 64), "residualbind": (1000, 64),
+           "enformer_small": (6144, 8)}
 
 
 def accelerator_peak_bytes() -> float | None:
@@ -56,8 +67,11 @@ def accelerator_peak_bytes() -> float | None:
     return None
 
 
-def time_one(name: str, policy: str, window: int, batch: int, warmup: int, steps: int) -> dict:
-    """Build ``name`` under dtype ``policy`` and time its training steps; return one result row."""
+def time_one(name: str, policy: str, window: int, batch: int, warmup: int, steps: int, kind: str = "pairs",
+             jit: str = "auto") -> dict:
+    """Build ``name`` under dtype ``policy`` and time its training steps; return one result row.
+    ``kind``: ``pairs`` (two anchors of ``window`` bp) or ``sequences``; ``jit``: ``auto``, ``on``
+    or ``off`` (Keras's ``jit_compile``)."""
     import keras
 
     from dnazoo import models
@@ -68,11 +82,14 @@ def time_one(name: str, policy: str, window: int, batch: int, warmup: int, steps
     keras.utils.set_random_seed(0)
     spec = models.get(name)
     t = time.perf_counter()
-    model = models.build(name, window, "pairs")
+    model = models.build(name, window, kind)
     compile_model(model, spec.binary_head, spec.defaults)
-    print(f"{name} {policy}: built in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    if jit != "auto":
+        model.jit_compile = jit == "on"
+    print(f"{name} {policy} jit {jit}: built in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
     rng = np.random.default_rng(0)
-    x = tuple(rng.integers(0, 4, (batch, window), dtype=np.uint8) for _ in range(2))
+    x = tuple(rng.integers(0, 4, (batch, window), dtype=np.uint8) for _ in range(2 if kind == "pairs" else 1))
+    x = x if kind == "pairs" else x[0]
     y = (np.arange(batch) % 2).astype(np.float32)
     t = time.perf_counter()
     loss = model.train_on_batch(x, y)
@@ -86,7 +103,7 @@ def time_one(name: str, policy: str, window: int, batch: int, warmup: int, steps
         loss = model.train_on_batch(x, y)
         times.append(time.perf_counter() - t)
     med = statistics.median(times)
-    return {"model": name, "policy": policy, "backend": keras.backend.backend(), "window_bp": window,
+    return {"model": name, "policy": policy, "jit": jit, "backend": keras.backend.backend(), "window_bp": window,
             "batch": batch, "parameters": model.count_params(), "first_step_s": round(first, 3),
             "median_step_ms": round(1e3 * med, 2), "samples_per_s": round(batch / med, 1),
             "loss_finite": bool(np.isfinite(float(np.asarray(loss).ravel()[0]))), "steps": steps}
@@ -95,12 +112,13 @@ def time_one(name: str, policy: str, window: int, batch: int, warmup: int, steps
 def child(args) -> None:
     """Run every policy for one model and print one JSON line per policy."""
     peak_after_fp32 = None
-    for policy in args.policies:
-        row = time_one(args.one, policy, args.window, args.batch, args.warmup, args.steps)
-        if policy == "float32":
-            peak_after_fp32 = accelerator_peak_bytes()
-            row["peak_gb_float32"] = None if peak_after_fp32 is None else round(peak_after_fp32 / 1e9, 2)
-        print("RESULT " + json.dumps(row), flush=True)
+    for jit in args.jit:
+        for policy in args.policies:
+            row = time_one(args.one, policy, args.window, args.batch, args.warmup, args.steps, args.kind, jit)
+            if policy == "float32" and peak_after_fp32 is None:
+                peak_after_fp32 = accelerator_peak_bytes()
+                row["peak_gb_float32"] = None if peak_after_fp32 is None else round(peak_after_fp32 / 1e9, 2)
+            print("RESULT " + json.dumps(row), flush=True)
 
 
 def main() -> None:
@@ -111,6 +129,9 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--suite", choices=["deepchromehic", "classic"], default="deepchromehic")
+    ap.add_argument("--jit", nargs="*", default=["auto"], choices=["auto", "on", "off"])
+    ap.add_argument("--kind", default="pairs", help=argparse.SUPPRESS)
     ap.add_argument("--out", default=None, help="TSV of the results")
     ap.add_argument("--one", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -119,11 +140,14 @@ def main() -> None:
         return
     from dnazoo.models import DEEPCHROMEHIC_MODELS
 
-    names = args.models or list(DEEPCHROMEHIC_MODELS)
+    classic = args.suite == "classic"
+    names = args.models or list(CLASSIC if classic else DEEPCHROMEHIC_MODELS)
     rows = []
     for name in names:
-        cmd = [sys.executable, __file__, "--one", name, "--window", str(args.window), "--batch", str(args.batch),
-               "--warmup", str(args.warmup), "--steps", str(args.steps), "--policies", *args.policies]
+        window, batch = CLASSIC[name] if classic and name in CLASSIC else (args.window, args.batch)
+        cmd = [sys.executable, __file__, "--one", name, "--window", str(window), "--batch", str(batch),
+               "--warmup", str(args.warmup), "--steps", str(args.steps), "--policies", *args.policies,
+               "--jit", *args.jit, "--kind", "sequences" if classic else "pairs"]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
         got = [json.loads(line[7:]) for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
         if proc.returncode != 0:
@@ -136,10 +160,18 @@ def main() -> None:
     import pandas as pd
 
     table = pd.DataFrame(rows)
-    wide = table.pivot(index="model", columns="policy", values="samples_per_s")
-    if {"float32", "mixed_bfloat16"} <= set(wide.columns):
-        wide["speed-up bf16"] = (wide["mixed_bfloat16"] / wide["float32"]).round(2)
-    print(wide.to_string())
+    wide = table.pivot_table(index="model", columns=["jit", "policy"], values="samples_per_s")
+    for jit in table["jit"].unique():
+        for mixed in ("mixed_bfloat16", "mixed_float16"):
+            if (jit, mixed) in wide.columns and (jit, "float32") in wide.columns:
+                table.loc[(table["jit"] == jit) & (table["policy"] == mixed), "speedup_over_float32"] = (
+                    table["model"].map(wide[(jit, mixed)] / wide[(jit, "float32")]).round(2))
+    if {"on", "off"} <= set(table["jit"]):
+        for policy in table["policy"].unique():
+            if ("on", policy) in wide.columns and ("off", policy) in wide.columns:
+                table.loc[(table["jit"] == "on") & (table["policy"] == policy), "speedup_xla_over_no_xla"] = (
+                    table["model"].map(wide[("on", policy)] / wide[("off", policy)]).round(2))
+    print(table.to_string(index=False))
     if args.out:
         table.to_csv(args.out, sep="\t", index=False)
 
