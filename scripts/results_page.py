@@ -263,6 +263,22 @@ offline through the mirror by {DEEPCPG_REAL}:
 
 Two cells of 10,000 CpGs are a smoke test, not a benchmark.
 """)
+def significance(ranks, stats):
+    """One sentence per top model: the models whose mean rank is beyond the critical difference."""
+    if "friedman_rank" not in ranks or stats.get("critical_difference") is None:
+        return ""
+    cd = stats["critical_difference"]
+    top = ranks.sort_values("friedman_rank")
+    best = top["friedman_rank"].iloc[0]
+    lead = top[top["friedman_rank"] == best]["model"].tolist()
+    beyond = top[top["friedman_rank"] - best > cd]["model"].tolist()
+    within = [m for m in top["model"] if m not in beyond and m not in lead]
+    return (f"At α = {stats['alpha']}, {' and '.join(f'`{m}`' for m in lead)} (mean rank {best:.2f}) rank "
+            f"significantly above {', '.join(f'`{m}`' for m in beyond) or 'no model'}; the gap to "
+            f"{', '.join(f'`{m}`' for m in within) or 'no other model'} is within the critical difference, "
+            "so those are not shown to differ.")
+
+
 if (P / "encode_12tf_ranks.tsv").exists():
     ranks = pd.read_csv(P / "encode_12tf_ranks.tsv", sep="\t")
     board = pd.read_csv(P / "encode_12tf_leaderboard.tsv", sep="\t")
@@ -290,7 +306,8 @@ sequences, SERBP1 1,322 and 1,322),
 picked before the run). Every Keras model trains to early stopping (patience 3, at most 20 epochs)
 on reverse-complement-augmented rows and predicts the mean over both strands. For 2 CPU cores the
 training peaks of each TF are capped at 2,000 (a seeded random subset; SERBP1 has 1,263); the
-uncapped suite is the GPU command in `config/experiments/encode_tfbs_12tf.yaml`.
+uncapped suite, for a GPU, takes `config/experiments/encode_tfbs_12tf_uncapped.yaml` in place of
+the last file.
 
 Mean rank of test AUROC over the 12 TFs (1 = best), the Friedman test
 (p = {stats["friedman_p"]:.2g}, {stats["n_datasets"]} TFs, {stats["n_models"]} models) and the
@@ -308,6 +325,8 @@ Test AUROC per TF ({cite("encode_12tf_leaderboard.tsv")}, with each 95 % bootstr
 convergence):
 
 """ + md(wide) + f"""
+
+{significance(ranks, stats)}
 
 {len(unconverged)} of the {len(keras_rows)} Keras runs had not converged (their best epoch was
 the last, or they hit the 20-epoch cap){": " + "; ".join(f"`{m}` on {d}" for m, d in not_conv.items())
