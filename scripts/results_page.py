@@ -421,10 +421,8 @@ for name, label in TRAIN_PAIRS.items():
     base = e["sides"]["dnazoo_tensorflow"]
     for k in ("dnazoo_jax", "grelu_lightning", "grelu_torch_loop"):
         r = e["sides"][k]
-        rate = (f"{r['median_samples_per_s']:,.1f}" if r["median_samples_per_s"] < 10
-                else f"{r['median_samples_per_s']:,.0f}")
-        own = (f"{base['median_samples_per_s']:,.1f}" if base["median_samples_per_s"] < 10
-               else f"{base['median_samples_per_s']:,.0f}")
+        rate, own = (f"{v:,.1f}" if v < 10 else f"{v:,.0f}"
+                     for v in (r["median_samples_per_s"], base["median_samples_per_s"]))
         peer_rows.append({"measure": f"training {label} (samples/s; parameters {base['parameters']:,} against "
                                      f"{r['parameters']:,}), against {k.replace('_', ' ')}",
                           "dnazoo": own, "reference": rate,
