@@ -18,6 +18,8 @@ labels, batch ``--batch``), ``--threads`` CPU threads each:
 
 * ``dnazoo_tensorflow``: ``keras.Model.fit`` of the dnazoo model as rule ``train`` compiles it
   (:func:`dnazoo.training.compile_model`: Adam, the task's loss), TensorFlow backend;
+* ``dnazoo_tensorflow_xla``: the same with XLA (``jit_compile=True``; Keras's ``"auto"`` leaves
+  XLA off on a CPU-only TensorFlow machine);
 * ``dnazoo_jax``: the same on the JAX backend;
 * ``grelu_lightning``: gReLU's ``LightningModel.train_on_dataset`` as its users run it (its default
   data loader worker, a checkpoint per epoch);
@@ -33,6 +35,8 @@ faster), and the parameter counts. Needs the ``perf`` extra in its own environme
         --out perf/results/train_grelu_convgru_cpu.json
     .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 --batch 8 \
         --out perf/results/train_grelu_enformer_cpu.json
+    .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 --batch 8 \
+        --sides dnazoo_tensorflow_xla,dnazoo_jax --out perf/results/train_grelu_enformer_xla_cpu.json
 """
 
 from __future__ import annotations
@@ -111,6 +115,8 @@ def run_side(side: str, pair: dict, samples: int, batch: int, threads: int) -> d
         model = models.build(pair["dnazoo"], (pair["length"],), "sequences", task=Task(),
                              params=pair["dnazoo_params"] or None)
         compile_model(model, "sigmoid", {"optimizer": "adam", "learning_rate": 1e-3}, Task(), samples // batch)
+        if side.endswith("_xla"):
+            model.jit_compile = True
         times = []
 
         class Timer(keras.callbacks.Callback):
@@ -121,7 +127,8 @@ def run_side(side: str, pair: dict, samples: int, batch: int, threads: int) -> d
                 times.append(time.perf_counter() - self.t0)
 
         model.fit({"sequence": codes}, labels, batch_size=batch, epochs=2, verbose=0, callbacks=[Timer()])
-        return {"epoch_s": times[1], "parameters": int(model.count_params()), "backend": keras.backend.backend()}
+        return {"epoch_s": times[1], "parameters": int(model.count_params()), "backend": keras.backend.backend(),
+                "jit_compile": bool(model.jit_compile)}
     import torch
 
     torch.set_num_threads(threads)
@@ -182,13 +189,22 @@ def main(argv=None) -> dict:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--sides", default="dnazoo_tensorflow,dnazoo_jax,grelu_lightning,grelu_torch_loop",
+                    help="comma-separated sides (dnazoo_tensorflow, the reference of every ratio, always runs); "
+                         "also dnazoo_tensorflow_xla")
     ap.add_argument("--side", help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
     if args.side:  # one measurement, in a child process
         print("RESULT " + json.dumps(run_side(args.side, PAIRS[args.pair], args.samples, args.batch, args.threads)))
         return {}
-    sides = {"dnazoo_tensorflow": "tensorflow", "dnazoo_jax": "jax", "grelu_lightning": None, "grelu_torch_loop": None}
+    known = {"dnazoo_tensorflow": "tensorflow", "dnazoo_tensorflow_xla": "tensorflow", "dnazoo_jax": "jax",
+             "grelu_lightning": None, "grelu_torch_loop": None}
+    wanted = ["dnazoo_tensorflow"] + [x for x in args.sides.split(",") if x and x != "dnazoo_tensorflow"]
+    unknown = [x for x in wanted if x not in known]
+    if unknown:
+        ap.error(f"--sides: unknown {unknown}; known: {sorted(known)}")
+    sides = {k: known[k] for k in wanted}
     runs = {k: [] for k in sides}
     for _ in range(args.repeats):
         for side, backend in sides.items():
@@ -201,17 +217,18 @@ def main(argv=None) -> dict:
             if proc.returncode or not line:
                 raise RuntimeError(f"{side} failed:\n{proc.stderr[-3000:]}")
             runs[side].append(json.loads(line[0][7:]))
-    import grelu
     import keras
-    import torch
+
+    grelu = __import__("grelu") if any(k.startswith("grelu") for k in sides) else None
+    torch = __import__("torch") if grelu else None
 
     result = {
         "command": "python " + " ".join([sys.argv[0]] + (argv if argv is not None else sys.argv[1:])),
         "machine": {"platform": platform.platform(), "cpus": len(os.sched_getaffinity(0)), "threads": args.threads,
                     "python": platform.python_version()},
         "versions": {"keras": keras.__version__, "tensorflow": __import__("tensorflow").__version__,
-                     "jax": __import__("jax").__version__, "torch": torch.__version__,
-                     "grelu": getattr(grelu, "__version__", "?")},
+                     "jax": __import__("jax").__version__, "torch": torch.__version__ if torch else None,
+                     "grelu": getattr(grelu, "__version__", "?") if grelu else None},
         "pair": {"name": args.pair, "dnazoo": PAIRS[args.pair]["dnazoo"],
                  "dnazoo_params": PAIRS[args.pair]["dnazoo_params"], "grelu": PAIRS[args.pair]["grelu"],
                  "differences": PAIRS[args.pair]["differences"]},
@@ -224,6 +241,7 @@ def main(argv=None) -> dict:
         rate = [args.samples / x for x in s]
         ratios = [x / b for b, x in zip(base, s)]
         result["sides"][side] = {"epoch_s": [round(x, 3) for x in s], "parameters": rs[0]["parameters"],
+                                 **({"jit_compile": rs[0]["jit_compile"]} if "jit_compile" in rs[0] else {}),
                                  "median_samples_per_s": round(statistics.median(rate), 1),
                                  "range_samples_per_s": [round(min(rate), 1), round(max(rate), 1)],
                                  "speed_ratio_dnazoo_tf_over_this_median": round(statistics.median(ratios), 2),

@@ -7,6 +7,7 @@ configs are the shipped ones with their URLs pointed at that server (md5 checks 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -123,6 +124,13 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     assert any(n.endswith("/effects.png") for n in names) and any(n.endswith("/benchmark.tsv") for n in names)
     # ISM around deepbind's top variants, REF and ALT logos, in the report
     assert any(n.endswith("/deepbind.top_ism.png") for n in names)
+    # jobs of scikit-learn baselines never start the deep-learning backend (seconds of import per job)
+    logs = tmp_path / "logs" / "simulated_demo"
+    for baseline in ("distance_baseline", "gc_baseline", "kmer_baseline"):
+        for job in (f"train_{baseline}", f"evaluate_{baseline}", f"variants_demo_variants_{baseline}"):
+            assert "TensorFlow" not in (logs / f"{job}.log").read_text(), job
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":  # the marker is there for a Keras job
+        assert "TensorFlow" in (logs / "variants_demo_variants_deepbind.log").read_text()
 
 
 def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):

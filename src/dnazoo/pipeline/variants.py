@@ -51,10 +51,11 @@ def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, sourc
     from dnazoo.interpret.variants import score_variants
     from dnazoo.training import load_trained
 
-    configure_backend(threads)
+    keras_model = models.get(model).framework == "keras"
+    if keras_model:  # a baseline scores without importing the deep-learning backend (seconds per job)
+        configure_backend(threads)
     spec = read_spec(encoded_dir)
     loaded = load_trained(model, model_path)
-    keras_model = models.get(model).framework == "keras"
     average = bool(settings.get("average_strands", True)) and keras_model
     pair_windows = read_table(windows) if windows else None
     sizes = read_chrom_sizes(f"{fasta}.fai")
@@ -155,7 +156,9 @@ def sequence_variant_effects_stage(model: str, model_path, encoded_dir, table, s
     from dnazoo.tasks import from_spec
     from dnazoo.training import load_trained
 
-    configure_backend(threads)
+    keras_model = models.get(model).framework == "keras"
+    if keras_model:  # a baseline scores without importing the deep-learning backend
+        configure_backend(threads)
     variants = read_table(table)
     missing = [c for c in ("id", "pos", "ref", "alt") if c not in variants]
     if missing:
@@ -163,7 +166,7 @@ def sequence_variant_effects_stage(model: str, model_path, encoded_dir, table, s
     variants = variants.assign(ref=variants["ref"].astype(str).str.upper(), alt=variants["alt"].astype(str).str.upper())
     data = load_split(encoded_dir, settings.get("split", "test"))
     codes = np.asarray(data["inputs"][data["input_names"].index("sequence")])
-    average = bool(settings.get("average_strands", True)) and models.get(model).framework == "keras"
+    average = bool(settings.get("average_strands", True)) and keras_model
     loaded = load_trained(model, model_path)
     try:
         scored = score_sequence_variants(model, loaded, codes, data["ids"], variants, from_spec(data["spec"]),
