@@ -83,8 +83,10 @@ FILES = {
 #: Performance measurements: the script in perf/ that wrote each.
 PERF_FILES = {
     "demo_dag_cpu.json": ("wall time of the default DAG from scratch and per rule, 2 cores; the fixed cost of a job "
-                          "(a no-op script job, `import keras`) and the demo's overhead share",
-                          "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --out perf/results/demo_dag_cpu.json`"),
+                          "(a no-op script job, `import keras`) and the demo's overhead share; the same DAG with every "
+                          "multi-threaded rule at 2 threads, alternated with the default",
+                          "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-threads 2 "
+                          "--out perf/results/demo_dag_cpu.json`"),
     "dna2vec_throughput_cpu.json": ("dna2vec training words/s by worker count and corpus mode on 2 Mbp of human "
                                     "chr2, the speed-up of 2 workers over 1, and the hg19 training time that follows",
                                     "`.venv/bin/python perf/dna2vec_throughput.py --genome "
@@ -122,6 +124,11 @@ PERF_FILES = {
                                       "backends) against gReLU's `EnformerModel(channels=384)`, 6,144 bp",
                                       "`.venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 "
                                       "--batch 8 --out perf/results/train_grelu_enformer_cpu.json`"),
+    "train_grelu_enformer_xla_cpu.json": ("the same model on TensorFlow with XLA (`jit_compile=True`) and on JAX, "
+                                          "each against TensorFlow without XLA (the CPU default)",
+                                          "`.venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 "
+                                          "--batch 8 --sides dnazoo_tensorflow_xla,dnazoo_jax "
+                                          "--out perf/results/train_grelu_enformer_xla_cpu.json`"),
 }
 
 
@@ -482,6 +489,17 @@ for name, label in TRAIN_PAIRS.items():
                                                 f"as fast ({r['speed_ratio_dnazoo_tf_over_this_range'][0]}–"
                                                 f"{r['speed_ratio_dnazoo_tf_over_this_range'][1]})",
                           "file": name})
+if (PERF / "train_grelu_enformer_xla_cpu.json").exists():
+    e = json.loads((PERF / "train_grelu_enformer_xla_cpu.json").read_text())
+    base = e["sides"]["dnazoo_tensorflow"]
+    for k, label in (("dnazoo_tensorflow_xla", "TensorFlow with XLA"), ("dnazoo_jax", "the JAX backend")):
+        r = e["sides"][k]
+        peer_rows.append({"measure": f"training Enformer-like, 6,144 bp (samples/s), TensorFlow against {label}",
+                          "dnazoo": f"{base['median_samples_per_s']:,.1f}", "reference": f"{r['median_samples_per_s']:,.1f}",
+                          "time ratio (range)": f"TensorFlow {r['speed_ratio_dnazoo_tf_over_this_median']}× as fast "
+                                                f"({r['speed_ratio_dnazoo_tf_over_this_range'][0]}–"
+                                                f"{r['speed_ratio_dnazoo_tf_over_this_range'][1]})",
+                          "file": "train_grelu_enformer_xla_cpu.json"})
 if (PERF / "dna2vec_throughput_cpu.json").exists():
     e = json.loads((PERF / "dna2vec_throughput_cpu.json").read_text())
     if e.get("speedup_2_workers_over_1"):
@@ -504,6 +522,16 @@ if (PERF / "demo_dag_cpu.json").exists():
                           "dnazoo": f"wall {e['median_wall_s']:.0f} s ({min(e['walls_s']):.0f}–{max(e['walls_s']):.0f})",
                           "reference": f"fixed cost {e['overhead_s']:.0f} s",
                           "time ratio (range)": f"overhead {100 * e['overhead_share_of_wall']:.0f} % of the wall",
+                          "file": "demo_dag_cpu.json"})
+    other = e.get("compared")
+    if other:
+        r = other["speed_ratio_default_over_this"]
+        n = other["threads_per_multi_threaded_rule"]
+        own = e["default_threads_per_multi_threaded_rule"]
+        peer_rows.append({"measure": f"the demo DAG on 2 cores: multi-threaded rules at {own} thread(s) per job "
+                                     f"(the default: half the CPUs), against {n} per job (`--set-threads`)",
+                          "dnazoo": f"wall {e['median_wall_s']:.0f} s", "reference": f"wall {other['median_wall_s']:.0f} s",
+                          "time ratio (range)": f"the default {r['median']}× as fast ({r['range'][0]}–{r['range'][1]})",
                           "file": "demo_dag_cpu.json"})
 if peer_rows:
     parts.append("""## Side by side with the peers

@@ -8,7 +8,7 @@ rule train_dna2vec:
         report="results/dna2vec/{genome}/report.json",
     params:
         dna2vec=config["dna2vec"],
-    threads: min(8, MAX_THREADS)
+    threads: min(8, JOB_THREADS)
     resources:
         mem_mb=8000,
     log:

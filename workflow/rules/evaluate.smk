@@ -19,7 +19,7 @@ rule evaluate:
         kind=lambda wc: dataset(wc)["kind"],
         evaluation=config["evaluation"],
         settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
-    threads: min(2, MAX_THREADS)
+    threads: min(2, JOB_THREADS)
     resources:
         gpu=gpu_if_keras,
         mem_mb=8000,

@@ -25,7 +25,7 @@ rule interpret:
         expected=lambda wc: dz_config.interpret_plan(config, wc.dataset)[2],
         planted=lambda wc: dz_config.planted_motifs(config, wc.dataset),
         note=lambda wc: figure_note(wc.dataset),
-    threads: min(2, MAX_THREADS)
+    threads: min(2, JOB_THREADS)
     resources:
         gpu=1,
         mem_mb=8000,

@@ -15,7 +15,7 @@ rule train:
         settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
         # not an output: Snakemake keeps it when the job dies, and the rerun resumes from it
         checkpoint="results/{dataset}/checkpoints/{model}.npz",
-    threads: min(4, MAX_THREADS)
+    threads: min(4, JOB_THREADS)
     resources:
         gpu=1,
         mem_mb=16000,
@@ -72,7 +72,7 @@ rule tune_worker:
         settings=lambda wc: dz_config.training_settings(config, wc.model, wc.dataset),
         tuning=tuning_settings,
         study_dir="results/{dataset}/tuning/{model}",
-    threads: min(4, MAX_THREADS)
+    threads: min(4, JOB_THREADS)
     resources:
         gpu=1,
         mem_mb=16000,

@@ -11,7 +11,7 @@ rule transfer:
         "results/transfer/{dataset}/{model}.tsv",
     params:
         test_dirs=lambda wc: {d: f"results/{d}/encoded" for d in TRANSFER_DATASETS},
-    threads: min(2, MAX_THREADS)
+    threads: min(2, JOB_THREADS)
     resources:
         gpu=gpu_if_keras,
         mem_mb=8000,

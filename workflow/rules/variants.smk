@@ -85,7 +85,7 @@ rule variant_effects:
     params:
         settings=lambda wc: VARIANTS[wc.vset],
         source=variant_source_name,
-    threads: min(2, MAX_THREADS)
+    threads: min(2, JOB_THREADS)
     resources:
         mem_mb=8000,
     log:
@@ -138,7 +138,7 @@ rule variant_ism:
     params:
         settings=lambda wc: VARIANTS[wc.vset],
         simulated=lambda wc: variant_kind(wc.vset) == "simulated",
-    threads: min(2, MAX_THREADS)
+    threads: min(2, JOB_THREADS)
     resources:
         mem_mb=8000,
     log:
