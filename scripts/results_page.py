@@ -472,13 +472,14 @@ if (PERF / "ism_tangermeme_cpu.json").exists():
                                                 f"{r['speed_ratio_dnazoo_over_this_range'][1]})",
                           "file": "ism_tangermeme_cpu.json"})
 TRAIN_PAIRS = {"train_grelu_cpu.json": "dilated CNN, 1 kbp", "train_grelu_convgru_cpu.json": "DanQ against ConvGRU, 1 kbp",
-               "train_grelu_enformer_cpu.json": "Enformer-like, 6,144 bp"}
+               "train_grelu_enformer_cpu.json": "Enformer-like, 6,144 bp",
+               "train_grelu_enformer_xla_cpu.json": "Enformer-like, 6,144 bp"}
 for name, label in TRAIN_PAIRS.items():
     if not (PERF / name).exists():
         continue
     e = json.loads((PERF / name).read_text())
     base = e["sides"]["dnazoo_tensorflow"]
-    for k in ("dnazoo_jax", "grelu_lightning", "grelu_torch_loop"):
+    for k in (k for k in e["sides"] if k != "dnazoo_tensorflow"):
         r = e["sides"][k]
         rate, own = (f"{v:,.1f}" if v < 10 else f"{v:,.0f}"
                      for v in (r["median_samples_per_s"], base["median_samples_per_s"]))
@@ -489,17 +490,6 @@ for name, label in TRAIN_PAIRS.items():
                                                 f"as fast ({r['speed_ratio_dnazoo_tf_over_this_range'][0]}–"
                                                 f"{r['speed_ratio_dnazoo_tf_over_this_range'][1]})",
                           "file": name})
-if (PERF / "train_grelu_enformer_xla_cpu.json").exists():
-    e = json.loads((PERF / "train_grelu_enformer_xla_cpu.json").read_text())
-    base = e["sides"]["dnazoo_tensorflow"]
-    for k, label in (("dnazoo_tensorflow_xla", "TensorFlow with XLA"), ("dnazoo_jax", "the JAX backend")):
-        r = e["sides"][k]
-        peer_rows.append({"measure": f"training Enformer-like, 6,144 bp (samples/s), TensorFlow against {label}",
-                          "dnazoo": f"{base['median_samples_per_s']:,.1f}", "reference": f"{r['median_samples_per_s']:,.1f}",
-                          "time ratio (range)": f"TensorFlow {r['speed_ratio_dnazoo_tf_over_this_median']}× as fast "
-                                                f"({r['speed_ratio_dnazoo_tf_over_this_range'][0]}–"
-                                                f"{r['speed_ratio_dnazoo_tf_over_this_range'][1]})",
-                          "file": "train_grelu_enformer_xla_cpu.json"})
 if (PERF / "dna2vec_throughput_cpu.json").exists():
     e = json.loads((PERF / "dna2vec_throughput_cpu.json").read_text())
     if e.get("speedup_2_workers_over_1"):
