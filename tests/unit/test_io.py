@@ -267,3 +267,16 @@ def test_a_missing_mirror_folder_is_named(tmp_path, monkeypatch):
     monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="offline mirror .*nowhere: no such folder"):
         mirror_dirs()
+
+
+def test_configure_backend_leaves_the_backend_alone_for_a_baseline():
+    """A baseline's job never imports TensorFlow; an unknown model name is an error naming it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom dnazoo.pipeline.common import configure_backend\n"
+            "print(configure_backend(1, 'kmer_baseline'), 'tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+            "try:\n    configure_backend(1, 'no_such_model')\nexcept KeyError as e:\n    print('KeyError', e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "False False False"
+    assert out[1].startswith("KeyError") and "no_such_model" in out[1]

@@ -60,8 +60,27 @@ def source_location(source: dict) -> str:
     return source.get("url") or source["path"]
 
 
-def configure_backend(threads: int) -> None:
-    """Limit the backend to the rule's threads; TensorFlow allocates GPU memory on demand."""
+def configure_backend(threads: int, model: str | None = None) -> bool:
+    """Limit the deep-learning backend to the rule's threads; TensorFlow allocates GPU memory on
+    demand.
+
+    Args:
+        threads: the rule's threads (TensorFlow's intra-op pool; inter-op gets at most 2).
+        model: a registry name; a scikit-learn baseline needs no backend, so for one nothing is
+            imported or set (a baseline's job starts seconds sooner).
+
+    Returns:
+        True when the backend was configured (a Keras model, or no model named), False for a
+        baseline.
+
+    Raises:
+        KeyError: ``model`` is not in the registry.
+    """
+    if model is not None:
+        from dnazoo import models
+
+        if models.get(model).framework != "keras":
+            return False
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     if os.environ["KERAS_BACKEND"] == "tensorflow":
         import tensorflow as tf
@@ -71,6 +90,7 @@ def configure_backend(threads: int) -> None:
         for gpu in tf.config.list_physical_devices("GPU"):
             tf.config.experimental.set_memory_growth(gpu, True)
         log.info("TensorFlow %s, GPUs visible: %d", tf.__version__, len(tf.config.list_physical_devices("GPU")))
+    return True
 
 
 def evaluation_settings(evaluation: dict | None) -> dict:

@@ -57,11 +57,9 @@ def evaluate_stage(model: str, model_path, encoded_dir, kind: str, metrics_out, 
     model with BatchNormalization, moving against batch statistics
     (:mod:`dnazoo.evaluation.diagnostics`).
     """
-    from dnazoo import models
     from dnazoo.training import predict_arrays, prediction_table, split_targets
 
-    if models.get(model).framework == "keras":
-        configure_backend(threads)
+    configure_backend(threads, model)
     from dnazoo.training import load_trained
 
     trained = load_trained(model, model_path)

@@ -15,11 +15,9 @@ log = logging.getLogger("dnazoo")
 def transfer_stage(model: str, model_path, train_dataset: str, test_dirs: dict, out, threads: int = 1) -> pd.DataFrame:
     """Rows of the transfer matrix for one trained model: its test AUROC / Pearson r on every
     transfer dataset (:func:`dnazoo.evaluation.transfer.transfer_table`)."""
-    from dnazoo import models
     from dnazoo.evaluation.transfer import transfer_table
 
-    if models.get(model).framework == "keras":
-        configure_backend(threads)
+    configure_backend(threads, model)
     df = transfer_table(model, model_path, train_dataset, test_dirs)
     log.info("%s trained on %s:\n%s", model, train_dataset, df.to_string(index=False))
     write_table(df, out)

@@ -44,16 +44,13 @@ def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, sourc
         rows scored, windows with N (the scoring's variants/s goes to the log only, so that a rerun
         writes the same file).
     """
-    from dnazoo import models
     from dnazoo.data.dataset import read_spec
     from dnazoo.data.genome import read_chrom_sizes
     from dnazoo.data.variants import ReadCounts, apply_ref_policy, check_ref, GenomeCodes, read_vcf
     from dnazoo.interpret.variants import score_variants
     from dnazoo.training import load_trained
 
-    keras_model = models.get(model).framework == "keras"
-    if keras_model:  # a baseline scores without importing the deep-learning backend (seconds per job)
-        configure_backend(threads)
+    keras_model = configure_backend(threads, model)  # a baseline scores without the backend
     spec = read_spec(encoded_dir)
     loaded = load_trained(model, model_path)
     average = bool(settings.get("average_strands", True)) and keras_model
@@ -150,15 +147,12 @@ def sequence_variant_effects_stage(model: str, model_path, encoded_dir, table, s
         ValueError: a table without the columns id, pos, ref, alt, or a row that names an unknown
             sequence, a position outside it or unequal REF and ALT, naming ``source`` and the row.
     """
-    from dnazoo import models
     from dnazoo.data.dataset import load_split
     from dnazoo.interpret.variants import score_sequence_variants
     from dnazoo.tasks import from_spec
     from dnazoo.training import load_trained
 
-    keras_model = models.get(model).framework == "keras"
-    if keras_model:  # a baseline scores without importing the deep-learning backend
-        configure_backend(threads)
+    keras_model = configure_backend(threads, model)  # a baseline scores without the backend
     variants = read_table(table)
     missing = [c for c in ("id", "pos", "ref", "alt") if c not in variants]
     if missing:
