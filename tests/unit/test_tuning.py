@@ -146,3 +146,29 @@ def test_a_killed_tuning_job_resumes_its_study(tmp_path):
     after = dict(_finished(db))
     assert after[0] == "COMPLETE" and after[1] == "FAIL"
     assert sum(s in ("COMPLETE", "PRUNED") for s in after.values()) == 3 and "'finished': 3" in rerun.stdout
+
+
+def test_the_untuned_point_is_tried_again_when_its_trial_was_killed():
+    """A study whose untuned trial died with its job (marked failed) gets the untuned point enqueued
+    again; one whose untuned trial is waiting, running or finished does not."""
+    import optuna
+    from optuna.trial import TrialState
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    untuned = {"learning_rate": 1e-3, "batch_size": 64, "dropout": 0.5}
+    study = optuna.create_study(direction="maximize")
+    assert T.ensure_untuned(study, untuned)  # a new study: trial 0 is the untuned point
+    assert not T.ensure_untuned(study, untuned)  # waiting: not twice
+    first = study.ask()
+    assert study.trials[first.number].system_attrs["fixed_params"] == untuned
+    assert not T.ensure_untuned(study, untuned)  # running
+    study.tell(first.number, state=TrialState.FAIL)  # its job was killed
+    other = study.ask({"learning_rate": optuna.distributions.FloatDistribution(1e-4, 1e-2, log=True)})
+    study.tell(other.number, 0.7)  # another trial finished meanwhile
+    assert T.ensure_untuned(study, untuned)
+    retry = study.ask()
+    assert retry.number == 2 and study.trials[2].system_attrs["fixed_params"] == untuned
+    study.tell(retry.number, 0.6)
+    assert not T.ensure_untuned(study, untuned)
+    assert not T.ensure_untuned(study, {**untuned, "learning_rate": 1e-3 * (1 + 1e-12)})  # float round trip
+    assert T.ensure_untuned(study, {**untuned, "learning_rate": 2e-3})

@@ -185,6 +185,37 @@ def pruning_callback(trial, monitor: str):
     return _Prune()
 
 
+def _holds(trial, params: dict) -> bool:
+    """Whether ``trial`` was enqueued with (or suggested) exactly ``params``."""
+    import numpy as np
+
+    held = trial.system_attrs.get("fixed_params", trial.params)
+    if held.keys() != params.keys():
+        return False
+    return all(np.isclose(float(v), float(held[k]), rtol=1e-9, atol=0.0)
+               if isinstance(v, float) and isinstance(held[k], (int, float)) else v == held[k]
+               for k, v in params.items())
+
+
+def ensure_untuned(study, untuned: dict) -> bool:
+    """Enqueue the untuned point unless a trial of ``study`` holds it that is waiting, running or
+    finished; a failed one (its job was killed) does not count, so a rerun tries the untuned point
+    again and the study's best can never be below it. Every worker calls this before asking for a
+    trial, so trial 0 of a new study is the untuned one whichever worker starts first (two workers
+    starting at the same instant may both enqueue it; Optuna's ``skip_if_exists`` caveat).
+
+    Returns:
+        True when it enqueued the untuned point.
+    """
+    from optuna.trial import TrialState
+
+    held = [t for t in study.get_trials(deepcopy=False) if _holds(t, untuned)]
+    if any(t.state != TrialState.FAIL for t in held):
+        return False
+    study.enqueue_trial(untuned, skip_if_exists=not held)
+    return True
+
+
 def run_trials(model: str, folder: str | os.PathLike, kind: str | None, windows: tuple[int, ...], settings: dict,
                space: dict, storage: str, study_name: str, trials: int, seed: int = 0, embedding=None,
                scratch: str | os.PathLike | None = None, single_worker: bool = True,
@@ -218,10 +249,7 @@ def run_trials(model: str, folder: str | os.PathLike, kind: str | None, windows:
         for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
             study.tell(t.number, state=TrialState.FAIL)
             log.warning("%s: trial %d was left running by a stopped job: marked failed", study_name, t.number)
-    if not study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)):
-        # every worker enqueues the untuned point before asking for a trial (Optuna skips a copy),
-        # so trial 0 is the untuned one whichever worker starts first
-        study.enqueue_trial(default_params(space, settings, model), skip_if_exists=True)
+    ensure_untuned(study, default_params(space, settings, model))
     scratch = Path(scratch or Path(folder) / "tuning_scratch")
     scratch.mkdir(parents=True, exist_ok=True)
 
