@@ -148,15 +148,17 @@ def test_a_killed_tuning_job_resumes_its_study(tmp_path):
     assert sum(s in ("COMPLETE", "PRUNED") for s in after.values()) == 3 and "'finished': 3" in rerun.stdout
 
 
-def test_the_untuned_point_is_tried_again_when_its_trial_was_killed():
+def test_the_untuned_point_is_tried_again_when_its_trial_was_killed(tmp_path):
     """A study whose untuned trial died with its job (marked failed) gets the untuned point enqueued
-    again; one whose untuned trial is waiting, running or finished does not."""
+    again; one whose untuned trial is waiting, running or finished does not. The report counts the
+    finished trials and takes the untuned value from the retry."""
     import optuna
     from optuna.trial import TrialState
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     untuned = {"learning_rate": 1e-3, "batch_size": 64, "dropout": 0.5}
-    study = optuna.create_study(direction="maximize")
+    storage = T.storage_url("sqlite", tmp_path)
+    study = T.open_study(storage, "m", "maximize", 0)
     assert T.ensure_untuned(study, untuned)  # a new study: trial 0 is the untuned point
     assert not T.ensure_untuned(study, untuned)  # waiting: not twice
     first = study.ask()
@@ -172,3 +174,5 @@ def test_the_untuned_point_is_tried_again_when_its_trial_was_killed():
     assert not T.ensure_untuned(study, untuned)
     assert not T.ensure_untuned(study, {**untuned, "learning_rate": 1e-3 * (1 + 1e-12)})  # float round trip
     assert T.ensure_untuned(study, {**untuned, "learning_rate": 2e-3})
+    best, _ = T.study_report(storage, "m", tmp_path / "report")
+    assert best["trials"] == 2 and best["failed"] == 1 and best["untuned_value"] == 0.6 and best["value"] == 0.7

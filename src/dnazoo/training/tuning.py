@@ -288,9 +288,12 @@ def study_report(storage: str, study_name: str, out_dir: str | os.PathLike) -> t
 
     Returns:
         ``(best, study)``: ``best`` is the ``best_params.json`` content ``{"value", "params",
-        "trials", "complete", "pruned", "tuning_s", "untuned_value", "direction"}`` (``tuning_s``:
-        the wall seconds of all trials summed, the search's budget on the machines that ran it;
-        trials of parallel workers overlap in time); ``study`` the loaded Optuna study.
+        "trials", "complete", "pruned", "tuning_s", "failed", "failed_s", "untuned_value",
+        "direction"}`` (``trials``: the finished ones, complete or pruned; ``tuning_s``: their wall
+        seconds summed, the search's budget on the machines that ran it, trials of parallel workers
+        overlapping in time; ``failed``, ``failed_s``: trials whose job was killed, and their
+        seconds up to the rerun that marked them; ``untuned_value``: the finished trial of the
+        untuned point); ``study`` the loaded Optuna study.
     """
     import optuna
 
@@ -302,11 +305,16 @@ def study_report(storage: str, study_name: str, out_dir: str | os.PathLike) -> t
     study = optuna.load_study(study_name=study_name, storage=_backend(storage))
     table = study.trials_dataframe(attrs=("number", "state", "value", "params", "user_attrs"))
     write_table(table, out / "trials.tsv")
-    first = study.trials[0].value if study.trials else None
+    finished = [t for t in study.trials if t.state.name in ("COMPLETE", "PRUNED")]
+    failed = [t for t in study.trials if t.state.name == "FAIL"]
+    # the untuned point: the enqueued trial that finished (trial 0, or its retry after a killed job)
+    untuned = next((t.value for t in finished if "fixed_params" in t.system_attrs), None)
     states = [t.state.name for t in study.trials]
-    best = {"value": study.best_value, "params": study.best_params, "trials": len(study.trials),
+    best = {"value": study.best_value, "params": study.best_params, "trials": len(finished),
             "complete": states.count("COMPLETE"), "pruned": states.count("PRUNED"),
-            "tuning_s": round(sum(t.duration.total_seconds() for t in study.trials if t.duration), 1),
-            "untuned_value": first, "direction": study.direction.name.lower()}
+            "tuning_s": round(sum(t.duration.total_seconds() for t in finished if t.duration), 1),
+            "failed": len(failed),
+            "failed_s": round(sum(t.duration.total_seconds() for t in failed if t.duration), 1),
+            "untuned_value": untuned, "direction": study.direction.name.lower()}
     write_json(best, out / "best_params.json")
     return best, study
