@@ -16,10 +16,15 @@ over its wall time; a Keras job is one whose benchmark name holds a Keras model 
 (Snakemake's ``--set-threads``), alternating with the default (at most half the CPUs per job) in
 each round; it reports both walls and their ratio. On 2 cores, ``--compare-threads 2`` is the
 layout where every multi-threaded job takes both cores and the jobs run one at a time.
+``--compare-config KEY=VALUE ...`` runs the other side on the shipped config with these top-level
+keys merged into it (VALUE is YAML; a mapping is merged key by key) instead (or as well), e.g. the demo's earlier dna2vec corpus; every run's test AUROC
+per model is recorded for both sides, so that a faster setting shows what it costs in results.
 
 Usage::
 
     .venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-threads 2 --out perf/results/demo_dag_cpu.json
+    .venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-config 'dna2vec={max_bp: 3000000}' \
+        --out perf/results/demo_dag_dna2vec_cpu.json
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,11 +55,14 @@ def set_threads(n: int) -> list[str]:
     return ["--set-threads"] + [f"{r}={n}" for r in MULTI_THREADED]
 
 
-def run_once(cores: int, extra: list[str] = ()) -> tuple[float, dict[str, float]]:
+def run_once(cores: int, extra: list[str] = (), configfile: Path = REPO / "config" / "config.yaml"
+             ) -> tuple[float, dict[str, float], dict[str, float]]:
+    """One run of the demo DAG in a fresh folder: ``(wall seconds, {benchmark name: seconds},
+    {model: test AUROC})``."""
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         cmd = [sys.executable, "-m", "snakemake", "all", "-s", str(REPO / "Snakefile"), "--directory", tmp,
-               "--configfile", str(REPO / "config" / "config.yaml"), "--cores", str(cores),
+               "--configfile", str(configfile), "--cores", str(cores),
                "--resources", "gpu=1", *extra, "--quiet"]  # options that take lists last, the target first
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode:
@@ -64,7 +73,7 @@ def run_once(cores: int, extra: list[str] = ()) -> tuple[float, dict[str, float]
             rules[f.stem] = float(pd.read_csv(f, sep="\t")["s"].iloc[0])
         summary = pd.read_csv(Path(tmp) / "results" / "summary.tsv", sep="\t")
         print(summary[["model", "auroc"]].to_string(index=False), file=sys.stderr)
-    return wall, rules
+    return wall, rules, dict(zip(summary["model"], summary["auroc"].astype(float)))
 
 
 NOOP = """
@@ -96,6 +105,26 @@ def keras_import_seconds() -> float:
     return time.perf_counter() - t0
 
 
+def merged_config(overrides: list[str]) -> dict:
+    """The shipped demo config with ``KEY=VALUE`` overrides (VALUE parsed as YAML; a mapping is
+    merged into the key's mapping, anything else replaces it).
+
+    Raises:
+        ValueError: an override without ``=``.
+    """
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--compare-config {item!r}: expected KEY=VALUE")
+        value = yaml.safe_load(value)
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            config[key] = {**config[key], **value}
+        else:
+            config[key] = value
+    return config
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cores", type=int, default=2)
@@ -104,23 +133,34 @@ def main() -> None:
     ap.add_argument("--compare-threads", type=int, metavar="N",
                     help="also run the DAG with its multi-threaded rules at N threads each, alternating with "
                          "the default in every round, and report both walls and their ratio")
+    ap.add_argument("--compare-config", nargs="+", metavar="KEY=VALUE",
+                    help="also run the DAG on the shipped config with these keys merged in (VALUE is YAML), "
+                         "alternating with the default in every round (with --compare-threads: both on that side)")
     ap.add_argument("--out", type=Path, help="write the results as JSON here")
     args = ap.parse_args()
     walls, per_rule, noop, imports, one_walls, one_rule = [], {}, [], [], [], {}
+    aurocs, one_aurocs = {}, {}
+    other_args = set_threads(args.compare_threads) if args.compare_threads else []
+    other_config = REPO / "config" / "config.yaml"
+    if args.compare_config:
+        other_config = Path(tempfile.mkdtemp()) / "config.yaml"
+        other_config.write_text(yaml.safe_dump(merged_config(args.compare_config), sort_keys=False))
     for _ in range(args.repeats):
-        if args.compare_threads:
-            wall, rules = run_once(args.cores, set_threads(args.compare_threads))
+        if other_args or args.compare_config:
+            wall, rules, auroc = run_once(args.cores, other_args, other_config)
             one_walls.append(wall)
             for k, v in rules.items():
                 one_rule.setdefault(k, []).append(v)
-        wall, rules = run_once(args.cores)
+            for k, v in auroc.items():
+                one_aurocs.setdefault(k, []).append(round(v, 4))
+        wall, rules, auroc = run_once(args.cores)
         walls.append(wall)
         for k, v in rules.items():
             per_rule.setdefault(k, []).append(v)
+        for k, v in auroc.items():
+            aurocs.setdefault(k, []).append(round(v, 4))
         noop.append((noop_dag_seconds(args.noop_jobs) - noop_dag_seconds(0)) / args.noop_jobs)
         imports.append(keras_import_seconds())
-    import yaml
-
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     from dnazoo import models
 
@@ -140,13 +180,14 @@ def main() -> None:
     one = {}
     if one_walls:
         ratios = [o / w for w, o in zip(walls, one_walls)]  # > 1: the default is faster
-        one = {"threads_per_multi_threaded_rule": args.compare_threads,
-               "extra_arguments": set_threads(args.compare_threads), "walls_s": [round(w, 1) for w in one_walls],
+        one = {"threads_per_multi_threaded_rule": args.compare_threads, "config_overrides": args.compare_config,
+               "extra_arguments": other_args, "walls_s": [round(w, 1) for w in one_walls],
+               "test_auroc_per_run": one_aurocs,
                "median_wall_s": round(statistics.median(one_walls), 1),
                "median_rule_s": {k: round(statistics.median(v), 1) for k, v in sorted(one_rule.items())},
                "speed_ratio_default_over_this": {"median": round(statistics.median(ratios), 2),
                                             "range": [round(min(ratios), 2), round(max(ratios), 2)]}}
-        print(f"{args.compare_threads} threads per multi-threaded rule: median wall {one['median_wall_s']:.1f} s, "
+        print(f"{' '.join(other_args + (args.compare_config or []))}: median wall {one['median_wall_s']:.1f} s, "
               f"the default {one['speed_ratio_default_over_this']['median']:.2f}x as fast")
     if args.out:
         cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -158,7 +199,7 @@ def main() -> None:
                   "cores": args.cores, "walls_s": [round(w, 1) for w in walls],
                   "median_wall_s": round(statistics.median(walls), 1),
                   "median_rule_s": {k: round(statistics.median(v), 1) for k, v in sorted(per_rule.items())},
-                  "jobs": n_jobs, "keras_jobs": n_keras, "sum_of_job_s": round(jobs_sum, 1),
+                  "test_auroc_per_run": aurocs, "jobs": n_jobs, "keras_jobs": n_keras, "sum_of_job_s": round(jobs_sum, 1),
                   "noop_job_s": {"median": round(per_job, 2), "range": [round(min(noop), 2), round(max(noop), 2)]},
                   "keras_import_s": {"median": round(per_import, 2),
                                      "range": [round(min(imports), 2), round(max(imports), 2)]},
