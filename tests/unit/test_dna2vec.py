@@ -81,3 +81,24 @@ def test_training_logs_words_to_train_and_a_measured_rate_before_it_starts(tmp_p
     line = next(r.getMessage() for r in caplog.records if "words to train" in r.getMessage())
     assert f"{report['corpus']['words']} words x 3 epochs" in line and "words/s here with 1 worker(s)" in line
     assert not list(tmp_path.glob("*.txt"))  # calibration and corpus files removed
+
+
+@pytest.mark.parametrize("mode", ["corpus_file", "iterable"])
+def test_one_worker_gives_the_same_vectors_in_processes_with_different_hash_seeds(tmp_path, mode):
+    """gensim's default ``hashfxn`` is Python's ``hash``, which PYTHONHASHSEED changes per process; at one
+    worker the vectors must still be identical, run to run (the demo's embedding model depends on it)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import random_dna
+
+    fa = write_fasta(tmp_path / "g.fa", {"c1": random_dna(30_000, seed=5)})
+    code = ("import sys, numpy as np\nfrom dnazoo.data.dna2vec import Dna2vecParams, train_dna2vec, kmer_matrix\n"
+            f"wv, _ = train_dna2vec(sys.argv[1], Dna2vecParams(vector_size=8, epochs=2, k_low=4, k_high=6, mode={mode!r}),"
+            " workers=1, corpus_path=sys.argv[2] + '.corpus')\nnp.save(sys.argv[2], kmer_matrix(wv)[0])\n")
+    for seed in ("1", "2"):
+        subprocess.run([sys.executable, "-c", code, str(fa), str(tmp_path / f"m{seed}.npy")], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True)
+    first, second = np.load(tmp_path / "m1.npy"), np.load(tmp_path / "m2.npy")
+    assert np.abs(first[1:]).sum() > 0 and np.array_equal(first, second)
