@@ -25,7 +25,8 @@ labels, batch ``--batch``), ``--threads`` CPU threads each:
   data loader worker, a checkpoint per epoch);
 * ``grelu_torch_loop``: the same gReLU network in a plain PyTorch loop (Adam, BCE with logits).
 
-Each run trains 2 epochs and reports the second (steady state) as samples/s. Reported per side:
+Each run trains ``--epochs`` epochs (2 by default) and reports the median of the epochs after the
+first (steady state) as samples/s, with every epoch's seconds. Reported per side:
 the median and range over the rounds, the ratio dnazoo (TensorFlow) / side per round (> 1: dnazoo
 faster), and the parameter counts. Needs the ``perf`` extra in its own environment::
 
@@ -100,7 +101,15 @@ def onehot_ncl(codes):
     return x
 
 
-def run_side(side: str, pair: dict, samples: int, batch: int, threads: int) -> dict:
+def steady(times: list[float]) -> dict:
+    """The steady-state epoch time: the median of the epochs after the first (which builds and
+    traces), with every epoch's seconds."""
+    return {"epoch_s": statistics.median(times[1:]), "all_epoch_s": [round(t, 3) for t in times]}
+
+
+def run_side(side: str, pair: dict, samples: int, batch: int, threads: int, epochs: int = 2) -> dict:
+    """One side's training run: ``{"epoch_s": median seconds of the epochs after the first,
+    "all_epoch_s": every epoch's seconds, "parameters"}``."""
     codes, labels = data(samples, pair["length"])
     if side.startswith("dnazoo"):
         import keras
@@ -126,8 +135,8 @@ def run_side(side: str, pair: dict, samples: int, batch: int, threads: int) -> d
             def on_epoch_end(self, epoch, logs=None):
                 times.append(time.perf_counter() - self.t0)
 
-        model.fit({"sequence": codes}, labels, batch_size=batch, epochs=2, verbose=0, callbacks=[Timer()])
-        return {"epoch_s": times[1], "parameters": int(model.count_params()), "backend": keras.backend.backend(),
+        model.fit({"sequence": codes}, labels, batch_size=batch, epochs=epochs, verbose=0, callbacks=[Timer()])
+        return {**steady(times), "parameters": int(model.count_params()), "backend": keras.backend.backend(),
                 "jit_compile": bool(model.jit_compile)}
     import torch
 
@@ -143,7 +152,7 @@ def run_side(side: str, pair: dict, samples: int, batch: int, threads: int) -> d
         lossf = torch.nn.BCEWithLogitsLoss()
         xt, yt = torch.from_numpy(x), torch.from_numpy(labels)
         times = []
-        for _ in range(2):
+        for _ in range(epochs):
             t0 = time.perf_counter()
             perm = torch.randperm(samples)
             net.train()
@@ -155,7 +164,7 @@ def run_side(side: str, pair: dict, samples: int, batch: int, threads: int) -> d
                 loss.backward()
                 opt.step()
             times.append(time.perf_counter() - t0)
-        return {"epoch_s": times[1], "parameters": int(sum(p.numel() for p in net.parameters()))}
+        return {**steady(times), "parameters": int(sum(p.numel() for p in net.parameters()))}
     # grelu_lightning
     from grelu.data.dataset import LabeledSeqDataset
     from grelu.lightning import LightningModel
@@ -173,13 +182,13 @@ def run_side(side: str, pair: dict, samples: int, batch: int, threads: int) -> d
 
     with tempfile.TemporaryDirectory() as tmp:
         lm = Timed(model_params=dict(pair["grelu"]),
-                   train_params={"task": "binary", "loss": "bce", "lr": 1e-3, "batch_size": batch, "max_epochs": 2,
+                   train_params={"task": "binary", "loss": "bce", "lr": 1e-3, "batch_size": batch, "max_epochs": epochs,
                                  "devices": "cpu", "save_dir": tmp, "checkpoint": True})
         seqs = ["".join("ACGT"[b] for b in row) for row in codes]  # gReLU's datasets take strings or intervals
         train = LabeledSeqDataset(seqs, labels.reshape(-1, 1, 1), tasks=["label"])
         val = LabeledSeqDataset(seqs[:batch], labels[:batch].reshape(-1, 1, 1), tasks=["label"])
         lm.train_on_dataset(train, val)
-        return {"epoch_s": times[1], "parameters": int(sum(p.numel() for p in lm.model.parameters()))}
+        return {**steady(times), "parameters": int(sum(p.numel() for p in lm.model.parameters()))}
 
 
 def main(argv=None) -> dict:
@@ -189,14 +198,19 @@ def main(argv=None) -> dict:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=2,
+                    help="epochs per run (>= 2); the median of the epochs after the first is reported")
     ap.add_argument("--sides", default="dnazoo_tensorflow,dnazoo_jax,grelu_lightning,grelu_torch_loop",
                     help="comma-separated sides (dnazoo_tensorflow, the reference of every ratio, always runs); "
                          "also dnazoo_tensorflow_xla")
     ap.add_argument("--side", help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
+    if args.epochs < 2:
+        ap.error("--epochs: at least 2 (the first epoch builds and traces the model and is not timed)")
     if args.side:  # one measurement, in a child process
-        print("RESULT " + json.dumps(run_side(args.side, PAIRS[args.pair], args.samples, args.batch, args.threads)))
+        print("RESULT " + json.dumps(run_side(args.side, PAIRS[args.pair], args.samples, args.batch, args.threads,
+                                              args.epochs)))
         return {}
     known = {"dnazoo_tensorflow": "tensorflow", "dnazoo_tensorflow_xla": "tensorflow", "dnazoo_jax": "jax",
              "grelu_lightning": None, "grelu_torch_loop": None}
@@ -211,7 +225,8 @@ def main(argv=None) -> dict:
             env = dict(os.environ, **({"KERAS_BACKEND": backend} if backend else {}))
             proc = subprocess.run([sys.executable, __file__, "--side", side, "--pair", args.pair,
                                    "--samples", str(args.samples),
-                                   "--batch", str(args.batch), "--threads", str(args.threads)],
+                                   "--batch", str(args.batch), "--threads", str(args.threads),
+                                   "--epochs", str(args.epochs)],
                                   capture_output=True, text=True, env=env)
             line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
             if proc.returncode or not line:
@@ -233,7 +248,7 @@ def main(argv=None) -> dict:
                  "dnazoo_params": PAIRS[args.pair]["dnazoo_params"], "grelu": PAIRS[args.pair]["grelu"],
                  "differences": PAIRS[args.pair]["differences"]},
         "samples": args.samples, "batch": args.batch, "length_bp": PAIRS[args.pair]["length"],
-        "repeats": args.repeats, "sides": {},
+        "repeats": args.repeats, "epochs": args.epochs, "sides": {},
     }
     base = [r["epoch_s"] for r in runs["dnazoo_tensorflow"]]
     for side, rs in runs.items():
@@ -241,6 +256,7 @@ def main(argv=None) -> dict:
         rate = [args.samples / x for x in s]
         ratios = [x / b for b, x in zip(base, s)]
         result["sides"][side] = {"epoch_s": [round(x, 3) for x in s], "parameters": rs[0]["parameters"],
+                                 "all_epoch_s": [r["all_epoch_s"] for r in rs],
                                  **({"jit_compile": rs[0]["jit_compile"]} if "jit_compile" in rs[0] else {}),
                                  "median_samples_per_s": round(statistics.median(rate), 1),
                                  "range_samples_per_s": [round(min(rate), 1), round(max(rate), 1)],
