@@ -44,7 +44,7 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     config["evaluation"] = {"bootstrap": 100}  # test time; the default is 1,000
     config["interpret"]["n_sequences"] = 60  # test time; the demo explains 100
-    config["dna2vec"]["max_bp"] = 1_000_000  # test time; the demo: 2 Mbp (0.5 Mbp and 6 epochs left the k-mer CNN at 0.64)
+    config["dna2vec"]["max_bp"] = 1_000_000  # test time; the demo: 3 Mbp (0.5 Mbp and 6 epochs left the k-mer CNN at 0.64)
     config["training"].update(max_epochs=8, patience=3)  # test time; the demo: 30, 5
     run_snakemake(tmp_path, config, ["all", "results/simulated_demo/kmer6"], interpret=True)
     summary = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t").set_index("model")
