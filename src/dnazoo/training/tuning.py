@@ -185,18 +185,6 @@ def pruning_callback(trial, monitor: str):
     return _Prune()
 
 
-def _holds(trial, params: dict) -> bool:
-    """Whether ``trial`` was enqueued with (or suggested) exactly ``params``."""
-    import numpy as np
-
-    held = trial.system_attrs.get("fixed_params", trial.params)
-    if held.keys() != params.keys():
-        return False
-    return all(np.isclose(float(v), float(held[k]), rtol=1e-9, atol=0.0)
-               if isinstance(v, float) and isinstance(held[k], (int, float)) else v == held[k]
-               for k, v in params.items())
-
-
 def ensure_untuned(study, untuned: dict) -> bool:
     """Enqueue the untuned point unless a trial of ``study`` holds it that is waiting, running or
     finished; a failed one (its job was killed) does not count, so a rerun tries the untuned point
@@ -209,7 +197,8 @@ def ensure_untuned(study, untuned: dict) -> bool:
     """
     from optuna.trial import TrialState
 
-    held = [t for t in study.get_trials(deepcopy=False) if _holds(t, untuned)]
+    # an enqueued trial keeps its parameters in fixed_params as given (a JSON round trip keeps floats exact)
+    held = [t for t in study.get_trials(deepcopy=False) if t.system_attrs.get("fixed_params") == untuned]
     if any(t.state != TrialState.FAIL for t in held):
         return False
     study.enqueue_trial(untuned, skip_if_exists=not held)
