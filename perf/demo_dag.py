@@ -17,14 +17,14 @@ over its wall time; a Keras job is one whose benchmark name holds a Keras model 
 each round; it reports both walls and their ratio. On 2 cores, ``--compare-threads 2`` is the
 layout where every multi-threaded job takes both cores and the jobs run one at a time.
 ``--compare-config KEY=VALUE ...`` runs the other side on the shipped config with these top-level
-keys merged into it (VALUE is YAML; a mapping is merged key by key) instead (or as well), e.g. the demo's earlier dna2vec corpus; every run's test AUROC
-per model is recorded for both sides, so that a faster setting shows what it costs in results.
+keys merged into it (VALUE is YAML; a mapping is merged key by key), instead of or as well as
+``--compare-threads``; e.g. ``--compare-config 'dna2vec={max_bp: 2000000}'`` for a smaller dna2vec
+corpus. Every run's test AUROC per model is recorded for both sides, so that a faster setting shows
+what it costs in results.
 
 Usage::
 
     .venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-threads 2 --out perf/results/demo_dag_cpu.json
-    .venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-config 'dna2vec={max_bp: 3000000}' \
-        --out perf/results/demo_dag_dna2vec_cpu.json
 """
 
 from __future__ import annotations
@@ -143,8 +143,9 @@ def main() -> None:
     other_args = set_threads(args.compare_threads) if args.compare_threads else []
     other_config = REPO / "config" / "config.yaml"
     if args.compare_config:
-        other_config = Path(tempfile.mkdtemp()) / "config.yaml"
-        other_config.write_text(yaml.safe_dump(merged_config(args.compare_config), sort_keys=False))
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as fh:
+            yaml.safe_dump(merged_config(args.compare_config), fh, sort_keys=False)
+        other_config = Path(fh.name)
     for _ in range(args.repeats):
         if other_args or args.compare_config:
             wall, rules, auroc = run_once(args.cores, other_args, other_config)
@@ -161,6 +162,8 @@ def main() -> None:
             aurocs.setdefault(k, []).append(round(v, 4))
         noop.append((noop_dag_seconds(args.noop_jobs) - noop_dag_seconds(0)) / args.noop_jobs)
         imports.append(keras_import_seconds())
+    if args.compare_config:
+        other_config.unlink()
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
     from dnazoo import models
 

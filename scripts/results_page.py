@@ -90,10 +90,6 @@ PERF_FILES = {
                           "multi-threaded rule at 2 threads, alternated with the default",
                           "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-threads 2 "
                           "--out perf/results/demo_dag_cpu.json`"),
-    "demo_dag_dna2vec_cpu.json": ("the same measures for the shipped demo (dna2vec on a 2 Mbp slice), alternated with "
-                                  "the demo's earlier 3 Mbp slice; the test AUROC of every model in every run",
-                                  "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-config "
-                                  "'dna2vec={max_bp: 3000000}' --out perf/results/demo_dag_dna2vec_cpu.json`"),
     "dna2vec_throughput_cpu.json": ("dna2vec training words/s by worker count and corpus mode on 2 Mbp of human "
                                     "chr2, the speed-up of 2 workers over 1, and the hg19 training time that follows",
                                     "`.venv/bin/python perf/dna2vec_throughput.py --genome "
