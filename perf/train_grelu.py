@@ -36,7 +36,7 @@ faster), and the parameter counts. Needs the ``perf`` extra in its own environme
         --out perf/results/train_grelu_convgru_cpu.json
     .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 --batch 8 \
         --out perf/results/train_grelu_enformer_cpu.json
-    .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 --batch 8 \
+    .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 64 --batch 8 --epochs 4 \
         --sides dnazoo_tensorflow_xla,dnazoo_jax --out perf/results/train_grelu_enformer_xla_cpu.json
 """
 

@@ -127,10 +127,12 @@ PERF_FILES = {
                                       "backends) against gReLU's `EnformerModel(channels=384)`, 6,144 bp",
                                       "`.venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 "
                                       "--batch 8 --out perf/results/train_grelu_enformer_cpu.json`"),
-    "train_grelu_enformer_xla_cpu.json": ("the same model on TensorFlow with XLA (`jit_compile=True`) and on JAX, "
-                                          "each against TensorFlow without XLA (the CPU default)",
-                                          "`.venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 "
-                                          "--batch 8 --sides dnazoo_tensorflow_xla,dnazoo_jax "
+    "train_grelu_enformer_xla_cpu.json": ("the same model on TensorFlow with XLA (`jit_compile=True`, the "
+                                          "`training.jit_compile` setting) and on JAX, each against TensorFlow "
+                                          "without XLA (the CPU default); 4 epochs per run, the median of the last 3 "
+                                          "timed, every epoch's seconds kept",
+                                          "`.venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 64 "
+                                          "--batch 8 --epochs 4 --sides dnazoo_tensorflow_xla,dnazoo_jax "
                                           "--out perf/results/train_grelu_enformer_xla_cpu.json`"),
 }
 

@@ -327,3 +327,16 @@ def test_training_time_limit_stops_after_the_epoch_that_passes_it(tmp_path, limi
                 "max_train_s": limit}
     res = train_keras("deepbind", tmp_path, "sequences", (50,), settings, tmp_path / "m.keras", tmp_path / "h.tsv")
     assert res["epochs"] == epochs and (tmp_path / "m.keras").exists()
+
+
+@pytest.mark.parametrize("setting", [True, False])
+def test_jit_compile_setting_reaches_the_compiled_model(setting):
+    """``training.jit_compile`` is passed to ``Model.compile``; unset, Keras's "auto" decides."""
+    model = models.build("deepbind", 50, "sequences", task=Task())
+    compile_model(model, "sigmoid", {"learning_rate": 1e-3, "jit_compile": setting}, Task())
+    assert model.jit_compile is setting
+    model = models.build("deepbind", 50, "sequences", task=Task())
+    compile_model(model, "sigmoid", {"learning_rate": 1e-3}, Task())
+    plain = models.build("deepbind", 50, "sequences", task=Task())
+    plain.compile(optimizer="adam", loss="binary_crossentropy")
+    assert model.jit_compile is plain.jit_compile  # unset: what Keras's "auto" gives this backend and device

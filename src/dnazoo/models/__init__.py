@@ -25,7 +25,7 @@ KERAS_TASKS = ("binary", "multilabel", "regression")
 TRAINING_KEYS = ("optimizer", "learning_rate", "decay", "schedule", "momentum", "nesterov", "rho", "weight_decay",
                  "l1", "l2", "clipnorm", "batch_size", "max_epochs", "patience", "class_weight",
                  "augment_reverse_complement", "augment_shift", "average_strands", "mixed_precision", "loss",
-                 "monitor")
+                 "monitor", "jit_compile")
 
 
 @dataclass(frozen=True)
