@@ -69,7 +69,8 @@ def has_batch_norm(model) -> bool:
 
 def batch_statistics(model, splits: dict, rows: int = 320, batch: int = 64) -> dict:
     """Predictions with the moving statistics (``training=False``) against each batch's own
-    statistics (``training=True``; no weight changes) on the first ``rows`` rows of each split.
+    statistics (``training=True``, compiled through ``predict``; the moving statistics it moves are
+    put back after each pass) on the first ``rows`` rows of each split.
 
     Args:
         model: a Keras model.
@@ -82,21 +83,36 @@ def batch_statistics(model, splits: dict, rows: int = 320, batch: int = 64) -> d
     """
     import keras
 
+    class _TrainingMode(keras.Model):  # predict() runs compiled; the wrapped model sees training=True
+        def __init__(self, inner):
+            super().__init__(name="training_mode")
+            self.inner = inner
+
+        def call(self, inputs, training=None):
+            return self.inner(inputs, training=True)
+
+    runners = (("inference", model), ("batch_statistics", _TrainingMode(model)))
+    state = model.get_weights()  # training=True moves the moving statistics: put them back after each pass
     out = {}
-    for split, (inputs, labels) in splits.items():
-        n = min(rows, len(labels))
-        y = np.asarray(labels[:n], dtype=np.float64).reshape(n, -1)
-        seen = np.isfinite(y) & (y >= 0 if (y < 0).any() and set(np.unique(y[y < 0])) <= {-1.0} else True)
-        out[split] = {"rows": n, "mean_target": [round(float(y[seen[:, j], j].mean()), 4) for j in range(y.shape[1])]}
-        for name, training in (("inference", False), ("batch_statistics", True)):
-            pred = np.concatenate([keras.ops.convert_to_numpy(model({k: v[i:i + batch] for k, v in inputs.items()},
-                                                                    training=training)) for i in range(0, n, batch)])
-            pred = pred.astype(np.float64).reshape(n, -1)
-            r = []
-            for j in range(y.shape[1]):
-                m = seen[:, j]
-                ok = m.sum() > 2 and np.std(pred[m, j]) > 0 and np.std(y[m, j]) > 0
-                r.append(round(float(np.corrcoef(pred[m, j], y[m, j])[0, 1]), 4) if ok else None)
-            out[split][name] = {"pearson_r": r, "mse": round(float(np.mean((pred - y)[seen] ** 2)), 4),
-                                "mean_prediction": pred.mean(0).round(4).tolist()}
+    try:
+        for split, (inputs, labels) in splits.items():
+            n = min(rows, len(labels))
+            y = np.asarray(labels[:n], dtype=np.float64).reshape(n, -1)
+            seen = np.isfinite(y) & (y >= 0 if (y < 0).any() and set(np.unique(y[y < 0])) <= {-1.0} else True)
+            out[split] = {"rows": n,
+                          "mean_target": [round(float(y[seen[:, j], j].mean()), 4) for j in range(y.shape[1])]}
+            for name, runner in runners:
+                pred = np.asarray(runner.predict({k: v[:n] for k, v in inputs.items()}, batch_size=batch,
+                                                 verbose=0))
+                model.set_weights(state)
+                pred = pred.astype(np.float64).reshape(n, -1)
+                r = []
+                for j in range(y.shape[1]):
+                    m = seen[:, j]
+                    ok = m.sum() > 2 and np.std(pred[m, j]) > 0 and np.std(y[m, j]) > 0
+                    r.append(round(float(np.corrcoef(pred[m, j], y[m, j])[0, 1]), 4) if ok else None)
+                out[split][name] = {"pearson_r": r, "mse": round(float(np.mean((pred - y)[seen] ** 2)), 4),
+                                    "mean_prediction": pred.mean(0).round(4).tolist()}
+    finally:
+        model.set_weights(state)
     return out
