@@ -310,3 +310,23 @@ def test_attribution_runs_on_a_deepcpg_dna_model_per_cell():
 
 def onehot_to_codes_input(x):
     return {"sequence": it.onehot_to_codes(x)}
+
+
+def test_numba_kernels_compiled_in_one_process_load_from_the_cache_in_the_next(tmp_path):
+    """cache_numba_kernels turns on numba's disk cache for a package's kernels, so that a later
+    process (the next interpret job) loads them instead of compiling (modisco-lite: ~18 s a job)."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "kernels_pkg").mkdir()
+    (tmp_path / "kernels_pkg" / "__init__.py").write_text(
+        "import numba\n\n@numba.njit\ndef add_one(x):\n    return x + 1\n")
+    script = ("import kernels_pkg\nfrom dnazoo.interpret import cache_numba_kernels\n"
+              "print(cache_numba_kernels('kernels_pkg'), kernels_pkg.add_one(1), "
+              "sum(kernels_pkg.add_one.stats.cache_hits.values()))\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path]),
+           "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+            .stdout.split() for _ in range(2)]
+    assert runs == [["1", "2", "0"], ["1", "2", "1"]]  # compiled and written, then loaded
