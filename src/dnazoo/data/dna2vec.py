@@ -202,7 +202,7 @@ def _loss_callback(losses: list[float]):
     return EpochLoss()
 
 
-def measure_words_per_second(sentences, params: Dna2vecParams, workers: int, n_words: int = 400_000,
+def measure_words_per_second(sentences, params: Dna2vecParams, workers: int, n_words: int = 100_000,
                              folder: str | os.PathLike | None = None) -> tuple[float, int]:
     """Train a throw-away model for one pass over the first ``n_words`` words of ``sentences``
     (gensim ``corpus_file`` mode, this machine, ``workers`` threads) and return
