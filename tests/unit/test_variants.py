@@ -479,3 +479,43 @@ def test_variant_ism_gives_the_observed_base_minus_the_mean_substitution_effect_
         unobserved = np.ones((2, 31, 4), dtype=bool)
         unobserved[np.arange(2)[:, None], np.arange(31)[None], seqs] = False
         assert (att[which][unobserved] == 0).all()  # only the observed bases carry attribution
+
+
+def test_variant_ism_of_a_pair_model_explains_each_rows_own_anchor_and_mutates_only_that_one(monkeypatch):
+    """Rows whose variant lies in anchor 2 get anchor 2's ISM, the others anchor 1's, each equal to
+    the full two-anchor ISM of that anchor; per allele, only the anchor a row explains is mutated."""
+    pytest.importorskip("keras")
+    from dnazoo import models
+    from dnazoo.data.encoding import onehot
+    from dnazoo.interpret import hypothetical_from_ism, ism
+    from dnazoo.interpret.variants import variant_ism
+    from dnazoo.tasks import Task
+
+    model = models.build("deepbind", (24, 24), "pairs", task=Task(), with_distance=True)
+    rng = np.random.default_rng(5)
+    ref = {k: rng.integers(0, 4, (3, 24)).astype(np.uint8) for k in ("anchor1", "anchor2")}
+    alt = {k: v.copy() for k, v in ref.items()}
+    alt["anchor2"][0, 10] = (alt["anchor2"][0, 10] + 1) % 4
+    distance = np.array([5_000.0, 20_000.0, 80_000.0])
+    rows_anchor = np.array(["anchor2", "anchor1", "anchor1"])
+    import dnazoo.interpret as interpret
+
+    mutated, batched = [], interpret._batched_variants
+
+    def recording(ex, onehots, extra, which, make, batch_size):
+        mutated.append((which, len(onehots[which])))
+        return batched(ex, onehots, extra, which, make, batch_size)
+
+    monkeypatch.setattr(interpret, "_batched_variants", recording)
+    att = variant_ism(model, ref, alt, rows_anchor, distance)
+    assert sorted(mutated) == [(0, 2), (0, 2), (1, 1), (1, 1)]  # (input, rows) for REF and ALT
+    extra = [np.log10(distance + 1.0).astype(np.float32).reshape(-1, 1)]
+    for which, arrays in (("ref", ref), ("alt", alt)):
+        full = ism(model, [onehot(arrays[k], 4).astype(np.float32) for k in ("anchor1", "anchor2")], extra)
+        for i, name in enumerate(rows_anchor):
+            j = ("anchor1", "anchor2").index(name)
+            expected = hypothetical_from_ism(full[j][i:i + 1]) * onehot(arrays[name][i:i + 1], 4)
+            assert att[which][i:i + 1] == pytest.approx(expected, abs=1e-5), (which, i)
+    assert att["ref"].shape == (3, 24, 4)
+    with pytest.raises(ValueError, match="'anchor3' is not one of the model's sequence inputs"):
+        variant_ism(model, ref, alt, "anchor3", distance)

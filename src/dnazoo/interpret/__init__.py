@@ -366,24 +366,26 @@ def ism(model, onehots: list, extra: list | None = None, target: int = 0, batch_
     onehots = [np.asarray(x, dtype=np.float32) for x in _check(onehots, ex)]
     extra = [np.asarray(e, dtype=np.float32) for e in (extra or [])]
     ref = ex(_to_inputs(ex, onehots, extra), batch_size=batch_size)
-    out = []
-    for which, x in enumerate(onehots):
-        length, channels = x.shape[1:]
+    return [_ism_input(ex, onehots, extra, which, ref, batch_size) for which in range(len(onehots))]
 
-        def make(seq, length=length, channels=channels):
-            pos, base = np.nonzero(seq[:, :4] == 0)
-            variants = np.repeat(seq[None], len(pos), axis=0)
-            variants[np.arange(len(pos)), pos, :] = 0.0
-            variants[np.arange(len(pos)), pos, base] = 1.0
-            return variants, pos * 4 + base
 
-        scores = _batched_variants(ex, onehots, extra, which, make, batch_size)
-        res = np.zeros((len(x), length, 4), dtype=np.float32)
-        for i, s in enumerate(scores):
-            pos, base = np.nonzero(x[i, :, :4] == 0)
-            res[i, pos, base] = s - ref[i]
-        out.append(res)
-    return out
+def _ism_input(ex: Explained, onehots: list, extra: list, which: int, ref: np.ndarray, batch_size: int) -> np.ndarray:
+    """:func:`ism` of sequence input ``which`` only, given the unmutated scores ``ref`` ``(n,)``."""
+    x = onehots[which]
+
+    def make(seq):
+        pos, base = np.nonzero(seq[:, :4] == 0)
+        variants = np.repeat(seq[None], len(pos), axis=0)
+        variants[np.arange(len(pos)), pos, :] = 0.0
+        variants[np.arange(len(pos)), pos, base] = 1.0
+        return variants, pos * 4 + base
+
+    scores = _batched_variants(ex, onehots, extra, which, make, batch_size)
+    res = np.zeros((len(x), x.shape[1], 4), dtype=np.float32)
+    for i, s in enumerate(scores):
+        pos, base = np.nonzero(x[i, :, :4] == 0)
+        res[i, pos, base] = s - ref[i]
+    return res
 
 
 def deletion_scan(model, onehots: list, extra: list | None = None, target: int = 0, batch_size: int = 1024) -> list:

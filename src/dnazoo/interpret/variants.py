@@ -499,35 +499,55 @@ def motif_break_variants(codes: np.ndarray, ids, ppm: np.ndarray, *, motif: str 
     return table[cols].reset_index(drop=True)
 
 
-def variant_ism(model, ref: dict, alt: dict, input_name: str, distance: np.ndarray | None = None,
+def variant_ism(model, ref: dict, alt: dict, input_name, distance: np.ndarray | None = None,
                 target: int = 0, batch_size: int = 1024) -> dict:
     """In-silico mutagenesis of the REF and ALT sequences of variants, as attributions of the
     observed bases: at every position, minus the mean change of the three substitutions
     (:func:`dnazoo.interpret.ism`, mean-centred as :func:`dnazoo.interpret.hypothetical_from_ism`,
-    times the one-hot), on the input that holds the variant.
+    times the one-hot), on the input that holds the variant. Only that input is mutated: a pair
+    model's other anchor stays as it is, so a row costs one ISM of one window per allele.
 
     Args:
         model: a trained Keras model of the zoo.
         ref, alt: ``{input name: (n, L) uint8 codes}``, the model's sequence inputs.
-        input_name: the input whose attributions are returned (``sequence``, ``anchor1``...).
+        input_name: the input whose attributions are returned (``sequence``, ``anchor1``...), one
+            for every row or an ``(n,)`` array of names, one per row (a pair model's variants lie
+            in either anchor).
         distance: ``(n,)`` bp between anchor midpoints, for pair models that take it.
 
     Returns:
         ``{"ref": (n, L, 4) float32, "alt": (n, L, 4) float32}``, score units of
         :func:`dnazoo.interpret.score_model` (the logit for binary tasks).
+
+    Raises:
+        ValueError: an input name the model does not have, or inputs that do not fit it.
     """
     from dnazoo.data.encoding import onehot
-    from dnazoo.interpret import hypothetical_from_ism, ism, score_model
+    from dnazoo.interpret import _check, _ism_input, _to_inputs, hypothetical_from_ism, score_model
 
-    channels = score_model(model, target).channels or 4
+    ex = score_model(model, target)
+    channels = ex.channels or 4
     names = [i.name for i in model.inputs if i.name != "log10_distance"]
-    extra = None
+    n = len(np.asarray(ref[names[0]]))
+    per_row = np.broadcast_to(np.asarray(input_name, dtype=object), (n,))
+    unknown = sorted(set(per_row) - set(names))
+    if unknown:
+        raise ValueError(f"variant_ism: input {unknown[0]!r} is not one of the model's sequence inputs {names}")
+    extra = []
     if "log10_distance" in [i.name for i in model.inputs]:
         extra = [np.log10(np.asarray(distance, dtype=np.float64) + 1.0).astype(np.float32).reshape(-1, 1)]
     out = {}
     for which, arrays in (("ref", ref), ("alt", alt)):
-        onehots = [onehot(np.asarray(arrays[k]), channels).astype(np.float32) for k in names]
-        scores = ism(model, onehots, extra, target, batch_size)[names.index(input_name)]
-        observed = onehot(np.asarray(arrays[input_name]), 4).astype(np.float32)
+        onehots = [np.asarray(x, dtype=np.float32)
+                   for x in _check([onehot(np.asarray(arrays[k]), channels) for k in names], ex)]
+        own = np.array(arrays[names[0]], copy=True)  # (n, L) codes of the input each row explains
+        scores = np.zeros((*own.shape, 4), dtype=np.float32)
+        for name in dict.fromkeys(per_row):
+            rows = np.flatnonzero(per_row == name)
+            own[rows] = np.asarray(arrays[name])[rows]
+            sub, sub_extra = [x[rows] for x in onehots], [e[rows] for e in extra]
+            base = ex(_to_inputs(ex, sub, sub_extra), batch_size=batch_size)
+            scores[rows] = _ism_input(ex, sub, sub_extra, names.index(name), base, batch_size)
+        observed = onehot(own, 4).astype(np.float32)
         out[which] = hypothetical_from_ism(scores) * observed
     return out

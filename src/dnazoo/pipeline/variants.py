@@ -235,7 +235,7 @@ def top_variants_stage(model: str, model_path, encoded_dir, effects, settings: d
                 hits = pd.DataFrame({"vrow": np.arange(len(top)), "prow": prow, "anchor": top["anchor"].astype(int)})
                 ref, alt, wstart = pair_windows(genome, top, pairs, hits)
                 distance = pairs["distance"].to_numpy()[prow] if "distance" in pairs else None
-                input_name = None  # each row's own anchor, the one that holds the variant
+                input_name = "anchor" + top["anchor"].astype(int).astype(str).to_numpy()  # the anchor that holds it
             else:
                 first = spec["inputs"][0]
                 w = centred_windows(top, genome, int(first["shape"][0]))
@@ -243,13 +243,7 @@ def top_variants_stage(model: str, model_path, encoded_dir, effects, settings: d
         finally:
             genome.close()
         centre = top["pos"].to_numpy(np.int64) - wstart
-    if input_name is None:  # pairs with the variant in either anchor: explain each row's own anchor
-        a1 = variant_ism(loaded, ref, alt, "anchor1", distance)
-        a2 = variant_ism(loaded, ref, alt, "anchor2", distance)
-        swap = (top["anchor"].astype(int) == 2).to_numpy()
-        attributions = {k: np.where(swap[:, None, None], a2[k], a1[k]) for k in ("ref", "alt")}
-    else:
-        attributions = variant_ism(loaded, ref, alt, input_name, distance)
+    attributions = variant_ism(loaded, ref, alt, input_name, distance)
     plot_top_variants(top, attributions, centre, stem,
                       f"{model}: ISM around the {len(top)} variants of largest |effect|", flank, simulated)
     log.info("%s: ISM around %s", model, ", ".join(top["variant_id"]))
