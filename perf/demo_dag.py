@@ -16,6 +16,8 @@ over its wall time; a Keras job is one whose benchmark name holds a Keras model 
 (Snakemake's ``--set-threads``), alternating with the default (at most half the CPUs per job) in
 each round; it reports both walls and their ratio. On 2 cores, ``--compare-threads 2`` is the
 layout where every multi-threaded job takes both cores and the jobs run one at a time.
+``--compare-set-threads RULE=N ...`` sets the threads of single rules on that side, e.g.
+``--compare-set-threads train_dna2vec=2`` for a dna2vec job that takes both cores.
 ``--compare-config KEY=VALUE ...`` runs the other side on the shipped config with these top-level
 keys merged into it (VALUE is YAML; a mapping is merged key by key), instead of or as well as
 ``--compare-threads``; e.g. ``--compare-config 'dna2vec={max_bp: 2000000}'`` for a smaller dna2vec
@@ -50,9 +52,12 @@ REPO = Path(__file__).resolve().parents[1]
 MULTI_THREADED = ("train_dna2vec", "train", "evaluate", "interpret", "variant_effects", "variant_ism")
 
 
-def set_threads(n: int) -> list[str]:
-    """Snakemake arguments that run every multi-threaded rule at ``n`` threads."""
-    return ["--set-threads"] + [f"{r}={n}" for r in MULTI_THREADED]
+def set_threads(n: int | None, rules: list[str] = ()) -> list[str]:
+    """Snakemake arguments that run every multi-threaded rule at ``n`` threads (none: as they are),
+    then the ``RULE=N`` of ``rules`` on top."""
+    threads = {r: str(n) for r in MULTI_THREADED} if n else {}
+    threads.update(r.split("=", 1) for r in rules)
+    return ["--set-threads"] + [f"{r}={k}" for r, k in threads.items()] if threads else []
 
 
 def run_once(cores: int, extra: list[str] = (), configfile: Path = REPO / "config" / "config.yaml"
@@ -133,6 +138,9 @@ def main() -> None:
     ap.add_argument("--compare-threads", type=int, metavar="N",
                     help="also run the DAG with its multi-threaded rules at N threads each, alternating with "
                          "the default in every round, and report both walls and their ratio")
+    ap.add_argument("--compare-set-threads", nargs="+", metavar="RULE=N", default=[],
+                    help="also run the DAG with these rules at N threads (Snakemake's --set-threads), alternating "
+                         "with the default in every round (with --compare-threads: on top of it)")
     ap.add_argument("--compare-config", nargs="+", metavar="KEY=VALUE",
                     help="also run the DAG on the shipped config with these keys merged in (VALUE is YAML), "
                          "alternating with the default in every round (with --compare-threads: both on that side)")
@@ -140,7 +148,7 @@ def main() -> None:
     args = ap.parse_args()
     walls, per_rule, noop, imports, one_walls, one_rule = [], {}, [], [], [], {}
     aurocs, one_aurocs = {}, {}
-    other_args = set_threads(args.compare_threads) if args.compare_threads else []
+    other_args = set_threads(args.compare_threads, args.compare_set_threads)
     other_config = REPO / "config" / "config.yaml"
     if args.compare_config:
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as fh:
