@@ -18,6 +18,8 @@ each round; it reports both walls and their ratio. On 2 cores, ``--compare-threa
 layout where every multi-threaded job takes both cores and the jobs run one at a time.
 ``--compare-set-threads RULE=N ...`` sets the threads of single rules on that side, e.g.
 ``--compare-set-threads train_dna2vec=2`` for a dna2vec job that takes both cores.
+``--compare-resources gpu=2`` runs that side with two ``gpu`` tokens (the default run takes
+one): on a machine without a GPU, two Keras jobs at once.
 ``--compare-config KEY=VALUE ...`` runs the other side on the shipped config with these top-level
 keys merged into it (VALUE is YAML; a mapping is merged key by key), instead of or as well as
 ``--compare-threads``; e.g. ``--compare-config 'dna2vec={max_bp: 2000000}'`` for a smaller dna2vec
@@ -141,6 +143,9 @@ def main() -> None:
     ap.add_argument("--compare-set-threads", nargs="+", metavar="RULE=N", default=[],
                     help="also run the DAG with these rules at N threads (Snakemake's --set-threads), alternating "
                          "with the default in every round (with --compare-threads: on top of it)")
+    ap.add_argument("--compare-resources", nargs="+", metavar="NAME=N", default=[],
+                    help="also run the DAG with these Snakemake --resources (e.g. gpu=2), alternating with the "
+                         "default (gpu=1) in every round")
     ap.add_argument("--compare-config", nargs="+", metavar="KEY=VALUE",
                     help="also run the DAG on the shipped config with these keys merged in (VALUE is YAML), "
                          "alternating with the default in every round (with --compare-threads: both on that side)")
@@ -149,6 +154,8 @@ def main() -> None:
     walls, per_rule, noop, imports, one_walls, one_rule = [], {}, [], [], [], {}
     aurocs, one_aurocs = {}, {}
     other_args = set_threads(args.compare_threads, args.compare_set_threads)
+    if args.compare_resources:
+        other_args += ["--resources", *args.compare_resources]  # the last --resources counts
     other_config = REPO / "config" / "config.yaml"
     if args.compare_config:
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as fh:
