@@ -30,7 +30,7 @@ use_mirror(config.get("mirror"))
 MAX_THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 # A multi-threaded rule asks for at most half of them (at least 1), so that two branches of the DAG
 # run side by side: on 2 cores the demo runs 1.35x as fast with one thread per job as with two
-# (perf/results/demo_dag_cpu.json); its Keras jobs barely use a second thread, while the dna2vec
+# (perf/results/demo_dag_threads_cpu.json); its Keras jobs barely use a second thread, while the dna2vec
 # branch overlaps the deepbind branch. `--set-threads RULE=N` overrides a rule.
 JOB_THREADS = max(1, MAX_THREADS // 2)
 # Jobs inherit this: TensorFlow's C++ info lines stay out of the logs and the console.
