@@ -124,7 +124,18 @@ PERF_FILES = {
                                 "`.venv-perf/bin/python perf/ism_tangermeme.py --out perf/results/ism_tangermeme_cpu.json`"),
     "train_grelu_cpu.json": ("training samples/s of `dilated_cnn` (TensorFlow and JAX backends) against gReLU's "
                              "`DilatedConvModel` at equal size (Lightning and a plain PyTorch loop)",
-                             "`.venv-perf/bin/python perf/train_grelu.py --out perf/results/train_grelu_cpu.json`"),
+                             "`.venv-perf/bin/python perf/train_grelu.py --samples 1024 --out perf/results/train_grelu_cpu.json`"),
+    "train_grelu_xla_cpu.json": ("`dilated_cnn` against `DilatedConvModel` as in train_grelu_cpu.json, 4 epochs per run (the median of the last 3 timed), with two more "
+                                 "sides: TensorFlow with XLA (`training.jit_compile`) and JAX, all against TensorFlow "
+                                 "without XLA (the CPU default)",
+                                 "`.venv-perf/bin/python perf/train_grelu.py --samples 1024 --epochs 4 --sides "
+                                 "dnazoo_tensorflow_xla,dnazoo_jax,grelu_lightning,grelu_torch_loop "
+                                 "--out perf/results/train_grelu_xla_cpu.json`"),
+    "train_grelu_convgru_xla_cpu.json": ("`danq` against `ConvGRUModel` as in train_grelu_convgru_cpu.json, 4 epochs per run (the median of the "
+                                         "last 3 timed), with TensorFlow with XLA and JAX as sides",
+                                         "`.venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 256 "
+                                         "--batch 32 --epochs 4 --sides dnazoo_tensorflow_xla,dnazoo_jax,"
+                                         "grelu_lightning,grelu_torch_loop --out perf/results/train_grelu_convgru_xla_cpu.json`"),
     "train_grelu_convgru_cpu.json": ("training samples/s of `danq` (TensorFlow and JAX backends) against gReLU's "
                                      "`ConvGRUModel` with DanQ's stem, pool and recurrent width (the JSON lists "
                                      "where they differ)",
@@ -483,7 +494,9 @@ if (PERF / "ism_tangermeme_cpu.json").exists():
                                                 f"({r['speed_ratio_dnazoo_over_this_range'][0]}–"
                                                 f"{r['speed_ratio_dnazoo_over_this_range'][1]})",
                           "file": "ism_tangermeme_cpu.json"})
-TRAIN_PAIRS = {"train_grelu_cpu.json": "dilated CNN, 1 kbp", "train_grelu_convgru_cpu.json": "DanQ against ConvGRU, 1 kbp",
+TRAIN_PAIRS = {"train_grelu_cpu.json": "dilated CNN, 1 kbp", "train_grelu_xla_cpu.json": "dilated CNN, 1 kbp, 4 epochs",
+               "train_grelu_convgru_cpu.json": "DanQ against ConvGRU, 1 kbp",
+               "train_grelu_convgru_xla_cpu.json": "DanQ against ConvGRU, 1 kbp, 4 epochs",
                "train_grelu_enformer_cpu.json": "Enformer-like, 6,144 bp",
                "train_grelu_enformer_xla_cpu.json": "Enformer-like, 6,144 bp"}
 for name, label in TRAIN_PAIRS.items():
