@@ -554,8 +554,9 @@ for demo_file in sorted(PERF.glob("demo_dag*_cpu.json")):
                 return ", ".join(f"{m} {' and '.join(f'{x:.3f}' for x in per_run[m])}" for m in differ)
             measure = (f"the demo DAG on 2 cores: the default (multi-threaded rules at "
                        f"{e['default_threads_per_multi_threaded_rule']} thread(s) per job, `--resources gpu=1`) "
-                       f"against `{' '.join(other['extra_arguments'])}` (test AUROC per run: "
-                       f"{runs(e['test_auroc_per_run'])} against {runs(other['test_auroc_per_run'])})")
+                       f"against `{' '.join(other['extra_arguments'])}`"
+                       + (f" (test AUROC per run: {runs(e['test_auroc_per_run'])} against "
+                          f"{runs(other['test_auroc_per_run'])})" if differ else ""))
         else:
             measure = (f"the demo DAG on 2 cores: multi-threaded rules at {e['default_threads_per_multi_threaded_rule']} "
                        f"thread(s) per job (the default: half the CPUs), against "
