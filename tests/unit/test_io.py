@@ -280,3 +280,19 @@ def test_configure_backend_leaves_the_backend_alone_for_a_baseline():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0] == "False False False"
     assert out[1].startswith("KeyError") and "no_such_model" in out[1]
+
+
+def test_data_stages_import_neither_the_backend_nor_scikit_learn():
+    """The data jobs (simulate, read, split, windows, encode, dna2vec) import dnazoo.pipeline.data;
+    scikit-learn (with SciPy's statistics, about 1 s) and the backend wait for the function that needs
+    them: a random split imports scikit-learn when it runs."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport dnazoo.pipeline.data\n"
+            "print(*[m in sys.modules for m in ('sklearn', 'scipy.stats', 'tensorflow', 'keras')])\n"
+            "import pandas as pd\nfrom dnazoo.data.splits import _stratified_holdout\n"
+            "_stratified_holdout(pd.RangeIndex(10), pd.Series([0, 1] * 5), 0.2, 0)\n"
+            "print('sklearn' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["False False False False", "True"]

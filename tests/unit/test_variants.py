@@ -519,3 +519,49 @@ def test_variant_ism_of_a_pair_model_explains_each_rows_own_anchor_and_mutates_o
     assert att["ref"].shape == (3, 24, 4)
     with pytest.raises(ValueError, match="'anchor3' is not one of the model's sequence inputs"):
         variant_ism(model, ref, alt, "anchor3", distance)
+
+
+def test_pair_variants_predict_each_pairs_ref_once_and_score_as_row_by_row(genome, monkeypatch):
+    """Four variants in the two anchors of one pair share that pair's REF inputs: the model sees the
+    REF pair once, and every row's REF and ALT scores equal a row-by-row prediction. A REF allele
+    that does not match the genome makes its own REF inputs."""
+    pytest.importorskip("keras")
+    from dnazoo import models
+    from dnazoo.data.encoding import encode_codes
+    import dnazoo.interpret.variants as iv
+    from dnazoo.tasks import Task
+    from dnazoo.training import predict
+
+    fa, seqs = genome
+    s = seqs["chr1"]
+    model = models.build("deepbind", (40, 40), "pairs", task=Task(), with_distance=True)
+    windows = pd.DataFrame({"pair_id": ["p1", "p2"], "chrom1": ["chr1", "chr1"], "wstart1": [0, 100],
+                            "wend1": [40, 140], "chrom2": ["chr1", "chr1"], "wstart2": [200, 250],
+                            "wend2": [240, 290], "distance": [200, 150]})
+    pos = [5, 30, 210, 230, 120, 260]
+    ref = [s[p] for p in pos]
+    ref[5] = "ACGT".replace(s[260], "")[0]  # REF mismatch: its REF window carries the VCF's allele
+    v = pd.DataFrame({"chrom": "chr1", "pos": pos, "ref": ref,
+                      "alt": ["ACGT".replace(r, "")[1] for r in ref], "variant_id": list("abcdef")})
+    seen, predict_codes = [], iv.predict_codes
+
+    def recording(name, model_, inputs, *args, **kw):
+        seen.append(len(inputs["anchor1"]))
+        return predict_codes(name, model_, inputs, *args, **kw)
+
+    monkeypatch.setattr(iv, "predict_codes", recording)
+    table = iv.score_pairs("deepbind", model, GenomeCodes(fa), v, windows, Task()).set_index("variant_id")
+    # REF: p1 once for its 4 variants, p2 once, and the mismatched REF of f; ALT: one per row
+    assert seen == [3, 6]
+    for vid, p, a in zip("abcdef", pos, [1, 1, 2, 2, 1, 2]):
+        w = windows.iloc[0 if vid in "abcd" else 1]
+        anchors = {b: s[w[f"wstart{b}"]:w[f"wend{b}"]] for b in (1, 2)}
+        row = table.loc[vid]
+        for allele, col in ((row["ref"], "ref_score"), (row["alt"], "alt_score")):
+            seq = dict(anchors)
+            off = p - w[f"wstart{a}"]
+            seq[a] = seq[a][:off] + allele + seq[a][off + 1:]
+            want = predict(model, {"anchor1": encode_codes(seq[1])[None], "anchor2": encode_codes(seq[2])[None],
+                                   "log10_distance": np.log10([[w["distance"] + 1.0]]).astype(np.float32)},
+                           task=Task())[0]
+            assert row[col] == pytest.approx(want, rel=1e-5, abs=1e-7), (vid, col)

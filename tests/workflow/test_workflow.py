@@ -81,7 +81,12 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
     assert tok.shape == a1.shape and tok[:, :5].max() == 0 and tok.max() <= 4096
     assert list(tmp_path.joinpath("logs").rglob("train_deepbind.log"))
     # the k-mer model starts from the dna2vec matrix trained on this dataset's genome
-    assert (tmp_path / "results" / "dna2vec" / "simulated_simulated_demo" / "kmer_matrix.npy").exists()
+    d2v = tmp_path / "results" / "dna2vec" / "simulated_simulated_demo"
+    from gensim.models import KeyedVectors
+    from dnazoo.data.dna2vec import kmer_matrix
+    vectors = KeyedVectors.load_word2vec_format(d2v / "dna2vec.bin", binary=True)  # every k-mer, 3 to 8
+    assert {len(w) for w in vectors.index_to_key} == set(range(3, 9))
+    np.testing.assert_array_equal(kmer_matrix(vectors, 6)[0], np.load(d2v / "kmer_matrix.npy"))  # exact float32
     log = (tmp_path / "logs" / "simulated_demo" / "train_embedding_cnn_one_branch.log").read_text()
     assert "k-mer embedding initialised from a (4097, 100) matrix" in log
     # the HTML report holds every figure, the summary and the metrics of every model, with captions

@@ -3,7 +3,7 @@ rule train_dna2vec:
     input:
         fasta=lambda wc: genome_fasta(wc.genome),
     output:
-        w2v="results/dna2vec/{genome}/dna2vec.w2v",
+        vectors="results/dna2vec/{genome}/dna2vec.bin",
         matrix="results/dna2vec/{genome}/kmer_matrix.npy",
         report="results/dna2vec/{genome}/report.json",
     params:

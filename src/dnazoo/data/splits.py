@@ -30,7 +30,6 @@ import logging
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +43,8 @@ class SplitError(ValueError):
 
 
 def _stratified_holdout(index: pd.Index, labels: pd.Series, frac: float, seed: int) -> pd.Index:
+    from sklearn.model_selection import train_test_split  # here: importing scikit-learn costs a job ~1 s
+
     if frac <= 0 or len(index) == 0:
         return index[:0]
     strat = labels.loc[index] if labels.loc[index].value_counts().min() >= 2 else None

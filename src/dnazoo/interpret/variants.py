@@ -79,6 +79,48 @@ def predict_codes(name: str, model, inputs: dict, task, distance: np.ndarray | N
     return np.asarray(predict(model, arrays, batch_size, task, average_strands), dtype=np.float64)
 
 
+def unique_rows(inputs: dict, distance: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that are identical across every input (and ``distance``), found by their bytes.
+
+    Args:
+        inputs: ``{input name: (n, L) uint8 codes}``.
+        distance: ``(n,)`` bp, or None.
+
+    Returns:
+        ``(first, inverse)``: ``(u,)`` int64 the first row of each distinct row, in order of first
+        appearance, and ``(n,)`` int64 the index into ``first`` of every row, so that
+        ``x[first][inverse]`` rebuilds any per-row ``x``.
+    """
+    n = len(next(iter(inputs.values())))
+    parts = [np.ascontiguousarray(inputs[k]).reshape(n, -1).view(np.uint8) for k in sorted(inputs)]
+    if distance is not None:
+        parts.append(np.ascontiguousarray(np.asarray(distance, dtype=np.float64).reshape(n, 1)).view(np.uint8))
+    rows = np.ascontiguousarray(np.concatenate(parts, axis=1))
+    keys = rows.view(np.dtype((np.void, rows.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # first appearance order
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order].astype(np.int64), rank[inverse.ravel()].astype(np.int64)
+
+
+def predict_unique_codes(name: str, model, inputs: dict, task, distance: np.ndarray | None = None,
+                         average_strands: bool = False, batch_size: int = 256) -> np.ndarray:
+    """:func:`predict_codes` that runs the model once per distinct row: the REF inputs of a pair
+    model repeat for every variant of the same pair (both anchors of a pair hold the genome's
+    sequence whichever anchor the variant sits in), so a set of dense variants predicts each pair's
+    REF once. Same arguments and result as :func:`predict_codes`."""
+    n = len(next(iter(inputs.values())))
+    if n == 0:
+        return predict_codes(name, model, inputs, task, distance, average_strands, batch_size)
+    first, inverse = unique_rows(inputs, distance)
+    if len(first) == n:
+        return predict_codes(name, model, inputs, task, distance, average_strands, batch_size)
+    scores = predict_codes(name, model, {k: v[first] for k, v in inputs.items()}, task,
+                           None if distance is None else np.asarray(distance)[first], average_strands, batch_size)
+    return scores[inverse]
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, EPS, 1 - EPS)
     return np.log(p) - np.log1p(-p)
@@ -230,7 +272,7 @@ def score_pairs(name: str, model, genome: GenomeCodes, variants: pd.DataFrame, w
         window_n = np.array([int((arrays[f"anchor{a}"][i] == 4).sum()) for i, a in enumerate(hits["anchor"])],
                             dtype=np.int64)
         dist = windows["distance"].to_numpy()[hits["prow"].to_numpy()] if "distance" in windows else None
-        ref = predict_codes(name, model, arrays, task, dist, average_strands, batch_size)
+        ref = predict_unique_codes(name, model, arrays, task, dist, average_strands, batch_size)
         alt = predict_codes(name, model, alt_arrays, task, dist, average_strands, batch_size)
         keep = [c for c in ("pair_id", "split") if c in windows]
         rows = pd.concat([rows_v.iloc[hits["vrow"].to_numpy()].reset_index(drop=True),

@@ -410,20 +410,25 @@ def kmer_stage(encoded_dir: str | os.PathLike, kind: str, out_dir: str | os.Path
             save_npy(tokens, out_dir / f"{split}.{part}.npy")
 
 
-def dna2vec_stage(fasta, params: dict, threads: int, w2v_out, matrix_out, report_out) -> dict:
-    """Train dna2vec on a genome; write the vectors (word2vec text format), the model-k matrix
-    (DeepChromeHiC data_preprocessing.py, EPIVAN sequence_processing.py row order, row 0 = zeros, float32) and a report (coverage, loss per epoch, timing)."""
+def dna2vec_stage(fasta, params: dict, threads: int, vectors_out, matrix_out, report_out) -> dict:
+    """Train dna2vec on a genome; write the vectors of every k-mer, the model-k matrix
+    (DeepChromeHiC data_preprocessing.py, EPIVAN sequence_processing.py row order, row 0 = zeros, float32) and a report (coverage, loss per epoch, timing).
+
+    The vectors are in word2vec's binary format, exact float32: read them with gensim's
+    ``KeyedVectors.load_word2vec_format(path, binary=True)``. (The text format holds the same
+    vectors in decimal, three times the bytes, and takes seconds to write: 8 s against 0.4 s for
+    77,000 k-mers here.)"""
     from dnazoo.data.dna2vec import Dna2vecParams, coverage_by_k, kmer_matrix, train_dna2vec
     from dnazoo.io import atomic_path
 
     p = Dna2vecParams(**params)
-    wv, report = train_dna2vec(fasta, p, workers=threads, corpus_path=Path(str(w2v_out) + ".corpus.txt"))
+    wv, report = train_dna2vec(fasta, p, workers=threads, corpus_path=Path(str(vectors_out) + ".corpus.txt"))
     matrix, cov = kmer_matrix(wv, p.model_k)
     report["coverage_by_k"] = {str(k): v for k, v in coverage_by_k(wv, p.k_low, p.k_high).items()}
     report["model_k_coverage"] = cov
     log.info("dna2vec on %s: %s", fasta, {k: v for k, v in report.items() if k != "params"})
-    with atomic_path(w2v_out, suffix=".w2v") as tmp:
-        wv.save_word2vec_format(str(tmp), binary=False)
+    with atomic_path(vectors_out, suffix=".bin") as tmp:
+        wv.save_word2vec_format(str(tmp), binary=True)
     save_npy(matrix, matrix_out)
     write_json(report, report_out)
     return report
