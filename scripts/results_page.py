@@ -88,10 +88,14 @@ FILES = {
 #: Performance measurements: the script in perf/ that wrote each.
 PERF_FILES = {
     "demo_dag_cpu.json": ("wall time of the default DAG from scratch and per rule, 2 cores; the fixed cost of a job "
-                          "(a no-op script job, `import keras`) and the demo's overhead share; the same DAG with the "
-                          "dna2vec job at 2 threads (both cores), alternated with the default",
-                          "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-set-threads "
-                          "train_dna2vec=2 --out perf/results/demo_dag_cpu.json`"),
+                          "(a no-op script job, `import keras`) and the demo's overhead share",
+                          "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --out perf/results/demo_dag_cpu.json`"),
+    "demo_dag_dna2vec_threads_cpu.json": ("the default DAG against the same DAG with the dna2vec job at 2 threads (both "
+                                          "cores), alternated, 2 cores (the DAG before the binary dna2vec vectors and "
+                                          "the REF predictions once per pair; written as demo_dag_cpu.json by the "
+                                          "command, kept under this name)",
+                                          "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-set-threads "
+                                          "train_dna2vec=2 --out perf/results/demo_dag_cpu.json`"),
     "demo_dag_threads_cpu.json": ("the thread layout: the default DAG against the same DAG with every multi-threaded "
                                   "rule at 2 threads, alternated, 2 cores (the DAG before the variant ISM fix; written "
                                   "as demo_dag_cpu.json by the command, kept under this name)",
@@ -530,8 +534,10 @@ if (PERF / "dna2vec_throughput_cpu.json").exists():
                               "file": "dna2vec_throughput_cpu.json"})
 for demo_file in sorted(PERF.glob("demo_dag*_cpu.json")):
     e = json.loads(demo_file.read_text())
-    if e.get("overhead_s") is not None and demo_file.name == "demo_dag_cpu.json":  # the others: their comparison
-        peer_rows.append({"measure": f"the demo DAG on 2 cores: {e['jobs']} jobs ({e['keras_jobs']} with Keras); a "
+    if e.get("overhead_s") is not None and demo_file.name in ("demo_dag_cpu.json", "demo_dag_dna2vec_threads_cpu.json"):
+        # the current DAG, and the one before its last changes (the others: their comparison only)
+        peer_rows.append({"measure": f"the demo DAG on 2 cores ({e['machine']['cpu']}): {e['jobs']} jobs "
+                                     f"({e['keras_jobs']} with Keras); a "
                                      f"no-op job {e['noop_job_s']['median']} s, `import keras` "
                                      f"{e['keras_import_s']['median']} s",
                           "dnazoo": f"wall {e['median_wall_s']:.0f} s ({min(e['walls_s']):.0f}–{max(e['walls_s']):.0f})",
