@@ -101,6 +101,12 @@ PERF_FILES = {
                                   "as demo_dag_cpu.json by the command, kept under this name)",
                                   "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-threads 2 "
                                   "--out perf/results/demo_dag_cpu.json`"),
+    "job_costs_cpu.json": ("three fixed costs of the demo's jobs against the way each was done before, alternated: "
+                           "a data job's imports with and without scikit-learn, dna2vec's vectors written in "
+                           "word2vec's binary against its text format, and the rows a pair model scores for the "
+                           "demo's variants with the REF inputs once per pair against once per variant",
+                           "`.venv/bin/python perf/job_costs.py --demo-dir <demo run folder> "
+                           "--out perf/results/job_costs_cpu.json`"),
     "dna2vec_throughput_cpu.json": ("dna2vec training words/s by worker count and corpus mode on 2 Mbp of human "
                                     "chr2, the speed-up of 2 workers over 1, and the hg19 training time that follows",
                                     "`.venv/bin/python perf/dna2vec_throughput.py --genome "
@@ -532,6 +538,24 @@ if (PERF / "dna2vec_throughput_cpu.json").exists():
                               "dnazoo": f"{two:,.0f}", "reference": f"{one:,.0f}",
                               "time ratio (range)": f"2 workers {r['median']}× as fast ({r['range'][0]}–{r['range'][1]})",
                               "file": "dna2vec_throughput_cpu.json"})
+if (PERF / "job_costs_cpu.json").exists():
+    jc = json.loads((PERF / "job_costs_cpu.json").read_text())
+    for key, measure in (("import", "a data job's imports (`dnazoo.pipeline.data`), without scikit-learn against with it "
+                                    "(seconds)"),
+                         ("vectors", f"dna2vec's vectors of {jc['vectors']['kmers']:,} k-mers written in word2vec's "
+                                     "binary format against its text format (seconds)")):
+        e, r = jc[key], jc[key]["ratio_before_over_now"]
+        peer_rows.append({"measure": f"{measure}, {jc['machine']['cpu']}",
+                          "dnazoo": f"{e['seconds']['now']['median']:.2f} s", "reference": f"{e['seconds']['before']['median']:.2f} s",
+                          "time ratio (range)": f"{r['median']:.1f}× as fast ({r['range'][0]:.1f}–{r['range'][1]:.1f})",
+                          "file": "job_costs_cpu.json"})
+    if "ref_rows" in jc:
+        rr = jc["ref_rows"]
+        peer_rows.append({"measure": f"rows a pair model scores for the demo's {rr['variants']:,} variants: REF once per "
+                                     f"distinct pair ({rr['distinct_ref']:,}) and ALT once per row, against both per row",
+                          "dnazoo": f"{rr['model_rows_now']:,}", "reference": f"{rr['model_rows_before']:,}",
+                          "time ratio (range)": f"{rr['ratio_before_over_now']}× fewer rows",
+                          "file": "job_costs_cpu.json"})
 for demo_file in sorted(PERF.glob("demo_dag*_cpu.json")):
     e = json.loads(demo_file.read_text())
     if e.get("overhead_s") is not None and demo_file.name in ("demo_dag_cpu.json", "demo_dag_dna2vec_threads_cpu.json"):
