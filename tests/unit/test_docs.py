@@ -29,8 +29,9 @@ def test_readme_is_short_and_gives_the_two_commands():
     text = (REPO / "README.md").read_text()
     assert len(text.splitlines()) <= 150
     assert "bash scripts/setup.sh && .venv/bin/snakemake --cores 2 --resources gpu=1" in text
-    assert "bash scripts/setup.sh && .venv/bin/python -m pytest -q -ra -n 2" in text
-    assert ".venv/bin/python -m pytest -q -ra -n 2" in (REPO / ".ci" / "run").read_text()
+    tests = '.venv/bin/python -m pytest -q -ra -n 2 -m "not slow"'
+    assert f"bash scripts/setup.sh && {tests}" in text
+    assert tests in (REPO / ".ci" / "run").read_text()  # CI runs the README's command
 
 
 def test_every_shipped_config_is_documented():
@@ -137,3 +138,14 @@ def _merge(base: dict, over: dict) -> dict:
     for k, v in over.items():
         out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
+
+
+def test_the_quickstart_lists_every_slow_test():
+    """The tests left out of CI (marker ``slow``) are each named in the quickstart's table."""
+    import re
+
+    source = (REPO / "tests" / "workflow" / "test_workflow.py").read_text()
+    slow = set(re.findall(r"@pytest\.mark\.slow\ndef (test_\w+)\(", source))
+    assert len(slow) >= 7 and "marks=pytest.mark.slow" in source  # and one parametrisation
+    table = set(re.findall(r"^\| `(test_\w+)", (DOCS / "quickstart.md").read_text(), flags=re.M))
+    assert slow <= table and len(table) == len(slow) + 1, (slow, table)

@@ -138,6 +138,7 @@ def test_demo_dag_learns_and_writes_every_output(tmp_path):
         assert "TensorFlow" in (logs / "variants_demo_variants_deepbind.log").read_text()
 
 
+@pytest.mark.slow
 def test_deepcpg_dna_then_cpg_then_joint_on_the_simulated_methylation(tmp_path):
     """DeepCpG's protocol through the core rules: the methylation rules build the dataset, rule train
     fits the DNA and CpG models, then the Joint model on their frozen features; rule evaluate gives
@@ -269,7 +270,8 @@ def hg19_like_genome(tmp_path_factory):
 
 
 @pytest.mark.parametrize("split, negatives", [
-    ({"method": "chromosome", "val_chromosomes": ["chr21"], "test_chromosomes": ["chr22"]}, None),
+    pytest.param({"method": "chromosome", "val_chromosomes": ["chr21"], "test_chromosomes": ["chr22"]}, None,
+                 marks=pytest.mark.slow),
     ({"method": "anchor", "seed": 0, "val_fraction": 0.15, "test_fraction": 0.15},
      {"method": "distance_matched", "new_pairs": True}),
 ])
@@ -316,6 +318,7 @@ def test_deepchromehic_gm_po_distance_baseline_offline_through_the_mirror(tmp_pa
     assert (tmp_path / "results" / "comparison" / "original_vs_dnazoo.png").exists()
 
 
+@pytest.mark.slow
 def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
     """Two small simulated datasets (different seeds): every model trained on one is tested on
     both, and the within-dataset cells equal each dataset's own evaluation. (dna2vec-initialised
@@ -360,6 +363,7 @@ def test_transfer_matrix_between_two_simulated_datasets(tmp_path):
         assert (tmp_path / "results" / "transfer" / "figures" / f"{stem}.png").stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_cv_folds_and_seeds_become_replicates_with_a_protocol_figure(tmp_path):
     """`protocols`, `split.method: cv` without `fold` and `seeds: [..]` expand into replicate
     datasets; the simulated genome is made once per original dataset; the group's table and figure
@@ -539,6 +543,7 @@ def test_gue_tf_tasks_from_their_csvs_through_the_mirror(tmp_path):
         assert "share their sequence" in log  # tf4's duplicates are reported
 
 
+@pytest.mark.slow
 def test_deepsea_bundle_config_on_mat_files_written_from_the_subset(tmp_path):
     """config/deepsea.yaml as shipped, on a bundle archive written from the real DeepSEA subset
     (train.mat as HDF5 from 9,000 training windows, valid.mat from the other 1,000, test.mat from
@@ -618,6 +623,7 @@ def test_pairs_with_two_late_fusions_and_distance(tmp_path):
         assert 0 <= metrics["auroc"] <= 1 and metrics["n"] > 0
 
 
+@pytest.mark.slow
 def test_simulated_profile_task_beats_a_shuffled_control(tmp_path):
     """The profile demo through the DAG: the workflow simulates bigWig tracks whose peaks sit on
     planted motifs; a dilated CNN predicts counts per bin, clearly above the same predictions
@@ -840,6 +846,7 @@ def test_targetfinder_config_rebuilds_the_pairs_from_the_authors_files(tmp_path)
     assert len(got) == 41_477 and int(got["label"].sum()) == 1_977
 
 
+@pytest.mark.slow
 def test_epivan_and_speid_on_targetfinder_pairs_through_the_hg19_path(tmp_path, hg19_like_genome):
     """config/targetfinder.yaml's K562 set with EPIVAN and SPEID at their 3,000 / 2,000-bp windows:
     the authors' per-pair file through the offline mirror (the real K562 pairs on chr19-22: every
@@ -897,15 +904,9 @@ def test_epivan_and_speid_on_targetfinder_pairs_through_the_hg19_path(tmp_path, 
 MM10_SIZES = {"18": 90_702_639, "19": 61_431_566}
 
 
-def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
-    """config/deepcpg_dna.yaml through an offline mirror (md5 checks on): the real serum cells,
-    train chr18, test chr19, with Ensembl's chromosome files stood in for by synthetic bases of
-    mm10's names and sizes (no mm10 offline) with a CpG at every profiled site (the sites are
-    checked against the genome); the DNA and CpG (RnnL1) models. A value outside
-    [0, 1] fails in one line naming the user's file and line."""
-    data = needs_shared("deepcpg", "cpg_profiles")
+def test_a_methylation_value_outside_0_1_fails_in_one_line_naming_the_users_file_and_line(tmp_path):
+    """A user's profile with a value outside [0, 1] stops the run in one line naming the file and line."""
     config = yaml.safe_load((REPO / "config" / "deepcpg_dna.yaml").read_text())
-    ds = config["methylation"]["deepcpg_serum_dna"]
     bad = tmp_path / "bad.tsv"
     bad.write_text("18\t3000023\t1.0\n18\t3000086\t2.0\n")
     broken = {"models": config["models"], "methylation": {"bad": {"profiles": {"bad": {"path": str(bad)}},
@@ -915,6 +916,16 @@ def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
     line = next(ln for ln in out.splitlines() if ln.startswith("dnazoo:"))
     assert "line 2: the methylation value is not a number in [0, 1]" in line and str(bad) in line
 
+
+@pytest.mark.slow
+def test_deepcpg_on_the_real_profiles_with_an_mm10_shaped_genome(tmp_path):
+    """config/deepcpg_dna.yaml through an offline mirror (md5 checks on): the real serum cells,
+    train chr18, test chr19, with Ensembl's chromosome files stood in for by synthetic bases of
+    mm10's names and sizes (no mm10 offline) with a CpG at every profiled site (the sites are
+    checked against the genome); the DNA and CpG (RnnL1) models."""
+    data = needs_shared("deepcpg", "cpg_profiles")
+    config = yaml.safe_load((REPO / "config" / "deepcpg_dna.yaml").read_text())
+    ds = config["methylation"]["deepcpg_serum_dna"]
     www = tmp_path / "www"
     www.mkdir()
     for src in ds["profiles"].values():
