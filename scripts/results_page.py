@@ -25,11 +25,13 @@ ENCODE_12TF = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRA
 
 GUE_TUNED = ("`DNAZOO_MIRROR=../shared/data/tfbs/gue_tf_human snakemake --cores 2 --resources gpu=1 "
              "--configfile config/gue_tf.yaml config/experiments/gue_tf_tuned.yaml "
-             "--config 'run_datasets=[gue_tf0,gue_tf2,gue_tf3,gue_tf4]'`; the tasks run one per run in the same folder "
-             "(`run_datasets=[gue_tf0]`, then `[gue_tf2]`, ...), and this last run, listing every task done, "
-             "only rebuilds the tables from their up-to-date results. gue_tf3 and gue_tf4 ran with `--resources gpu=2` "
-             "(two Keras jobs at once on the 2-core machine without a GPU, one thread each; the same "
-             "results, seconds measured beside another job), the others with `gpu=1`")
+             "--config 'run_datasets=[gue_tf0,gue_tf1,gue_tf2,gue_tf3,gue_tf4]'`, run one task at a time "
+             "(`run_datasets=[gue_tf0]`, then `[gue_tf1]`, ...); every row depends on its own task only, so the "
+             "committed tables are each task's rows in task order. gue_tf1, gue_tf3 and gue_tf4 ran with "
+             "`--resources gpu=2` (two Keras jobs at once on the 2-core machine without a GPU, one thread each; "
+             "the same results, seconds measured beside another job), the others with `gpu=1`. gue_tf1's studies "
+             "ran over several runs, each resuming the study's SQLite database (a trial cut off by a stopped run "
+             "is marked failed and not counted in the 12)")
 
 ENCODE_VARIANTS = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
                    "--resources gpu=1 --configfile config/encode_tfbs.yaml config/experiments/encode_variants.yaml`")
