@@ -208,3 +208,19 @@ def test_regression_head_starts_at_the_training_mean_and_stays_near_it(tmp_path)
     assert init_output_bias(binary, Task(), np.ones((4, 1))) is None
     with pytest.raises(ValueError, match="no Dense output layer of 3"):
         init_output_bias(models.build("deepbind", 50, "sequences", task=task), task, np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("cls", [0, 1])
+def test_mcc_of_one_class_predicted_as_that_class_is_zero_without_a_warning(cls):
+    import warnings
+
+    from dnazoo.tasks.metrics import binary_metrics
+
+    labels = np.full(20, cls)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = binary_metrics(labels, np.full(20, 0.9 if cls else 0.1))
+    assert m["mcc"] == 0.0 and np.isnan(m["auroc"]) and m["accuracy"] == 1.0
+    # one class in the labels, both in the predictions: scikit-learn's value, still 0
+    mixed = binary_metrics(labels, np.r_[np.full(10, 0.9), np.full(10, 0.1)])
+    assert mixed["mcc"] == 0.0 and mixed["accuracy"] == 0.5

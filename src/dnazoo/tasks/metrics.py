@@ -17,7 +17,10 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float = 0.
         labels: ``(n,)`` 0/1. scores: ``(n,)`` float P(label = 1).
 
     Returns:
-        ``{metric: float}`` plus ``n``, ``n_pos``; rank metrics are NaN when only one class is present.
+        ``{metric: float}`` plus ``n``, ``n_pos``; rank metrics are NaN when only one class is present;
+        MCC is 0 when the labels and the predictions are all one and the same class (scikit-learn's
+        value, without its warning; a multilabel task with rare labels would log one per label and
+        epoch).
     """
     from scipy.stats import pearsonr
     from sklearn.metrics import accuracy_score, average_precision_score, f1_score, matthews_corrcoef, roc_auc_score
@@ -32,7 +35,8 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float = 0.
         "auprc": float(average_precision_score(labels, scores)) if both else float("nan"),
         "f1": float(f1_score(labels, pred, zero_division=0)),
         "accuracy": float(accuracy_score(labels, pred)),
-        "mcc": float(matthews_corrcoef(labels, pred)) if len(labels) else float("nan"),
+        "mcc": (float("nan") if not len(labels) else 0.0 if np.all(labels == pred) and not both
+                else float(matthews_corrcoef(labels, pred))),
         "pearson_r": float(r),
         "n": int(len(labels)),
         "n_pos": int(labels.sum()),
