@@ -21,5 +21,10 @@ rm -f "$STAMP"
 .venv/bin/python -m pip install -q cython setuptools wheel
 .venv/bin/python -m pip install -q --no-build-isolation "ushuffle>=1.1.2"
 .venv/bin/python -m pip install -q -e ".[test]"
+# memelite's and modisco-lite's numba kernels, compiled once into numba's disk cache (about 100 s,
+# two processes); otherwise the first interpret or variant job compiles them (about 2.5 min)
+.venv/bin/python scripts/compile_kernels.py tomtom & TOMTOM=$!
+.venv/bin/python scripts/compile_kernels.py fimo modisco
+wait "$TOMTOM"
 echo "$WANT" > "$STAMP"
 echo "dnazoo installed in .venv"
