@@ -122,12 +122,12 @@ def test_failing_slurm_job_fails_the_run_and_names_its_log(tmp_path):
 @needs_slurm
 def test_two_tuning_workers_share_one_study_as_slurm_jobs(tmp_path):
     """tuning.parallel: 2 submits two tune_worker jobs that run trials of one Optuna study (journal
-    storage on the shared file system) at once: the 12 finished trials come from both jobs. (The CI
+    storage on the shared file system) at once: the 8 finished trials come from both jobs. (The CI
     cluster has one stand-in GPU and little memory, so the workers run on CPU here: gpu=0, one
     thread and 2 GB each.)"""
     config = _demo_config(tmp_path)
     config["models"] = ["deepbind"]
-    config["tuning"] = {"trials": 12, "parallel": 2, "seed": 0}
+    config["tuning"] = {"trials": 8, "parallel": 2, "seed": 0}  # CI time
     proc = _run_on_slurm(tmp_path, config, ("results/simulated_demo/tuning/deepbind/best_params.json",),
                          ("--set-resources", "tune_worker:gpu=0", "tune_worker:mem_mb=2000", "--set-threads",
                           "tune_worker=1"))
@@ -139,5 +139,5 @@ def test_two_tuning_workers_share_one_study_as_slurm_jobs(tmp_path):
     trials = pd.read_csv(tmp_path / "results" / "simulated_demo" / "tuning" / "deepbind" / "trials.tsv", sep="\t")
     finished = trials[trials["state"].isin(["COMPLETE", "PRUNED"])]
     print("\ntrials:\n" + trials.to_string())
-    assert len(finished) >= 12
+    assert len(finished) >= 8
     assert finished["user_attrs_worker"].nunique() == 2  # both jobs ran trials of the one study

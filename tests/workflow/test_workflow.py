@@ -599,9 +599,11 @@ def test_deepsea_bundle_config_on_mat_files_written_from_the_subset(tmp_path):
         assert (res / "figures" / f"{fig}.png").stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_pairs_with_two_late_fusions_and_distance(tmp_path):
     """A sequence tower (DeepBind) made a pair model by two late fusions, with log10 distance fed to
-    the head; the model's inputs say so."""
+    the head; the model's inputs say so. (CI: the byte-identical test trains one late fusion with
+    the distance input; tests/models builds every fusion.)"""
     sim = {"seed": 5, "n_chromosomes": 3, "chrom_length": 600_000, "n_pairs": 300}
     split = {"method": "chromosome", "val_chromosomes": ["simchr2"], "test_chromosomes": ["simchr3"]}
     config = {"datasets": {f"sim_{f}": {"kind": "pairs", "simulated": True, "window": 500, "simulate": sim,
@@ -762,7 +764,8 @@ def test_offline_download_and_a_bad_row_fail_in_one_line_naming_the_users_file(t
 
 def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_path):
     """Splits, encoded arrays, histories, predictions, metrics, tables and figures are byte-identical
-    across two runs of one config from scratch (one thread). Only ``model.keras`` differs (Keras
+    across two runs of one config from scratch (one thread), a pair model with a late fusion
+    (``concat_diff_mul``) and the log10 distance input. Only ``model.keras`` differs (Keras
     stamps the save time into the archive), and with it the checksum that ``run.json`` records, each
     model's ``inference.json`` (test rows per second), and the leaderboard's cost table and Pareto
     figure (training seconds)."""
@@ -773,6 +776,8 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
                                                                     max_distance=200_000)
     config["datasets"]["simulated_demo"].pop("embedding")
     config["datasets"]["simulated_demo"]["split"].update(val_chromosomes=["simchr3"], test_chromosomes=["simchr4"])
+    # deepbind's tower made a pair model by a late fusion, with log10 distance fed to the head
+    config["datasets"]["simulated_demo"].update(fusion="concat_diff_mul", with_distance=True)
     config.update(models=["deepbind", "kmer_baseline"], baselines=["kmer_baseline"],  # test time
                   training={"seed": 0, "max_epochs": 2, "patience": 2},
                   evaluation={"bootstrap": 20}, interpret={"enabled": False})
@@ -807,6 +812,13 @@ def test_two_runs_from_scratch_on_one_thread_write_byte_identical_results(tmp_pa
     assert records[0]["outputs"][f"{keras_dir}/history.tsv"] == records[1]["outputs"][f"{keras_dir}/history.tsv"]
     assert {"keras", "numpy", "python"} <= set(records[0]["packages"])
     assert records[0]["dataset_config"]["simulate"]["n_pairs"] == 240
+    import keras
+
+    from dnazoo.models import parts
+
+    model = keras.saving.load_model(tmp_path / "a" / keras_dir / "model.keras")
+    assert [i.name for i in model.inputs] == ["anchor1", "anchor2", "log10_distance"]
+    assert any(layer.name.startswith("fusion_concat") for layer in parts.onehot_model(model).layers)
     # a deleted model folder is rebuilt by the plain command (rule all names every model's files)
     import shutil
 
