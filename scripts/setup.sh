@@ -17,10 +17,13 @@ if [ -x .venv/bin/python ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 rm -f "$STAMP"
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q cython setuptools wheel
-.venv/bin/python -m pip install -q --no-build-isolation "ushuffle>=1.1.2"
-.venv/bin/python -m pip install -q -e ".[test]"
+# uv (from PyPI) installs the same packages as pip in a third of the time (52 s against 143 s on one
+# core, no cache); --native-tls reads the system's certificates, as pip does
+.venv/bin/python -m pip install -q --upgrade pip uv
+UV=(.venv/bin/python -m uv pip install -q --native-tls --python .venv/bin/python)
+"${UV[@]}" cython setuptools wheel
+"${UV[@]}" --no-build-isolation "ushuffle>=1.1.2"
+"${UV[@]}" -e ".[test]"
 # memelite's and modisco-lite's numba kernels, compiled once into numba's disk cache (about 100 s,
 # two processes); otherwise the first interpret or variant job compiles them (about 2.5 min)
 .venv/bin/python scripts/compile_kernels.py tomtom & TOMTOM=$!
