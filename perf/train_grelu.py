@@ -28,7 +28,8 @@ labels, batch ``--batch``), ``--threads`` CPU threads each:
 Each run trains ``--epochs`` epochs (2 by default) and reports the median of the epochs after the
 first (steady state) as samples/s, with every epoch's seconds. Reported per side:
 the median and range over the rounds, the ratio dnazoo (TensorFlow) / side per round (> 1: dnazoo
-faster), and the parameter counts. Needs the ``perf`` extra in its own environment::
+faster), the same ratio with the ``--reference`` side (e.g. ``dnazoo_tensorflow_xla``) in place of
+dnazoo (TensorFlow), and the parameter counts. Needs the ``perf`` extra in its own environment::
 
     python3 -m venv .venv-perf && .venv-perf/bin/pip install -e ".[perf]" "jax[cpu]"
     .venv-perf/bin/python perf/train_grelu.py --out perf/results/train_grelu_cpu.json
@@ -38,6 +39,9 @@ faster), and the parameter counts. Needs the ``perf`` extra in its own environme
         --out perf/results/train_grelu_enformer_cpu.json
     .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 64 --batch 8 --epochs 4 \
         --sides dnazoo_tensorflow_xla,dnazoo_jax --out perf/results/train_grelu_enformer_xla_cpu.json
+    .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 64 --batch 8 --epochs 4 \
+        --sides dnazoo_tensorflow_xla,grelu_lightning,grelu_torch_loop --reference dnazoo_tensorflow_xla \
+        --out perf/results/train_grelu_enformer_xla_grelu_cpu.json
 """
 
 from __future__ import annotations
@@ -203,6 +207,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--sides", default="dnazoo_tensorflow,dnazoo_jax,grelu_lightning,grelu_torch_loop",
                     help="comma-separated sides (dnazoo_tensorflow, the reference of every ratio, always runs); "
                          "also dnazoo_tensorflow_xla")
+    ap.add_argument("--reference", default="dnazoo_tensorflow",
+                    help="the side that every speed_ratio_reference_over_this ratio divides (a dnazoo side, e.g. "
+                         "dnazoo_tensorflow_xla); the speed_ratio_dnazoo_tf_over_this ratios always divide "
+                         "dnazoo_tensorflow")
     ap.add_argument("--side", help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
@@ -218,6 +226,8 @@ def main(argv=None) -> dict:
     unknown = [x for x in wanted if x not in known]
     if unknown:
         ap.error(f"--sides: unknown {unknown}; known: {sorted(known)}")
+    if args.reference not in wanted:
+        ap.error(f"--reference {args.reference}: not among the sides {wanted}")
     sides = {k: known[k] for k in wanted}
     runs = {k: [] for k in sides}
     for _ in range(args.repeats):
@@ -248,20 +258,24 @@ def main(argv=None) -> dict:
                  "dnazoo_params": PAIRS[args.pair]["dnazoo_params"], "grelu": PAIRS[args.pair]["grelu"],
                  "differences": PAIRS[args.pair]["differences"]},
         "samples": args.samples, "batch": args.batch, "length_bp": PAIRS[args.pair]["length"],
-        "repeats": args.repeats, "epochs": args.epochs, "sides": {},
+        "repeats": args.repeats, "epochs": args.epochs, "reference": args.reference, "sides": {},
     }
     base = [r["epoch_s"] for r in runs["dnazoo_tensorflow"]]
+    ref = [r["epoch_s"] for r in runs[args.reference]]
     for side, rs in runs.items():
         s = [r["epoch_s"] for r in rs]
         rate = [args.samples / x for x in s]
         ratios = [x / b for b, x in zip(base, s)]
+        to_ref = [x / b for b, x in zip(ref, s)]  # per round: the reference's speed over this side's
         result["sides"][side] = {"epoch_s": [round(x, 3) for x in s], "parameters": rs[0]["parameters"],
                                  "all_epoch_s": [r["all_epoch_s"] for r in rs],
                                  **({"jit_compile": rs[0]["jit_compile"]} if "jit_compile" in rs[0] else {}),
                                  "median_samples_per_s": round(statistics.median(rate), 1),
                                  "range_samples_per_s": [round(min(rate), 1), round(max(rate), 1)],
                                  "speed_ratio_dnazoo_tf_over_this_median": round(statistics.median(ratios), 2),
-                                 "speed_ratio_dnazoo_tf_over_this_range": [round(min(ratios), 2), round(max(ratios), 2)]}
+                                 "speed_ratio_dnazoo_tf_over_this_range": [round(min(ratios), 2), round(max(ratios), 2)],
+                                 "speed_ratio_reference_over_this_median": round(statistics.median(to_ref), 2),
+                                 "speed_ratio_reference_over_this_range": [round(min(to_ref), 2), round(max(to_ref), 2)]}
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:

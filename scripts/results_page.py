@@ -515,17 +515,20 @@ for name, label in TRAIN_PAIRS.items():
     if not (PERF / name).exists():
         continue
     e = json.loads((PERF / name).read_text())
-    base = e["sides"]["dnazoo_tensorflow"]
-    for k in (k for k in e["sides"] if k != "dnazoo_tensorflow"):
+    ref = e.get("reference", "dnazoo_tensorflow")  # the side each ratio divides (perf/train_grelu.py --reference)
+    base = e["sides"][ref]
+    who = {"dnazoo_tensorflow": "dnazoo (TensorFlow)", "dnazoo_tensorflow_xla": "dnazoo (TensorFlow, XLA)",
+           "dnazoo_jax": "dnazoo (JAX)"}[ref]
+    key = "speed_ratio_dnazoo_tf_over_this" if ref == "dnazoo_tensorflow" else "speed_ratio_reference_over_this"
+    for k in (k for k in e["sides"] if k != ref):
         r = e["sides"][k]
         rate, own = (f"{v:,.1f}" if v < 10 else f"{v:,.0f}"
                      for v in (r["median_samples_per_s"], base["median_samples_per_s"]))
         peer_rows.append({"measure": f"training {label} (samples/s; parameters {base['parameters']:,} against "
                                      f"{r['parameters']:,}), against {k.replace('_', ' ')}",
                           "dnazoo": own, "reference": rate,
-                          "time ratio (range)": f"dnazoo (TensorFlow) {r['speed_ratio_dnazoo_tf_over_this_median']}× "
-                                                f"as fast ({r['speed_ratio_dnazoo_tf_over_this_range'][0]}–"
-                                                f"{r['speed_ratio_dnazoo_tf_over_this_range'][1]})",
+                          "time ratio (range)": f"{who} {r[key + '_median']}× as fast ({r[key + '_range'][0]}–"
+                                                f"{r[key + '_range'][1]})",
                           "file": name})
 if (PERF / "dna2vec_throughput_cpu.json").exists():
     e = json.loads((PERF / "dna2vec_throughput_cpu.json").read_text())
