@@ -33,6 +33,10 @@ GUE_TUNED = ("`DNAZOO_MIRROR=../shared/data/tfbs/gue_tf_human snakemake --cores 
              "ran over several runs, each resuming the study's SQLite database (a trial cut off by a stopped run "
              "is marked failed and not counted in the 12)")
 
+DEEPSEA_SUBSET = ("`snakemake --cores 2 --resources gpu=2 --configfile config/experiments/deepsea_subset.yaml` "
+                  "on the 2-core machine without a GPU: DeepSEA and DanQ trained at once, one thread each; Basset "
+                  "in an earlier run of the same command at commit ba1f4bc")
+
 ENCODE_VARIANTS = ("`DNAZOO_MIRROR=../shared/data/tfbs/deepbind_encode_h1hesc_deepRAM snakemake --cores 2 "
                    "--resources gpu=1 --configfile config/encode_tfbs.yaml config/experiments/encode_variants.yaml`")
 
@@ -56,6 +60,12 @@ FILES = {
                          "AUROC, convergence and the tuned flag", GUE_TUNED, "results/suite/per_dataset.tsv"),
     "gue_tf_tuned_cost.tsv": ("the same run: parameters, tuning trials and seconds, training seconds and test rows "
                               "scored per second per task and model", GUE_TUNED, "results/leaderboard/cost.tsv"),
+    "deepsea_subset_summary.tsv": ("DeepSEA, DanQ and Basset on the 2-Mb DeepSEA subset (690 TF labels): mean and "
+                                   "median test AUROC over the labels, one row per model and the baseline",
+                                   DEEPSEA_SUBSET, "results/summary.tsv"),
+    "deepsea_subset_cost.tsv": ("the same run: parameters, training seconds and test rows scored per second "
+                                "(results/leaderboard/ of a single dataset)", DEEPSEA_SUBSET,
+                                "results/leaderboard/cost.tsv"),
     "demo_variants_benchmark.tsv": ("the demo's variant set: AUROC of the absolute effect separating SNVs that break a "
                                     "planted motif from random SNVs, per model, with a random-vs-random null", DEMO,
                                     "results/variants/demo_variants/benchmark.tsv"),
@@ -435,6 +445,29 @@ sequence that is also a validation or test sequence lets early stopping reward m
 counts them first ({cite("gue_tf_overlap.tsv")}, made by {GUE}):
 
 """ + md(overlap[overlap["in_train"] > 0]) + "\n")
+ds = pd.read_csv(P / "deepsea_subset_summary.tsv", sep="\t")
+ds_cost = pd.read_csv(P / "deepsea_subset_cost.tsv", sep="\t").set_index("model")
+ds["parameters"] = ds["model"].map(ds_cost["parameters"]).map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+ds["train_s"] = ds["model"].map(ds_cost["train_s"]).map(lambda v: "" if pd.isna(v) else f"{v:,.0f}")
+ds["rows_per_s"] = ds["model"].map(ds_cost["inference_rows_per_s"]).map(lambda v: f"{v:,.0f}")
+parts.append(f"""## DeepSEA subset, 690 TF labels
+
+`config/experiments/deepsea_subset.yaml`: DeepSEA, DanQ and Basset (on the centre 600 bp) on
+10,000 training windows of 1,000 bp from 2 Mb of hg19 chr1 with 690 TF-binding labels (10 % of
+them for validation) and 1,000 test windows, at most 4 epochs each, against the GC-content
+baseline. Mean and median test AUROC over the labels with both classes among the test windows
+(`n_labels_scored` of 690), seconds of training and test rows scored per second on the 2-core
+machine ({cite("deepsea_subset_summary.tsv")}, {cite("deepsea_subset_cost.tsv")}; made by {DEEPSEA_SUBSET}):
+
+""" + md(ds[["model", "mean_auroc", "median_auroc", "mean_auprc", "n_labels_scored", "epochs", "best_epoch",
+             "stopped_by", "converged", "parameters", "train_s", "rows_per_s"]]) + """
+
+Only DanQ beats GC content, by 0.01 mean AUROC; DeepSEA is level with it, and Basset falls below
+it (its validation AUROC was highest after the first epoch and fell after). A smoke test of the
+three architectures on real labels, not DeepSEA's benchmark (`config/deepsea.yaml`,
+4.4 M windows and 919 labels, is a GPU job): 9,000 training windows are too few for models of
+5 to 53 M parameters, and the runs that stopped at `max_epochs` had not converged.
+""")
 interp = P / "encode_interpret.tsv"
 demo_motifs = pd.read_csv(P / "demo_interpret_motifs.tsv", sep="\t")
 planted = json.loads((P / "demo_interpret_summary.json").read_text())["planted"]
