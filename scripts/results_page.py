@@ -167,6 +167,14 @@ PERF_FILES = {
                                       "backends) against gReLU's `EnformerModel(channels=384)`, 6,144 bp",
                                       "`.venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 "
                                       "--batch 8 --out perf/results/train_grelu_enformer_cpu.json`"),
+    "train_grelu_enformer_xla_grelu_cpu.json": ("`enformer_small` on TensorFlow with XLA (the `training.jit_compile` "
+                                            "setting) against gReLU's `EnformerModel(channels=384)` in a plain PyTorch "
+                                            "loop, 6,144 bp, 4 epochs per run (the median of the last 3 timed); the "
+                                            "ratios divide the XLA side",
+                                            "`.venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 64 "
+                                            "--batch 8 --epochs 4 --sides dnazoo_tensorflow_xla,grelu_torch_loop "
+                                            "--reference dnazoo_tensorflow_xla --out "
+                                            "perf/results/train_grelu_enformer_xla_grelu_cpu.json`"),
     "train_grelu_enformer_xla_cpu.json": ("the same model on TensorFlow with XLA (`jit_compile=True`, the "
                                           "`training.jit_compile` setting) and on JAX, each against TensorFlow "
                                           "without XLA (the CPU default); 4 epochs per run, the median of the last 3 "
@@ -543,7 +551,8 @@ TRAIN_PAIRS = {"train_grelu_cpu.json": "dilated CNN, 1 kbp", "train_grelu_xla_cp
                "train_grelu_convgru_cpu.json": "DanQ against ConvGRU, 1 kbp",
                "train_grelu_convgru_xla_cpu.json": "DanQ against ConvGRU, 1 kbp, 4 epochs",
                "train_grelu_enformer_cpu.json": "Enformer-like, 6,144 bp",
-               "train_grelu_enformer_xla_cpu.json": "Enformer-like, 6,144 bp"}
+               "train_grelu_enformer_xla_cpu.json": "Enformer-like, 6,144 bp",
+               "train_grelu_enformer_xla_grelu_cpu.json": "Enformer-like, 6,144 bp, 4 epochs"}
 for name, label in TRAIN_PAIRS.items():
     if not (PERF / name).exists():
         continue
