@@ -8,6 +8,7 @@ GRES) and stops it afterwards. Skipped where ``sinfo`` cannot reach a cluster.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,9 @@ def _cluster_up() -> bool:
     except subprocess.TimeoutExpired:
         return False
 
+
+#: the demo's rules in profiles/slurm's `prepare` group
+PREPARE = ("simulate", "read_pairs", "windows", "split", "encode")
 
 needs_slurm = pytest.mark.skipif(not _cluster_up(), reason="no SLURM cluster reachable (scripts/ci/slurm-up.sh starts one)")
 
@@ -63,11 +67,12 @@ def _run_on_slurm(workdir: Path, config: dict, targets: tuple[str, ...] = (),
 
 
 def _slurm_jobs(workdir: Path) -> dict[str, list[str]]:
-    """``{rule: [slurm job ids]}`` from the plugin's per-job logs."""
+    """``{rule: [slurm job ids]}`` from the plugin's per-job logs (``rule_<rule>/...`` for one
+    rule's job, ``group_<group>_.../`` for a group job): the rules each job's Snakemake ran."""
     jobs: dict[str, list[str]] = {}
     for log in (workdir / ".snakemake" / "slurm_logs").rglob("*.log"):
-        rule = next(p for p in log.relative_to(workdir / ".snakemake" / "slurm_logs").parts if p.startswith("rule_"))
-        jobs.setdefault(rule.removeprefix("rule_"), []).append(log.stem)
+        for rule in dict.fromkeys(re.findall(r"^(?:local)?rule (\w+):$", log.read_text(), re.M)):
+            jobs.setdefault(rule, []).append(log.stem)
     return jobs
 
 
@@ -89,6 +94,8 @@ def test_demo_dag_runs_as_slurm_jobs_with_gpu_requests(tmp_path):
                 "summary", "baseline_comparison"}  # every rule the two tables need
     assert set(jobs) == expected, f"rules run through sbatch: {sorted(jobs)}"
     assert len(jobs["evaluate"]) == 2
+    # the profile's `prepare` group: the dataset's preparation chain is one sbatch job
+    assert len({job for rule in PREPARE for job in jobs[rule]}) == 1, jobs
     acct = _sacct([j for ids in jobs.values() for j in ids])
     print("\nsacct:\n" + acct.to_string())
     assert (acct["state"] == "COMPLETED").all()
