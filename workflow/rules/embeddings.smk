@@ -8,6 +8,8 @@ rule train_dna2vec:
         report="results/dna2vec/{genome}/report.json",
     params:
         dna2vec=config["dna2vec"],
+    # the long chain to a k-mer model's training first, when jobs wait for cores (e.g. the demo)
+    priority: 1
     threads: min(8, JOB_THREADS)
     resources:
         mem_mb=8000,
@@ -30,6 +32,7 @@ rule embedding_matrix:
     params:
         embedding=lambda wc: dataset(wc)["embedding"],
         dna2vec=config["dna2vec"],
+    priority: 1
     log:
         "logs/{dataset}/embedding_matrix.log",
     benchmark:

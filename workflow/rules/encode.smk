@@ -30,6 +30,7 @@ rule kmer_tokens:
         directory("results/{dataset}/kmer6"),
     params:
         kind=lambda wc: dataset(wc)["kind"],
+    priority: 1
     log:
         "logs/{dataset}/kmer_tokens.log",
     benchmark:

@@ -16,6 +16,9 @@ rule train:
         # not an output: Snakemake keeps it when the job dies, and the rerun resumes from it
         checkpoint="results/{dataset}/checkpoints/{model}.npz",
     threads: min(4, JOB_THREADS)
+    # training before the evaluation, interpretation and variant jobs of models already trained,
+    # when they wait for the same cores or GPU token
+    priority: 1
     resources:
         gpu=1,
         mem_mb=16000,
