@@ -100,8 +100,10 @@ FILES = {
 #: Performance measurements: the script in perf/ that wrote each.
 PERF_FILES = {
     "demo_dag_cpu.json": ("wall time of the default DAG from scratch and per rule, 2 cores; the fixed cost of a job "
-                          "(a no-op script job, `import keras`) and the demo's overhead share",
-                          "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --out perf/results/demo_dag_cpu.json`"),
+                          "(a no-op script job, `import keras`) and the demo's overhead share; against the same DAG "
+                          "with two `gpu` tokens (two Keras jobs at once), alternated",
+                          "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-resources gpu=2 "
+                          "--out perf/results/demo_dag_cpu.json`"),
     "demo_dag_dna2vec_threads_cpu.json": ("the default DAG against the same DAG with the dna2vec job at 2 threads (both "
                                           "cores), alternated, 2 cores (the DAG before the binary dna2vec vectors and "
                                           "the REF predictions once per pair; written as demo_dag_cpu.json by the "
