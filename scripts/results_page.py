@@ -140,8 +140,8 @@ PERF_FILES = {
                                "strands: 4 forward passes per variant), median of 3 runs of 1,000 SNVs, 2 cores",
                                "`.venv/bin/python perf/variant_scale.py --records 20000 --chromosomes 2 --chrom-mb 5 "
                                "--per-model 1000 --repeats 3 --out perf/results/variant_speed_cpu.json`"),
-    "encoding_speed_cpu.json": ("windows → base codes: `extract_codes` (sorted and unsorted windows), the "
-                                "per-window reader it replaced, and a byte lookup table on contiguous bytes in memory",
+    "encoding_speed_cpu.json": ("windows → base codes: `extract_codes` (sorted and unsorted windows, with and "
+                                "without reading the next chromosome ahead), the per-window reader it replaced, and a byte lookup table on contiguous bytes in memory",
                                 "`.venv/bin/python perf/encoding_speed.py --out perf/results/encoding_speed_cpu.json`"),
     "ism_tangermeme_cpu.json": ("ISM of `deepbind` (101 bp) against tangermeme's `saturation_mutagenesis` on the same "
                                 "weights ported to PyTorch: agreement and variants/s",
@@ -529,9 +529,12 @@ parts.append("\n".join(rows) + "\n")
 peer_rows = []
 if (PERF / "encoding_speed_cpu.json").exists():
     e = json.loads((PERF / "encoding_speed_cpu.json").read_text())["sides"]
-    for k in ("extract_codes", "extract_codes_unsorted", "per_window"):
+    for k in ("extract_codes", "extract_codes_unsorted", "extract_codes_no_read_ahead", "per_window"):
+        if k not in e:
+            continue
         label = {"extract_codes": "extract_codes, sorted windows", "extract_codes_unsorted": "extract_codes, "
-                 "unsorted windows", "per_window": "the per-window reader extract_codes replaced"}[k]
+                 "unsorted windows", "extract_codes_no_read_ahead": "extract_codes without the read-ahead thread",
+                 "per_window": "the per-window reader extract_codes replaced"}[k]
         peer_rows.append({"measure": f"encoding 1-kbp windows: {label} (Mbp/s)", "dnazoo": f"{e[k]['median_mbp_per_s']:,.0f}",
                           "reference": f"byte table {e['byte_table']['median_mbp_per_s']:,.0f}",
                           "time ratio (range)": f"{e[k]['time_ratio_to_byte_table_median']} "

@@ -51,10 +51,11 @@ def test_extract_codes_keeps_n_and_is_memmappable(tmp_path):
     assert not list(tmp_path.glob(".a.npy*"))  # no temporary left behind
 
 
-@pytest.mark.parametrize("block_rows", [2, 4096])
-def test_extract_codes_keeps_the_input_order_when_chromosomes_alternate(tmp_path, monkeypatch, block_rows):
+@pytest.mark.parametrize("block_rows, read_ahead", [(2, True), (4096, True), (2, False)])
+def test_extract_codes_keeps_the_input_order_when_chromosomes_alternate(tmp_path, monkeypatch, block_rows, read_ahead):
     """Windows that switch between chromosomes (an unsorted table) come out in the order given,
-    equal to reading each window on its own; nothing is left beside the output."""
+    equal to reading each window on its own, with or without the read-ahead thread; nothing is
+    left beside the output."""
     from pyfaidx import Fasta
 
     from dnazoo.data import genome
@@ -67,14 +68,15 @@ def test_extract_codes_keeps_the_input_order_when_chromosomes_alternate(tmp_path
     chrom = rng.choice(list(seqs), 40)
     starts = np.array([rng.integers(0, len(seqs[c]) - 30 + 1) for c in chrom])
     (tmp_path / "out").mkdir()
-    extract_codes(fa, pd.Series(chrom), starts, starts + 30, tmp_path / "out" / "x.npy")
+    extract_codes(fa, pd.Series(chrom), starts, starts + 30, tmp_path / "out" / "x.npy", read_ahead=read_ahead)
     got = np.load(tmp_path / "out" / "x.npy")
     with Fasta(str(fa), as_raw=True) as ref:
         want = np.stack([encode_codes(ref[c][int(s):int(s) + 30]) for c, s in zip(chrom, starts)])
     assert got.shape == (40, 30) and (got == want).all()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x.npy"]
     with pytest.raises(ValueError, match=r"window chr2:240-270 runs off chr2 \(250 bp\)"):
-        extract_codes(fa, pd.Series(["chr1", "chr2"]), np.array([0, 240]), np.array([30, 270]), tmp_path / "out" / "y.npy")
+        extract_codes(fa, pd.Series(["chr1", "chr2"]), np.array([0, 240]), np.array([30, 270]), tmp_path / "out" / "y.npy",
+                      read_ahead=read_ahead)
     assert not (tmp_path / "out" / "y.npy").exists()
 
 

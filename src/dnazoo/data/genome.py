@@ -199,16 +199,17 @@ def pair_windows(
 
 def extract_codes(
     fasta: str | os.PathLike, chrom: pd.Series, wstart: np.ndarray, wend: np.ndarray,
-    dest: str | os.PathLike, length: int | None = None,
+    dest: str | os.PathLike, length: int | None = None, read_ahead: bool = True,
 ) -> None:
     """Write the base codes of windows to a ``.npy`` file, atomically, without holding them all in memory.
 
     Each chromosome is read once (pysam's ``FastaFile``, htslib: twice pyfaidx's speed on a whole
     chromosome, ``perf/encoding_speed.py``) and encoded with a byte lookup table; the windows are
-    sliced from it in NumPy. Windows grouped by chromosome (a sorted table) are written in one
+    sliced from it in NumPy. A reader thread reads the next chromosome while the windows of this
+    one are gathered and written. Windows grouped by chromosome (a sorted table) are written in one
     pass; otherwise they are written grouped and then reordered into a second file (twice the disk
-    for a moment). Peak memory: the largest chromosome's sequence and codes (2 bytes per bp, e.g.
-    0.5 GB for hg19's chr1) plus one block of rows.
+    for a moment). Peak memory: this chromosome's codes (1 byte per bp) and the next one's sequence
+    and codes (2 bytes per bp), e.g. 0.75 GB for hg19's chr1 and chr2, plus one block of rows.
 
     Args:
         fasta: indexed plain FASTA.
@@ -216,6 +217,8 @@ def extract_codes(
         dest: output ``.npy``; ``(n, L)`` uint8 codes (A, C, G, T, N = 0..4; N kept as N),
             memory-mappable with ``np.load(dest, mmap_mode='r')``.
         length: ``L`` when there are no windows (default 0).
+        read_ahead: read the next chromosome in a thread while writing this one (False: one
+            chromosome in memory at a time, slower).
 
     Raises:
         ValueError: windows of unequal length, or a window outside its chromosome, naming it.
@@ -239,23 +242,37 @@ def extract_codes(
     order = np.arange(n) if grouped else np.argsort(chrom, kind="stable")
 
     def write_grouped(write, fa) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         c_sorted = chrom[order]
         starts = np.r_[0, np.flatnonzero(c_sorted[1:] != c_sorted[:-1]) + 1] if n else []
         ends = np.r_[starts[1:], n] if n else []
-        for lo, hi in zip(starts, ends):
-            name = c_sorted[lo]
+        names = [c_sorted[lo] for lo in starts]
+        for name in names:
             if name not in fa.references:
                 raise KeyError(f"{name} not in {fasta}")
-            codes = np.frombuffer(fa.fetch(name).encode("ascii").translate(_TABLE), dtype=np.uint8)  # read-only
-            rows = order[lo:hi]
-            bad = np.flatnonzero((wstart[rows] < 0) | (wend[rows] > len(codes)))
-            if len(bad):
-                r = rows[bad[0]]
-                raise ValueError(f"window {name}:{wstart[r]}-{wend[r]} runs off {name} ({len(codes)} bp)")
-            view = np.lib.stride_tricks.sliding_window_view(codes, L) if L else np.zeros((len(codes) + 1, 0), np.uint8)
-            for first in range(0, len(rows), BLOCK_ROWS):
-                write(view[wstart[rows[first:first + BLOCK_ROWS]]])  # copies the rows, no index array
-            del codes, view
+
+        def read(name: str) -> np.ndarray:  # the reader thread; htslib reads without the GIL
+            return np.frombuffer(fa.fetch(name).encode("ascii").translate(_TABLE), dtype=np.uint8)  # read-only
+
+        # read ahead: the next chromosome is read while this one's windows are gathered and written
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            ahead = None
+            for i, (lo, hi) in enumerate(zip(starts, ends)):
+                name = names[i]
+                codes = ahead.result() if ahead is not None else read(name)
+                ahead = reader.submit(read, names[i + 1]) if read_ahead and i + 1 < len(names) else None
+                write_chromosome(write, name, codes, order[lo:hi])  # an error waits for the read ahead
+                del codes
+
+    def write_chromosome(write, name: str, codes: np.ndarray, rows: np.ndarray) -> None:
+        bad = np.flatnonzero((wstart[rows] < 0) | (wend[rows] > len(codes)))
+        if len(bad):
+            r = rows[bad[0]]
+            raise ValueError(f"window {name}:{wstart[r]}-{wend[r]} runs off {name} ({len(codes)} bp)")
+        view = np.lib.stride_tricks.sliding_window_view(codes, L) if L else np.zeros((len(codes) + 1, 0), np.uint8)
+        for first in range(0, len(rows), BLOCK_ROWS):
+            write(view[wstart[rows[first:first + BLOCK_ROWS]]])  # copies the rows, no index array
 
     with pysam.FastaFile(str(fasta)) as fa:
         if grouped:
