@@ -130,8 +130,15 @@ PERF_FILES = {
                                 "in-memory arrays", "`.venv/bin/python perf/input_pipeline.py` (see its docstring)"),
     "input_pipeline_pydataset_cpu.json": ("the same through the backend-agnostic `PyDataset`",
                                           "`.venv/bin/python perf/input_pipeline.py` (see its docstring)"),
-    "interpret_speed_cpu.json": ("sequences/s of ISM, gradient × input and integrated gradients",
+    "interpret_speed_cpu.json": ("sequences/s of ISM, gradient × input and integrated gradients (integrated "
+                                 "gradients as they ran before their gradient function was compiled; see the next file)",
                                  "`.venv/bin/python perf/interpret_speed.py` (see its docstring)"),
+    "interpret_speed_gradients_cpu.json": ("sequences/s of gradient × input and integrated gradients, the latter "
+                                           "with one compiled gradient function (`tf.function`) against the eager "
+                                           "tape, alternated, 3 rounds",
+                                           "`.venv/bin/python perf/interpret_speed.py --methods gradient_x_input "
+                                           "integrated_gradients --eager-gradients --out "
+                                           "perf/results/interpret_speed_gradients_cpu.json`"),
     "variant_scale_memory_cpu.json": ("peak memory of reading, REF-checking and scoring a 1-million-record VCF in "
                                       "chunks of 50,000 (GC baseline), beside the same process with one record",
                                       "`.venv/bin/python perf/variant_scale.py --records 1000000 --models "
@@ -541,6 +548,18 @@ if (PERF / "encoding_speed_cpu.json").exists():
                                                 f"({e[k]['time_ratio_to_byte_table_range'][0]}–"
                                                 f"{e[k]['time_ratio_to_byte_table_range'][1]}) × the byte table's",
                           "file": "encoding_speed_cpu.json"})
+if (PERF / "interpret_speed_gradients_cpu.json").exists():
+    e = json.loads((PERF / "interpret_speed_gradients_cpu.json").read_text())["models"]
+    for name, r in e.items():
+        if "integrated_gradients_eager" not in r:
+            continue
+        gain = r["integrated_gradients_compiled_speedup"]
+        peer_rows.append({"measure": f"integrated gradients {name} {r['window_bp']} bp, 5 references × 20 steps "
+                                     "(sequences/s), against the eager tape",
+                          "dnazoo": f"{r['integrated_gradients']['sequences_per_s']:,}",
+                          "reference": f"{r['integrated_gradients_eager']['sequences_per_s']:,}",
+                          "time ratio (range)": f"compiled {gain['median']}× as fast ({gain['range'][0]}–{gain['range'][1]})",
+                          "file": "interpret_speed_gradients_cpu.json"})
 if (PERF / "ism_tangermeme_cpu.json").exists():
     e = json.loads((PERF / "ism_tangermeme_cpu.json").read_text())
     for k in ("tangermeme_batch32", "tangermeme_batch1024"):

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -70,6 +70,7 @@ class Explained:
     onehot: bool
     channels: int
     n_sequence_inputs: int
+    _gradient_fn: Callable | None = field(default=None, repr=False, compare=False)
 
     def __call__(self, xs: list, batch_size: int = 512) -> np.ndarray:
         """``(n,)`` float64 scores of inputs ``xs`` (in the model's input order)."""
@@ -178,19 +179,25 @@ def _check(onehots: list, explained: Explained) -> list:
 # gradient attributions
 # --------------------------------------------------------------------------------------------
 
-def _gradients(explained: Explained, xs: list, n_grad: int) -> list:
-    """Gradients of the summed scores with respect to the first ``n_grad`` inputs, any backend."""
+def _gradients(explained: Explained, xs: list, n_grad: int, compiled: bool = False) -> list:
+    """Gradients of the summed scores with respect to the first ``n_grad`` inputs, any backend.
+    ``compiled``: for many calls on one :class:`Explained`: its gradient function is built once (one
+    ``tf.function`` on TensorFlow, :func:`dnazoo.models.parts.gradient_function`; tracing costs
+    about as much as a few eager calls, ``perf/results/interpret_speed_gradients_cpu.json``)."""
     import keras
 
-    from dnazoo.models.parts import backend_gradients
+    from dnazoo.models.parts import backend_gradients, gradient_function
 
     def total(*args):
         from keras import ops
 
         return ops.sum(explained.reduce(explained.keras_model(list(args), training=False)))
 
-    grads = backend_gradients(total, xs, keras.backend.backend())
-    return grads[:n_grad]
+    if not compiled:
+        return backend_gradients(total, xs, keras.backend.backend())[:n_grad]
+    if explained._gradient_fn is None:
+        explained._gradient_fn = gradient_function(total, keras.backend.backend())
+    return explained._gradient_fn(xs)[:n_grad]
 
 
 def gradients(model, onehots: list, extra: list | None = None, target: int = 0, batch_size: int = 256) -> list:
@@ -214,8 +221,9 @@ def gradients(model, onehots: list, extra: list | None = None, target: int = 0, 
     xs = _to_inputs(ex, onehots, extra)
     n = len(xs[0])
     out = [[] for _ in onehots]
+    compiled = n > 4 * batch_size  # tracing pays off over several batches
     for s in range(0, n, batch_size):
-        for i, g in enumerate(_gradients(ex, [x[s:s + batch_size] for x in xs], len(onehots))):
+        for i, g in enumerate(_gradients(ex, [x[s:s + batch_size] for x in xs], len(onehots), compiled)):
             out[i].append(np.asarray(g, dtype=np.float32))
     return [np.concatenate(o) if o else np.zeros_like(x) for o, x in zip(out, onehots)]
 
@@ -296,7 +304,7 @@ def integrated_gradients(model, onehots: list, extra: list | None = None, target
                 # (n_steps * b, L, C): step-major
                 xs.append((ref[r, e][None] + alphas[:, None, None, None] * d[None]).reshape(-1, *x.shape[1:]))
             ext = [np.tile(v[e], (n_steps, 1)) for v in extra]
-            grads = _gradients(ex, xs + ext, len(onehots))
+            grads = _gradients(ex, xs + ext, len(onehots), compiled=True)  # n_shuffles × ⌈n / per_batch⌉ calls
             for i, (g, d) in enumerate(zip(grads, deltas)):
                 g = np.asarray(g, dtype=np.float32).reshape(n_steps, len(d), *d.shape[1:]).mean(axis=0)
                 total[i][e] += g * d

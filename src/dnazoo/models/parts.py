@@ -228,6 +228,37 @@ def input_gradients(model: keras.Model, onehots: list, output: int | None = None
     return backend_gradients(total, xs, keras.backend.backend())
 
 
+def gradient_function(fn: Callable, backend: str) -> Callable[[list], list]:
+    """A reusable :func:`backend_gradients` for one scalar ``fn``: ``call(xs)`` returns the gradients
+    of ``fn(*xs)`` with respect to every array of ``xs`` as NumPy arrays (zeros where ``fn`` does not
+    depend on an input differentiably). On TensorFlow the tape runs in one ``tf.function``, traced
+    once per input signature (``reduce_retracing``: a new batch size generalises the traced shape),
+    instead of op by op; on JAX and PyTorch each call is :func:`backend_gradients`.
+
+    Raises:
+        ValueError: another backend (on the first call).
+    """
+    import numpy as np
+
+    if backend != "tensorflow":
+        return lambda xs: backend_gradients(fn, xs, backend)
+    import tensorflow as tf
+
+    @tf.function(reduce_retracing=True)
+    def step(*ts):
+        with tf.GradientTape() as tape:
+            tape.watch(ts)
+            y = fn(*ts)
+        return tape.gradient(y, ts)
+
+    def call(xs: list) -> list:
+        xs = [np.asarray(x, dtype="float32") for x in xs]
+        grads = step(*[tf.convert_to_tensor(x) for x in xs])
+        return [np.zeros_like(x) if g is None else g.numpy() for x, g in zip(xs, grads)]
+
+    return call
+
+
 def backend_gradients(fn: Callable, xs: list, backend: str) -> list:
     """Gradients of the scalar ``fn(*xs)`` with respect to every array of ``xs`` on the Keras
     ``backend`` (``tensorflow``, ``jax`` or ``torch``), as NumPy arrays (zeros where ``fn`` does not
