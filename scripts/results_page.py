@@ -104,6 +104,11 @@ PERF_FILES = {
                           "with two `gpu` tokens (two Keras jobs at once), alternated",
                           "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-resources gpu=2 "
                           "--out perf/results/demo_dag_cpu.json`"),
+    "demo_dag_dna2vec_1mbp_cpu.json": ("the default DAG against the same DAG with dna2vec trained on 1 Mbp of the "
+                                       "simulated genome instead of 3 Mbp, alternated, 2 cores (a smaller demo, "
+                                       "measured and not adopted: the k-mer CNN's test AUROC falls)",
+                                       "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-config "
+                                       "'dna2vec={max_bp: 1000000}' --out perf/results/demo_dag_dna2vec_1mbp_cpu.json`"),
     "demo_dag_dna2vec_threads_cpu.json": ("the default DAG against the same DAG with the dna2vec job at 2 threads (both "
                                           "cores), alternated, 2 cores (the DAG before the binary dna2vec vectors and "
                                           "the REF predictions once per pair; written as demo_dag_cpu.json by the "
