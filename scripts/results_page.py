@@ -135,9 +135,9 @@ PERF_FILES = {
                                 "in-memory arrays", "`.venv/bin/python perf/input_pipeline.py` (see its docstring)"),
     "input_pipeline_pydataset_cpu.json": ("the same through the backend-agnostic `PyDataset`",
                                           "`.venv/bin/python perf/input_pipeline.py` (see its docstring)"),
-    "interpret_speed_cpu.json": ("sequences/s of ISM, gradient × input and integrated gradients (integrated "
-                                 "gradients as they ran before their gradient function was compiled; see the next file)",
-                                 "`.venv/bin/python perf/interpret_speed.py` (see its docstring)"),
+    "interpret_speed_cpu.json": ("sequences/s of ISM, gradient × input and integrated gradients, the methods "
+                                 "alternated, 3 rounds",
+                                 "`.venv/bin/python perf/interpret_speed.py --out perf/results/interpret_speed_cpu.json`"),
     "interpret_speed_gradients_cpu.json": ("sequences/s of gradient × input and integrated gradients, the latter "
                                            "with one compiled gradient function (`tf.function`) against the eager "
                                            "tape, alternated, 3 rounds",
