@@ -45,7 +45,6 @@ def main() -> None:
     from dnazoo import interpret as it
     from dnazoo import models
     from dnazoo.data.encoding import onehot
-
     from dnazoo.models import parts
 
     compiled = parts.gradient_function
