@@ -25,6 +25,10 @@ keys merged into it (VALUE is YAML; a mapping is merged key by key), instead of 
 ``--compare-threads``; e.g. ``--compare-config 'dna2vec={max_bp: 2000000}'`` for a smaller dna2vec
 corpus. Every run's test AUROC per model is recorded for both sides, so that a faster setting shows
 what it costs in results.
+``--compare-checkout DIR`` runs the other side from another checkout of dnazoo (its Snakefile, its
+``config/config.yaml`` and its ``src/``), e.g. ``git worktree add /tmp/before HEAD~1``: a change to the
+DAG against the layout before it, alternated in one run. Both sides' overhead is reported, each
+with its own job counts.
 
 Usage::
 
@@ -51,7 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 #: The rules that ask for more than one thread (``min(N, half the CPUs)``; workflow/rules/common.smk).
-MULTI_THREADED = ("train_dna2vec", "train", "evaluate", "interpret", "variant_effects", "variant_ism")
+MULTI_THREADED = ("train_dna2vec", "train", "evaluate", "interpret", "variant_effects", "variant_effects_ism")
 
 
 def set_threads(n: int | None, rules: list[str] = ()) -> list[str]:
@@ -62,13 +66,13 @@ def set_threads(n: int | None, rules: list[str] = ()) -> list[str]:
     return ["--set-threads"] + [f"{r}={k}" for r, k in threads.items()] if threads else []
 
 
-def run_once(cores: int, extra: list[str] = (), configfile: Path = REPO / "config" / "config.yaml"
-             ) -> tuple[float, dict[str, float], dict[str, float]]:
+def run_once(cores: int, extra: list[str] = (), configfile: Path = REPO / "config" / "config.yaml",
+             repo: Path = REPO) -> tuple[float, dict[str, float], dict[str, float]]:
     """One run of the demo DAG in a fresh folder: ``(wall seconds, {benchmark name: seconds},
     {model: test AUROC})``."""
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        cmd = [sys.executable, "-m", "snakemake", "all", "-s", str(REPO / "Snakefile"), "--directory", tmp,
+        cmd = [sys.executable, "-m", "snakemake", "all", "-s", str(repo / "Snakefile"), "--directory", tmp,
                "--configfile", str(configfile), "--cores", str(cores),
                "--resources", "gpu=1", *extra, "--quiet"]  # options that take lists last, the target first
         proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -149,6 +153,9 @@ def main() -> None:
     ap.add_argument("--compare-config", nargs="+", metavar="KEY=VALUE",
                     help="also run the DAG on the shipped config with these keys merged in (VALUE is YAML), "
                          "alternating with the default in every round (with --compare-threads: both on that side)")
+    ap.add_argument("--compare-checkout", type=Path, metavar="DIR",
+                    help="also run the DAG from this checkout of dnazoo (its Snakefile, config/config.yaml and "
+                         "src/), alternating with this one in every round")
     ap.add_argument("--out", type=Path, help="write the results as JSON here")
     args = ap.parse_args()
     walls, per_rule, noop, imports, one_walls, one_rule = [], {}, [], [], [], {}
@@ -156,14 +163,15 @@ def main() -> None:
     other_args = set_threads(args.compare_threads, args.compare_set_threads)
     if args.compare_resources:
         other_args += ["--resources", *args.compare_resources]  # the last --resources counts
-    other_config = REPO / "config" / "config.yaml"
+    other_repo = args.compare_checkout.resolve() if args.compare_checkout else REPO
+    other_config = other_repo / "config" / "config.yaml"
     if args.compare_config:
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as fh:
             yaml.safe_dump(merged_config(args.compare_config), fh, sort_keys=False)
         other_config = Path(fh.name)
     for _ in range(args.repeats):
-        if other_args or args.compare_config:
-            wall, rules, auroc = run_once(args.cores, other_args, other_config)
+        if other_args or args.compare_config or args.compare_checkout:
+            wall, rules, auroc = run_once(args.cores, other_args, other_config, other_repo)
             one_walls.append(wall)
             for k, v in rules.items():
                 one_rule.setdefault(k, []).append(v)
@@ -184,8 +192,10 @@ def main() -> None:
 
     keras_models = [m for m in config.get("models", []) if m in models.REGISTRY
                     and models.get(m).framework == "keras"]
-    n_jobs = len(per_rule)
-    n_keras = sum(any(m in k for m in keras_models) and not k.startswith("figures") for k in per_rule)
+    def keras_jobs(rules: dict) -> int:
+        return sum(any(m in k for m in keras_models) and not k.startswith("figures") for k in rules)
+
+    n_jobs, n_keras = len(per_rule), keras_jobs(per_rule)
     per_job, per_import, wall = statistics.median(noop), statistics.median(imports), statistics.median(walls)
     overhead = n_jobs * per_job + n_keras * per_import
     jobs_sum = sum(statistics.median(v) for v in per_rule.values())
@@ -198,14 +208,20 @@ def main() -> None:
     one = {}
     if one_walls:
         ratios = [o / w for w, o in zip(walls, one_walls)]  # > 1: the default is faster
+        one_overhead = len(one_rule) * per_job + keras_jobs(one_rule) * per_import
         one = {"threads_per_multi_threaded_rule": args.compare_threads, "config_overrides": args.compare_config,
                "extra_arguments": other_args, "walls_s": [round(w, 1) for w in one_walls],
                "test_auroc_per_run": one_aurocs,
                "median_wall_s": round(statistics.median(one_walls), 1),
+               "checkout": str(args.compare_checkout) if args.compare_checkout else None,
+               "jobs": len(one_rule), "keras_jobs": keras_jobs(one_rule), "overhead_s": round(one_overhead, 1),
+               "overhead_share_of_wall": round(one_overhead / statistics.median(one_walls), 3),
                "median_rule_s": {k: round(statistics.median(v), 1) for k, v in sorted(one_rule.items())},
                "speed_ratio_default_over_this": {"median": round(statistics.median(ratios), 2),
                                             "range": [round(min(ratios), 2), round(max(ratios), 2)]}}
-        print(f"{' '.join(other_args + (args.compare_config or []))}: median wall {one['median_wall_s']:.1f} s, "
+        print(f"{' '.join(other_args + (args.compare_config or []) + [str(args.compare_checkout or '')])}: "
+              f"{len(one_rule)} jobs ({keras_jobs(one_rule)} Keras), overhead {one_overhead:.1f} s = "
+              f"{100 * one_overhead / statistics.median(one_walls):.0f} % of the wall; median wall {one['median_wall_s']:.1f} s, "
               f"the default {one['speed_ratio_default_over_this']['median']:.2f}x as fast")
     if args.out:
         cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()

@@ -231,6 +231,10 @@ def test_encode_tfbs_usf2_offline_through_the_mirror_to_its_e_box(tmp_path):
     assert list(table["variant_id"]) == ["seq_00002_peak:10:A>C", "seq_00004_peak:0:C>G"]
     assert (table["ref_match"] == "mismatch").sum() == json.loads(
         (tmp_path / "results" / "USF2" / "variants" / "usf2_table" / "deepbind.json").read_text())["ref_mismatch"]
+    # a Keras model's effects job draws the ISM around its top variants too (rule variant_effects_ism)
+    for vset in ("usf2_table", "usf2_breaks"):
+        assert (tmp_path / "results" / "USF2" / "variants" / vset / "deepbind.top_ism.png").stat().st_size > 0
+    assert not (tmp_path / "results" / "USF2" / "variants" / "usf2_breaks" / "kmer_baseline.top_ism.png").exists()
     logs = " ".join(p.read_text() for p in (tmp_path / "logs").rglob("*.log"))
     assert "offline mirror" in logs and "not downloaded" in logs
     everything = pd.read_csv(tmp_path / "results" / "summary.tsv", sep="\t")

@@ -73,10 +73,13 @@ rule insilico_variants:
         "../scripts/insilico_variants.py"
 
 
+ruleorder: variant_effects_ism > variant_effects
+
+
 rule variant_effects:
     """One model's effects on a variant set (dnazoo.interpret.variants): REF and ALT windows from the
     genome, REF checked, read and scored in chunks; or substitutions in a sequences dataset's own
-    sequences (table and insilico sets)."""
+    sequences (table and insilico sets). A Keras model's job is rule variant_effects_ism."""
     input:
         unpack(get_variant_effect_inputs),
     output:
@@ -85,6 +88,7 @@ rule variant_effects:
     params:
         settings=lambda wc: VARIANTS[wc.vset],
         source=variant_source_name,
+        simulated=lambda wc: variant_kind(wc.vset) == "simulated",
     threads: min(2, JOB_THREADS)
     resources:
         mem_mb=8000,
@@ -96,6 +100,20 @@ rule variant_effects:
         "../../envs/training.yaml"
     script:
         "../scripts/variant_effects.py"
+
+
+use rule variant_effects as variant_effects_ism with:
+    """A Keras model's effects on a variant set, as rule variant_effects, then, in the same job (one
+    backend import, one model load), ISM around its variants of largest |effect| with REF and ALT
+    logos (dnazoo.pipeline.variants.top_variant_ism)."""
+    output:
+        table="results/{dataset}/variants/{vset}/{model}.tsv.gz",
+        counts="results/{dataset}/variants/{vset}/{model}.json",
+        png=report("results/{dataset}/variants/{vset}/{model}.top_ism.png", caption="../report/variants.rst",
+                   category="Variant effects"),
+        pdf="results/{dataset}/variants/{vset}/{model}.top_ism.pdf",
+    wildcard_constraints:
+        model="|".join(KERAS_MODELS),
 
 
 rule variant_table:
@@ -123,29 +141,3 @@ rule variant_table:
         "../../envs/plots.yaml"
     script:
         "../scripts/variant_table.py"
-
-
-rule variant_ism:
-    """ISM around the variants of largest |effect| of one Keras model, with REF and ALT logos
-    (dnazoo.interpret.variants.variant_ism)."""
-    input:
-        unpack(get_variant_effect_inputs),
-        effects="results/{dataset}/variants/{vset}/{model}.tsv.gz",
-    output:
-        png=report("results/{dataset}/variants/{vset}/{model}.top_ism.png", caption="../report/variants.rst",
-                   category="Variant effects"),
-        pdf="results/{dataset}/variants/{vset}/{model}.top_ism.pdf",
-    params:
-        settings=lambda wc: VARIANTS[wc.vset],
-        simulated=lambda wc: variant_kind(wc.vset) == "simulated",
-    threads: min(2, JOB_THREADS)
-    resources:
-        mem_mb=8000,
-    log:
-        "logs/{dataset}/variant_ism_{vset}_{model}.log",
-    benchmark:
-        "benchmarks/out/{dataset}/variant_ism_{vset}_{model}.tsv"
-    conda:
-        "../../envs/training.yaml"
-    script:
-        "../scripts/variant_ism.py"

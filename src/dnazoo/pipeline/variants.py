@@ -1,4 +1,5 @@
-"""The variant-effect stages (rules simulate_variants, variant_effects, variant_table)."""
+"""The variant-effect stages (rules simulate_variants, insilico_variants, variant_effects,
+variant_effects_ism, variant_table)."""
 
 from __future__ import annotations
 
@@ -29,15 +30,20 @@ def simulate_variants_stage(simulate: dict, window: int, seed: int, vcf_out, tru
 
 
 def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, source: str, settings: dict,
-                          out, counts_out, windows=None, threads: int = 1) -> dict:
-    """Rule ``variant_effects``: one model's effects on a variant set, read and scored
-    ``chunk_size`` variants at a time (:func:`dnazoo.data.variants.read_vcf`,
+                          out, counts_out, windows=None, threads: int = 1, ism_stem=None,
+                          simulated: bool = False) -> dict:
+    """Rules ``variant_effects`` and ``variant_effects_ism``: one model's effects on a variant set,
+    read and scored ``chunk_size`` variants at a time (:func:`dnazoo.data.variants.read_vcf`,
     :func:`dnazoo.interpret.variants.score_variants`), written to ``out`` (gzipped TSV) atomically.
 
     Args:
         settings: the set's ``on_ref_mismatch``, ``indels``, ``average_strands``, ``chunk_size``.
         source: the VCF's name for messages (its URL or path).
         windows: a pairs dataset's ``split.tsv.gz``.
+        ism_stem: for a Keras model, also ISM around the variants of largest |effect|, drawn as
+            ``ism_stem.png`` / ``.pdf`` (:func:`top_variant_ism`), in the same process: one backend
+            import and one model load for both outputs.
+        simulated: the set is the demo simulator's (the figure names each variant's class).
 
     Returns:
         The counts written to ``counts_out`` (JSON): records, variants, skipped and flagged ones,
@@ -92,6 +98,9 @@ def variant_effects_stage(model: str, model_path, encoded_dir, fasta, vcf, sourc
     write_json(result, counts_out)
     log.info("%s on %s: %s; scored in %.1f s (%.0f variants/s)", model, source, result, score_s,
              counts.variants / score_s if score_s else float("nan"))
+    if ism_stem is not None:
+        top_variant_ism(model, loaded, encoded_dir, out, settings, ism_stem, fasta=fasta, windows=windows,
+                        simulated=simulated)
     return result
 
 
@@ -132,12 +141,13 @@ def insilico_variants_stage(encoded_dir, dataset: str, vset: str, settings: dict
 
 
 def sequence_variant_effects_stage(model: str, model_path, encoded_dir, table, source: str, settings: dict,
-                                   out, counts_out, threads: int = 1) -> dict:
-    """Rule ``variant_effects`` on a ``table`` or ``insilico`` set: one model's effects on
-    substitutions in the dataset's own sequences of ``settings["split"]``
+                                   out, counts_out, threads: int = 1, ism_stem=None) -> dict:
+    """Rules ``variant_effects`` and ``variant_effects_ism`` on a ``table`` or ``insilico`` set: one
+    model's effects on substitutions in the dataset's own sequences of ``settings["split"]``
     (:func:`dnazoo.interpret.variants.score_sequence_variants`), written to ``out`` (gzipped TSV)
     atomically, with a ``variant_id`` (``id:pos:REF>ALT`` unless the table has one) and ``status``
-    ``scored``.
+    ``scored``; with ``ism_stem``, also ISM around the variants of largest |effect|
+    (:func:`top_variant_ism`).
 
     Returns:
         The counts written to ``counts_out`` (JSON): variants, REF mismatches against the sequence,
@@ -184,19 +194,22 @@ def sequence_variant_effects_stage(model: str, model_path, encoded_dir, table, s
                     source, result["ref_mismatch"])
     write_json(result, counts_out)
     log.info("%s on %s: %s", model, source, result)
+    if ism_stem is not None:
+        top_variant_ism(model, loaded, encoded_dir, out, settings, ism_stem, variants_table=table)
     return result
 
 
-def top_variants_stage(model: str, model_path, encoded_dir, effects, settings: dict, stem, fasta=None,
-                       windows=None, variants_table=None, n_top: int = 3, flank: int = 20,
-                       simulated: bool = False, threads: int = 1) -> pd.DataFrame:
-    """Rule ``variant_ism``: ISM around the ``n_top`` variants of largest |effect| (first target;
-    a variant's largest over its pairs), REF and ALT logos
+def top_variant_ism(model: str, loaded, encoded_dir, effects, settings: dict, stem, fasta=None,
+                    windows=None, variants_table=None, n_top: int = 3, flank: int = 20,
+                    simulated: bool = False) -> pd.DataFrame:
+    """ISM around the ``n_top`` variants of largest |effect| (first target; a variant's largest over
+    its pairs) of one loaded Keras model, REF and ALT logos over ``centre ± flank`` bp
     (:func:`dnazoo.interpret.variants.variant_ism`, :func:`dnazoo.plots.variants.plot_top_variants`)
-    as ``stem.png`` / ``stem.pdf``.
+    as ``stem.png`` / ``stem.pdf``; part of rule ``variant_effects_ism``.
 
     Args:
-        effects: the model's ``variant_effects`` table.
+        loaded: the model, as :func:`dnazoo.training.load_trained` returns it (backend configured).
+        effects: the model's ``variant_effects`` table (gzipped TSV).
         fasta, windows: a VCF set's genome and, for a pairs dataset, its ``split.tsv.gz``.
         variants_table: instead, a table or insilico set's substitutions (sequences of
             ``settings["split"]``).
@@ -208,15 +221,12 @@ def top_variants_stage(model: str, model_path, encoded_dir, effects, settings: d
     from dnazoo.data.variants import GenomeCodes, centred_windows
     from dnazoo.interpret.variants import pair_windows, substituted, variant_ism
     from dnazoo.plots.variants import plot_top_variants
-    from dnazoo.training import load_trained
 
-    configure_backend(threads)
     table = read_table(effects)
     table = table[table["status"] == "scored"]
     table = table[table["target"] == table["target"].iloc[0]] if len(table) else table
     top = table.sort_values(["abs_diff", "variant_id"], ascending=[False, True]).drop_duplicates("variant_id")
     top = top.head(n_top).reset_index(drop=True)
-    loaded = load_trained(model, model_path)
     spec = read_spec(encoded_dir)
     distance = None
     if variants_table is not None:
