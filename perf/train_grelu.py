@@ -21,6 +21,10 @@ labels, batch ``--batch``), ``--threads`` CPU threads each:
 * ``dnazoo_tensorflow_xla``: the same with XLA (``jit_compile=True``; Keras's ``"auto"`` leaves
   XLA off on a CPU-only TensorFlow machine);
 * ``dnazoo_jax``: the same on the JAX backend;
+* ``dnazoo_tensorflow_grelu_layout`` (pair ``convgru`` only): gReLU's network rebuilt in Keras
+  layers (:func:`grelu_layout_keras`, the same parameter count) and trained as
+  ``dnazoo_tensorflow`` trains ``danq``: dnazoo's training path on gReLU's architecture, which
+  separates what the architectures cost from what the frameworks cost;
 * ``grelu_lightning``: gReLU's ``LightningModel.train_on_dataset`` as its users run it (its default
   data loader worker, a checkpoint per epoch);
 * ``grelu_torch_loop``: the same gReLU network in a plain PyTorch loop (Adam, BCE with logits).
@@ -35,6 +39,9 @@ dnazoo (TensorFlow), and the parameter counts. Needs the ``perf`` extra in its o
     .venv-perf/bin/python perf/train_grelu.py --out perf/results/train_grelu_cpu.json
     .venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 256 --batch 32 \
         --out perf/results/train_grelu_convgru_cpu.json
+    .venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 256 --batch 32 \
+        --epochs 4 --sides dnazoo_tensorflow_grelu_layout,grelu_torch_loop --reference dnazoo_tensorflow_grelu_layout \
+        --out perf/results/train_grelu_convgru_layout_cpu.json
     .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 32 --batch 8 \
         --out perf/results/train_grelu_enformer_cpu.json
     .venv-perf/bin/python perf/train_grelu.py --pair enformer --samples 64 --batch 8 --epochs 4 \
@@ -111,6 +118,31 @@ def steady(times: list[float]) -> dict:
     return {"epoch_s": statistics.median(times[1:]), "all_epoch_s": [round(t, 3) for t in times]}
 
 
+def grelu_layout_keras(length: int):
+    """gReLU's ``ConvGRUModel`` of pair ``convgru`` in Keras layers (gReLU 1.1: ``ConvTower`` with
+    order CDNRA, ``GRUBlock``, ``FeedForwardBlock``, average pooling, one linear output):
+    Conv1D(320, 26, 'same') + ReLU; Conv1D(320, 1) + ReLU + max-pooling of 13; a bidirectional GRU
+    of 320 whose two directions are summed; LayerNorm, Dense(640) + ReLU, Dense(320); the mean
+    over positions; Dense(1) with a sigmoid. Input: ``(length,)`` uint8 base codes, one-hot
+    encoded as dnazoo's models do."""
+    import keras
+    from keras import layers
+
+    from dnazoo.models.parts import codes_inputs, encode_inputs
+
+    inputs = codes_inputs((length,))
+    x = encode_inputs(inputs, "onehot4")[0]
+    x = layers.Conv1D(320, 26, padding="same", activation="relu")(x)
+    x = layers.Conv1D(320, 1, activation="relu")(x)
+    x = layers.MaxPooling1D(13)(x)
+    x = layers.Bidirectional(layers.GRU(320, return_sequences=True), merge_mode="sum")(x)
+    x = layers.LayerNormalization()(x)
+    x = layers.Dense(640, activation="relu")(x)
+    x = layers.Dense(320)(x)
+    x = layers.GlobalAveragePooling1D()(x)
+    return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(x), name="convgru_grelu_layout")
+
+
 def run_side(side: str, pair: dict, samples: int, batch: int, threads: int, epochs: int = 2) -> dict:
     """One side's training run: ``{"epoch_s": median seconds of the epochs after the first,
     "all_epoch_s": every epoch's seconds, "parameters"}``."""
@@ -125,8 +157,11 @@ def run_side(side: str, pair: dict, samples: int, batch: int, threads: int, epoc
 
         configure_backend(threads)
         keras.utils.set_random_seed(0)
-        model = models.build(pair["dnazoo"], (pair["length"],), "sequences", task=Task(),
-                             params=pair["dnazoo_params"] or None)
+        if side.endswith("_grelu_layout"):
+            model = grelu_layout_keras(pair["length"])
+        else:
+            model = models.build(pair["dnazoo"], (pair["length"],), "sequences", task=Task(),
+                                 params=pair["dnazoo_params"] or None)
         compile_model(model, "sigmoid", {"optimizer": "adam", "learning_rate": 1e-3}, Task(), samples // batch)
         if side.endswith("_xla"):
             model.jit_compile = True
@@ -206,7 +241,7 @@ def main(argv=None) -> dict:
                     help="epochs per run (>= 2); the median of the epochs after the first is reported")
     ap.add_argument("--sides", default="dnazoo_tensorflow,dnazoo_jax,grelu_lightning,grelu_torch_loop",
                     help="comma-separated sides (dnazoo_tensorflow, the reference of every ratio, always runs); "
-                         "also dnazoo_tensorflow_xla")
+                         "also dnazoo_tensorflow_xla, and for --pair convgru dnazoo_tensorflow_grelu_layout")
     ap.add_argument("--reference", default="dnazoo_tensorflow",
                     help="the side that every speed_ratio_reference_over_this ratio divides (a dnazoo side, e.g. "
                          "dnazoo_tensorflow_xla); the speed_ratio_dnazoo_tf_over_this ratios always divide "
@@ -222,6 +257,8 @@ def main(argv=None) -> dict:
         return {}
     known = {"dnazoo_tensorflow": "tensorflow", "dnazoo_tensorflow_xla": "tensorflow", "dnazoo_jax": "jax",
              "grelu_lightning": None, "grelu_torch_loop": None}
+    if args.pair == "convgru":
+        known["dnazoo_tensorflow_grelu_layout"] = "tensorflow"
     wanted = ["dnazoo_tensorflow"] + [x for x in args.sides.split(",") if x and x != "dnazoo_tensorflow"]
     unknown = [x for x in wanted if x not in known]
     if unknown:

@@ -101,7 +101,8 @@ FILES = {
 PERF_FILES = {
     "demo_dag_cpu.json": ("wall time of the default DAG from scratch and per rule, 2 cores; the fixed cost of a job "
                           "(a no-op script job, `import keras`) and the demo's overhead share; against the same DAG "
-                          "with two `gpu` tokens (two Keras jobs at once), alternated",
+                          "with two `gpu` tokens (two Keras jobs at once), alternated (the DAG before variant ISM "
+                          "moved into the variant-effects job of a Keras model)",
                           "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-resources gpu=2 "
                           "--out perf/results/demo_dag_cpu.json`"),
     "demo_dag_dna2vec_1mbp_cpu.json": ("the default DAG against the same DAG with dna2vec trained on 1 Mbp of the "
@@ -120,6 +121,14 @@ PERF_FILES = {
                                   "as demo_dag_cpu.json by the command, kept under this name)",
                                   "`.venv/bin/python perf/demo_dag.py --cores 2 --repeats 2 --compare-threads 2 "
                                   "--out perf/results/demo_dag_cpu.json`"),
+    "demo_dag_variant_ism_merged_cpu.json": ("the current DAG (a Keras model's variant effects and its top-variant "
+                                             "ISM in one job, rule `variant_effects_ism`) against the DAG before, "
+                                             "with its own `variant_ism` job, run from a worktree of that commit "
+                                             "(20d9a52), alternated, 2 cores; wall, per-rule times and both sides' "
+                                             "overhead",
+                                             "`git worktree add /tmp/before 20d9a52 && .venv/bin/python perf/demo_dag.py "
+                                             "--cores 2 --repeats 2 --compare-checkout /tmp/before "
+                                             "--out perf/results/demo_dag_variant_ism_merged_cpu.json`"),
     "job_costs_cpu.json": ("three fixed costs of the demo's jobs against the way each was done before, alternated: "
                            "a data job's imports with and without scikit-learn, dna2vec's vectors written in "
                            "word2vec's binary against its text format, and the rows a pair model scores for the "
@@ -156,7 +165,7 @@ PERF_FILES = {
                                 "without reading the next chromosome ahead), the per-window reader it replaced, and a byte lookup table on contiguous bytes in memory",
                                 "`.venv/bin/python perf/encoding_speed.py --out perf/results/encoding_speed_cpu.json`"),
     "ism_tangermeme_cpu.json": ("ISM of `deepbind` (101 bp) against tangermeme's `saturation_mutagenesis` on the same "
-                                "weights ported to PyTorch: agreement and variants/s",
+                                "weights ported to PyTorch: agreement and variants/s; the profile: the forward passes alone",
                                 "`.venv-perf/bin/python perf/ism_tangermeme.py --out perf/results/ism_tangermeme_cpu.json`"),
     "train_grelu_cpu.json": ("training samples/s of `dilated_cnn` (TensorFlow and JAX backends) against gReLU's "
                              "`DilatedConvModel` at equal size (Lightning and a plain PyTorch loop)",
@@ -172,6 +181,14 @@ PERF_FILES = {
                                          "`.venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 256 "
                                          "--batch 32 --epochs 4 --sides dnazoo_tensorflow_xla,dnazoo_jax,"
                                          "grelu_lightning,grelu_torch_loop --out perf/results/train_grelu_convgru_xla_cpu.json`"),
+    "train_grelu_convgru_layout_cpu.json": ("gReLU's `ConvGRUModel` network rebuilt in Keras layers (the same "
+                                            "parameter count) and trained by dnazoo as `danq` is, against gReLU's "
+                                            "network in a plain PyTorch loop and against `danq`: what the "
+                                            "architectures cost apart from the frameworks",
+                                            "`.venv-perf/bin/python perf/train_grelu.py --pair convgru --samples 256 "
+                                            "--batch 32 --epochs 4 --sides dnazoo_tensorflow_grelu_layout,"
+                                            "grelu_torch_loop --reference dnazoo_tensorflow_grelu_layout --out "
+                                            "perf/results/train_grelu_convgru_layout_cpu.json`"),
     "train_grelu_convgru_cpu.json": ("training samples/s of `danq` (TensorFlow and JAX backends) against gReLU's "
                                      "`ConvGRUModel` with DanQ's stem, pool and recurrent width (the JSON lists "
                                      "where they differ)",
@@ -576,9 +593,21 @@ if (PERF / "ism_tangermeme_cpu.json").exists():
                                                 f"({r['speed_ratio_dnazoo_over_this_range'][0]}–"
                                                 f"{r['speed_ratio_dnazoo_over_this_range'][1]})",
                           "file": "ism_tangermeme_cpu.json"})
+    if "forward_torch" in e["sides"]:  # the profile: the backends' forward passes alone
+        r, own = e["sides"]["forward_torch"], e["sides"]["forward_keras"]
+        peer_rows.append({"measure": "the profile of the ISM above: the forward passes alone over the same variants, "
+                                     "1,024 rows per call (variants/s), the Keras model on TensorFlow against the "
+                                     "PyTorch port",
+                          "dnazoo": f"{own['median_variants_per_s']:,.0f}",
+                          "reference": f"{r['median_variants_per_s']:,.0f}",
+                          "time ratio (range)": f"TensorFlow {r['speed_ratio_dnazoo_over_this_median']}× as fast "
+                                                f"({r['speed_ratio_dnazoo_over_this_range'][0]}–"
+                                                f"{r['speed_ratio_dnazoo_over_this_range'][1]})",
+                          "file": "ism_tangermeme_cpu.json"})
 TRAIN_PAIRS = {"train_grelu_cpu.json": "dilated CNN, 1 kbp", "train_grelu_xla_cpu.json": "dilated CNN, 1 kbp, 4 epochs",
                "train_grelu_convgru_cpu.json": "DanQ against ConvGRU, 1 kbp",
                "train_grelu_convgru_xla_cpu.json": "DanQ against ConvGRU, 1 kbp, 4 epochs",
+               "train_grelu_convgru_layout_cpu.json": "gReLU's ConvGRU network in dnazoo's Keras training, 1 kbp, 4 epochs",
                "train_grelu_enformer_cpu.json": "Enformer-like, 6,144 bp",
                "train_grelu_enformer_xla_cpu.json": "Enformer-like, 6,144 bp",
                "train_grelu_enformer_xla_grelu_cpu.json": "Enformer-like, 6,144 bp, 4 epochs"}
@@ -589,14 +618,16 @@ for name, label in TRAIN_PAIRS.items():
     ref = e.get("reference", "dnazoo_tensorflow")  # the side each ratio divides (perf/train_grelu.py --reference)
     base = e["sides"][ref]
     who = {"dnazoo_tensorflow": "dnazoo (TensorFlow)", "dnazoo_tensorflow_xla": "dnazoo (TensorFlow, XLA)",
-           "dnazoo_jax": "dnazoo (JAX)"}[ref]
+           "dnazoo_jax": "dnazoo (JAX)", "dnazoo_tensorflow_grelu_layout": "dnazoo (TensorFlow, gReLU's layout)"}[ref]
     key = "speed_ratio_dnazoo_tf_over_this" if ref == "dnazoo_tensorflow" else "speed_ratio_reference_over_this"
     for k in (k for k in e["sides"] if k != ref):
         r = e["sides"][k]
         rate, own = (f"{v:,.1f}" if v < 10 else f"{v:,.0f}"
                      for v in (r["median_samples_per_s"], base["median_samples_per_s"]))
         peer_rows.append({"measure": f"training {label} (samples/s; parameters {base['parameters']:,} against "
-                                     f"{r['parameters']:,}), against {k.replace('_', ' ')}",
+                                     f"{r['parameters']:,}), against "
+                                     + (f"`{e['pair']['dnazoo']}` in dnazoo (TensorFlow)" if k == "dnazoo_tensorflow"
+                                        else k.replace('_', ' ')),
                           "dnazoo": own, "reference": rate,
                           "time ratio (range)": f"{who} {r[key + '_median']}× as fast ({r[key + '_range'][0]}–"
                                                 f"{r[key + '_range'][1]})",
@@ -634,8 +665,9 @@ if (PERF / "job_costs_cpu.json").exists():
                           "file": "job_costs_cpu.json"})
 for demo_file in sorted(PERF.glob("demo_dag*_cpu.json")):
     e = json.loads(demo_file.read_text())
-    if e.get("overhead_s") is not None and demo_file.name in ("demo_dag_cpu.json", "demo_dag_dna2vec_threads_cpu.json"):
-        # the current DAG, and the one before its last changes (the others: their comparison only)
+    if e.get("overhead_s") is not None and demo_file.name in ("demo_dag_variant_ism_merged_cpu.json",
+                                                               "demo_dag_cpu.json"):
+        # the current DAG, and the one before its last change (the others: their comparison only)
         peer_rows.append({"measure": f"the demo DAG on 2 cores ({e['machine']['cpu']}): {e['jobs']} jobs "
                                      f"({e['keras_jobs']} with Keras); a "
                                      f"no-op job {e['noop_job_s']['median']} s, `import keras` "
@@ -647,7 +679,13 @@ for demo_file in sorted(PERF.glob("demo_dag*_cpu.json")):
     other = e.get("compared")
     if other:
         r = other["speed_ratio_default_over_this"]
-        if other.get("config_overrides"):
+        if other.get("checkout"):
+            measure = (f"the demo DAG on 2 cores: variant ISM in a Keras model's variant-effects job "
+                       f"({e['jobs']} jobs, {e['keras_jobs']} with Keras; overhead "
+                       f"{100 * e['overhead_share_of_wall']:.0f} % of the wall) against its own job "
+                       f"({other['jobs']} jobs, {other['keras_jobs']} with Keras; overhead "
+                       f"{100 * other['overhead_share_of_wall']:.0f} %), alternated")
+        elif other.get("config_overrides"):
             def aurocs(per_run: dict) -> str:
                 return ", ".join(f"{m} {statistics.median(v):.3f}" for m, v in per_run.items() if "baseline" not in m)
             overrides = " ".join(other["config_overrides"])
@@ -679,6 +717,46 @@ range over the rounds; the JSON under `perf/results/` holds every time, the mach
 and the command (table below).
 
 """ + md(pd.DataFrame(peer_rows)) + "\n")
+    limits = []  # where a ratio stays below its target, the profile that shows why
+    if (PERF / "ism_tangermeme_cpu.json").exists():
+        e = json.loads((PERF / "ism_tangermeme_cpu.json").read_text())["sides"]
+        if "forward_torch" in e:
+            f, own = e["forward_torch"], e["forward_keras"]
+            limits.append(
+                f"- **ISM against tangermeme at 1,024 rows per call.** The forward passes alone, over the same "
+                f"variants, run on TensorFlow at {f['speed_ratio_dnazoo_over_this_median']}× "
+                f"({f['speed_ratio_dnazoo_over_this_range'][0]}–{f['speed_ratio_dnazoo_over_this_range'][1]}) the "
+                f"speed of PyTorch's. The rest of each side's time (making the variants, batching, the "
+                f"reference scores; the median ISM time less the median forward time) is "
+                f"{statistics.median(e['dnazoo']['seconds']) - statistics.median(own['seconds']):.2f} s for dnazoo "
+                f"and {statistics.median(e['tangermeme_batch1024']['seconds']) - statistics.median(f['seconds']):.2f} s "
+                f"for tangermeme (ism_tangermeme_cpu.json).")
+    if (PERF / "train_grelu_convgru_layout_cpu.json").exists():
+        e = json.loads((PERF / "train_grelu_convgru_layout_cpu.json").read_text())["sides"]
+        lay, tl = e["dnazoo_tensorflow_grelu_layout"], e["grelu_torch_loop"]
+        danq = e["dnazoo_tensorflow"]
+        limits.append(
+            f"- **DanQ against ConvGRU.** The two are different networks: DanQ has an LSTM and a Dense(925) on "
+            f"75 × 640 flattened positions ({danq['parameters']:,} parameters); gReLU's ConvGRU has a GRU and "
+            f"averages over positions ({tl['parameters']:,}). gReLU's network rebuilt in Keras layers, with the "
+            f"same parameter count, trains in dnazoo at {tl['speed_ratio_reference_over_this_median']}× "
+            f"({tl['speed_ratio_reference_over_this_range'][0]}–{tl['speed_ratio_reference_over_this_range'][1]}) "
+            f"the speed of gReLU's PyTorch loop, and {danq['speed_ratio_reference_over_this_median']}× "
+            f"({danq['speed_ratio_reference_over_this_range'][0]}–{danq['speed_ratio_reference_over_this_range'][1]}) "
+            f"the speed of DanQ, in one run (train_grelu_convgru_layout_cpu.json). The gap is in the layers and "
+            f"the backends: DanQ's LSTM and its wide Dense layer, and TensorFlow's recurrent kernels against "
+            f"PyTorch's; dnazoo trains with Keras's own `fit`.")
+    demo = PERF / "demo_dag_variant_ism_merged_cpu.json"
+    if demo.exists():
+        e = json.loads(demo.read_text())
+        limits.append(
+            f"- **The demo in 3 minutes on 2 cores.** Its {e['jobs']} jobs sum to {e['sum_of_job_s']:.0f} s of "
+            f"their own time ({e['machine']['cpu']}), so 2 cores need at least {e['sum_of_job_s'] / 2:.0f} s; the "
+            f"wall is {e['median_wall_s']:.0f} s. The fixed cost (a Python process per job, `import keras` in "
+            f"{e['keras_jobs']} Keras jobs) is {100 * e['overhead_share_of_wall']:.0f} % of the wall. The longest "
+            f"chain is the k-mer CNN's: dna2vec, its training, its variant job.")
+    if limits:
+        parts.append("### What limits the ratios below their targets\n\n" + "\n".join(limits) + "\n")
 rows = ["""## Performance measurements
 
 Scripts in `perf/` measure speed and memory; each JSON records the machine and the command.
