@@ -129,6 +129,9 @@ PERF_FILES = {
                                              "`git worktree add /tmp/before 20d9a52 && .venv/bin/python perf/demo_dag.py "
                                              "--cores 2 --repeats 2 --compare-checkout /tmp/before "
                                              "--out perf/results/demo_dag_variant_ism_merged_cpu.json`"),
+    "import_cost_cpu.json": ("the profile of a Keras job's fixed cost: `import keras` (TensorFlow backend) in a fresh "
+                             "process, its `-X importtime` self time summed by top-level package, 5 rounds",
+                             "`.venv/bin/python perf/import_cost.py --out perf/results/import_cost_cpu.json`"),
     "job_costs_cpu.json": ("three fixed costs of the demo's jobs against the way each was done before, alternated: "
                            "a data job's imports with and without scikit-learn, dna2vec's vectors written in "
                            "word2vec's binary against its text format, and the rows a pair model scores for the "
@@ -755,6 +758,20 @@ and the command (table below).
             f"wall is {e['median_wall_s']:.0f} s. The fixed cost (a Python process per job, `import keras` in "
             f"{e['keras_jobs']} Keras jobs) is {100 * e['overhead_share_of_wall']:.0f} % of the wall. The longest "
             f"chain is the k-mer CNN's: dna2vec, its training, its variant job.")
+    if (PERF / "import_cost_cpu.json").exists():
+        e = json.loads((PERF / "import_cost_cpu.json").read_text())
+        pk = e["packages"]
+
+        def sec(*names: str) -> float:
+            return sum(pk[n]["median_s"] for n in names if n in pk)
+        limits.append(
+            f"- **The fixed cost of a Keras job.** `{e['statement']}` takes {e['wall_s']['median']} s in a fresh "
+            f"process ({e['wall_s']['range'][0]}–{e['wall_s']['range'][1]}); Python's `-X importtime` counts "
+            f"{e['importtime_total_s']['median']} s of it: TensorFlow {sec('tensorflow'):.1f} s and its `ml_dtypes` "
+            f"{sec('ml_dtypes'):.1f} s; SciPy, pandas, Matplotlib and scikit-learn, which Keras and TensorFlow "
+            f"import whether a job uses them or not, {sec('scipy', 'pandas', 'matplotlib', 'sklearn'):.1f} s; "
+            f"Keras itself {sec('keras'):.1f} s (import_cost_cpu.json). None of it is dnazoo's; a job saves it "
+            f"only by not importing Keras, as the baselines' jobs do.")
     if limits:
         parts.append("### What limits the ratios below their targets\n\n" + "\n".join(limits) + "\n")
 rows = ["""## Performance measurements
