@@ -560,13 +560,17 @@ for f in sorted(p.name for p in P.iterdir()):
 parts.append("\n".join(rows) + "\n")
 peer_rows = []
 if (PERF / "encoding_speed_cpu.json").exists():
-    e = json.loads((PERF / "encoding_speed_cpu.json").read_text())["sides"]
+    enc = json.loads((PERF / "encoding_speed_cpu.json").read_text())
+    e, scale = enc["sides"], enc.get("deepsea_scale") or {}
     for k in ("extract_codes", "extract_codes_unsorted", "extract_codes_no_read_ahead", "per_window"):
         if k not in e:
             continue
         label = {"extract_codes": "extract_codes, sorted windows", "extract_codes_unsorted": "extract_codes, "
                  "unsorted windows", "extract_codes_no_read_ahead": "extract_codes without the read-ahead thread",
                  "per_window": "the per-window reader extract_codes replaced"}[k]
+        minutes = scale.get(f"{k}_minutes")
+        if minutes is not None:  # a DeepSEA-scale set at the median speed
+            label += f"; {scale['windows'] / 1e6:.1f} M × {scale['length_bp']:,} bp in {minutes} min"
         peer_rows.append({"measure": f"encoding 1-kbp windows: {label} (Mbp/s)", "dnazoo": f"{e[k]['median_mbp_per_s']:,.0f}",
                           "reference": f"byte table {e['byte_table']['median_mbp_per_s']:,.0f}",
                           "time ratio (range)": f"{e[k]['time_ratio_to_byte_table_median']} "
