@@ -26,7 +26,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -37,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _record import emit  # perf/_record.py (this script's folder is on sys.path)
 
 DEEPSEA_BP = 4.4e6 * 1000
 
@@ -161,11 +161,7 @@ def main(argv=None) -> dict:
     gain = [a / b for a, b in zip(seconds["extract_codes_no_read_ahead"], seconds["extract_codes"])]
     result["read_ahead_speedup"] = {"median": round(statistics.median(gain), 2),
                                     "range": [round(min(gain), 2), round(max(gain), 2)]}
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return result
+    return emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -24,6 +23,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _record import emit  # perf/_record.py (this script's folder is on sys.path)
 
 
 def importtime_by_package(stderr: str) -> dict[str, float]:
@@ -88,11 +89,7 @@ def main(argv=None) -> dict:
         "importtime_total_s": {"median": round(total, 2), "range": [round(min(totals), 2), round(max(totals), 2)]},
         "packages": packages,
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return result
+    return emit(result, args.out)
 
 
 if __name__ == "__main__":

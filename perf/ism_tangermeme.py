@@ -24,7 +24,6 @@ variants, batching, the reference scores). Needs the
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -33,6 +32,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _record import emit  # perf/_record.py (this script's folder is on sys.path)
 
 
 def find_layer(model, name):
@@ -175,11 +175,7 @@ def main(argv=None) -> dict:
                               "median_variants_per_s": round(variants / statistics.median(s), 1),
                               "speed_ratio_dnazoo_over_this_median": round(statistics.median(ratios), 2),
                               "speed_ratio_dnazoo_over_this_range": [round(min(ratios), 2), round(max(ratios), 2)]}
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return result
+    return emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _record import emit  # perf/_record.py (this script's folder is on sys.path)
 
 #: Each pair: the dnazoo model and its ``model_params``, gReLU's ``model_params``, the window (bp) and
 #: where the two differ.
@@ -313,11 +314,7 @@ def main(argv=None) -> dict:
                                  "speed_ratio_dnazoo_tf_over_this_range": [round(min(ratios), 2), round(max(ratios), 2)],
                                  "speed_ratio_reference_over_this_median": round(statistics.median(to_ref), 2),
                                  "speed_ratio_reference_over_this_range": [round(min(to_ref), 2), round(max(to_ref), 2)]}
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return result
+    return emit(result, args.out)
 
 
 if __name__ == "__main__":
